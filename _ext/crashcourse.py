@@ -1,0 +1,182 @@
+"""The site's own Sphinx code, kept in one place.
+
+- Serves Mermaid's JavaScript from the site itself (copied from node_modules).
+- ``{regions-table}``: the Region table, generated from the installed botocore data.
+- Link check: a network preflight before checking, and a summary a person can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import urllib.parse
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import botocore
+from docutils import nodes
+from docutils.parsers.rst import Directive
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+MERMAID_DIST = Path("node_modules", "mermaid", "dist")
+MERMAID_ENTRY = "mermaid.esm.min.mjs"
+MERMAID_CHUNKS = Path("chunks", "mermaid.esm.min")
+
+
+# -- Self-hosted Mermaid ------------------------------------------------------
+
+
+def _mermaid_dist(app) -> Path:
+    return Path(app.confdir, MERMAID_DIST)
+
+
+def check_mermaid(app) -> None:
+    if app.builder.format != "html":
+        return
+    if not (_mermaid_dist(app) / MERMAID_ENTRY).is_file():
+        raise ExtensionError(
+            "Mermaid's JavaScript is missing: install Node.js 18 or newer with npm, "
+            "then run `npm ci` in the repository root."
+        )
+
+
+def copy_mermaid(app, exception) -> None:
+    """Copy only what the browser loads: the ESM entry file and its chunks, no source maps."""
+    if exception or app.builder.format != "html":
+        return
+    dist = _mermaid_dist(app)
+    target = Path(app.outdir, "_static", "mermaid")
+    files = [Path(MERMAID_ENTRY)]
+    files += [p.relative_to(dist) for p in (dist / MERMAID_CHUNKS).glob("*.mjs")]
+    for rel in files:
+        src, dst = dist / rel, target / rel
+        if dst.is_file() and dst.stat().st_size == src.stat().st_size:
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
+
+
+# -- Regions, from botocore's endpoint data -------------------------------------
+
+
+def botocore_data(name: str) -> dict:
+    return json.loads(Path(botocore.__file__).with_name("data").joinpath(name).read_text())
+
+
+def commercial_regions() -> list[tuple[str, str, str]]:
+    """(code, name, partition) for every Region in the commercial ``aws`` partition."""
+    for partition in botocore_data("endpoints.json")["partitions"]:
+        if partition["partition"] == "aws":
+            regions = partition["regions"]
+            return sorted(
+                (code, info["description"], partition["partitionName"])
+                for code, info in regions.items()
+            )
+    raise ExtensionError("botocore's endpoints.json has no 'aws' partition")
+
+
+def _pin_date(confdir: str) -> str | None:
+    """The date the botocore pin last changed, from git (None outside a checkout)."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%cs", "--", "requirements/docs.txt"],
+            cwd=confdir, capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out or None
+
+
+class RegionsTable(Directive):
+    """A table of every commercial AWS Region, generated at build time."""
+
+    has_content = False
+
+    def run(self):
+        env = self.state.document.settings.env
+        env.note_dependency(str(Path(botocore.__file__).with_name("data") / "endpoints.json"))
+        regions = commercial_regions()
+        table = nodes.table(classes=["regions-table"])
+        group = nodes.tgroup(cols=3)
+        table += group
+        for width in (30, 45, 25):
+            group += nodes.colspec(colwidth=width)
+        head, body = nodes.thead(), nodes.tbody()
+        group += head
+        group += body
+        head += self._row(["Region code", "Region name", "Partition"])
+        for code, name, partition in regions:
+            body += self._row([nodes.literal(text=code), name, partition])
+        date = _pin_date(env.srcdir)
+        source = f"botocore {botocore.__version__}" + (f", pinned on {date}" if date else "")
+        caption = nodes.paragraph(
+            text=f"{len(regions)} commercial Regions, generated from the endpoint data of {source}."
+        )
+        return [caption, table]
+
+    @staticmethod
+    def _row(cells):
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            para = nodes.paragraph()
+            para += cell if isinstance(cell, nodes.Node) else nodes.Text(cell)
+            entry += para
+            row += entry
+        return row
+
+
+# -- Link check: preflight and summary ------------------------------------------
+
+
+def preflight(app) -> None:
+    """Stop a link check early, in one sentence, when there is no network."""
+    if app.builder.name != "linkcheck":
+        return
+    url = urllib.parse.urlsplit(app.config.crashcourse_preflight_url)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname, port), timeout=5).close()
+    except OSError as error:
+        raise ExtensionError(
+            f"No network: cannot reach {url.hostname}:{port} ({error}), so external links "
+            "cannot be checked here; run `nox -s linkcheck` on a machine with internet access."
+        ) from None
+
+
+def summarize_links(app, exception) -> None:
+    """Print broken, redirected and timed-out links grouped by page, with counts."""
+    if exception or app.builder.name != "linkcheck":
+        return
+    report = Path(app.outdir, "output.json")
+    if not report.is_file():
+        return
+    results = [json.loads(line) for line in report.read_text().splitlines() if line.strip()]
+    counts = Counter(r["status"] for r in results)
+    by_page = defaultdict(list)
+    for r in results:
+        if r["status"] in {"broken", "redirected", "timeout"}:
+            by_page[r["filename"]].append(r)
+    lines = ["", "Link check summary"]
+    for filename in sorted(by_page):
+        lines.append(f"  {filename}")
+        for r in sorted(by_page[filename], key=lambda r: r["lineno"]):
+            detail = f" -> {r['info']}" if r["info"] else ""
+            lines.append(f"    {filename}:{r['lineno']}: {r['status']}: {r['uri']}{detail}")
+    lines.append("Counts: " + ", ".join(f"{status} {n}" for status, n in sorted(counts.items())))
+    logger.info("\n".join(lines))
+
+
+def setup(app):
+    app.add_config_value("crashcourse_preflight_url", "https://docs.aws.amazon.com/", "env")
+    app.add_directive("regions-table", RegionsTable)
+    app.connect("builder-inited", check_mermaid)
+    app.connect("builder-inited", preflight)
+    app.connect("build-finished", copy_mermaid)
+    app.connect("build-finished", summarize_links)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,139 @@
+"""Sphinx configuration for "A Crash Course in AWS".
+
+Read top to bottom: project facts, extensions, sources, HTML output, then
+one block per extension. Custom code lives in ``_ext/crashcourse.py``.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT / "_ext"))
+
+# -- Project -----------------------------------------------------------------
+project = "A Crash Course in AWS"
+author = "Marc Singleton and contributors"
+copyright = "2026, Marc Singleton and contributors. Text CC BY 4.0, code MIT"
+language = "en"
+
+# Where the site is published and where its sources live. Read the Docs sets
+# READTHEDOCS_CANONICAL_URL; anywhere else the default published address is used,
+# so the sitemap, OpenGraph tags and canonical links are right in either case.
+PUBLISHED_URL = "https://crash-course-in-aws.readthedocs.io/en/latest/"
+REPOSITORY_URL = "https://github.com/crash-course-in-aws/crash-course-in-aws"
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", PUBLISHED_URL)
+
+# -- Extensions --------------------------------------------------------------
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib.mermaid",
+    "sphinx_copybutton",
+    "sphinxext.opengraph",
+    "sphinx_sitemap",
+    "notfound.extension",
+    "sphinx_last_updated_by_git",
+    "crashcourse",  # local: self-hosted Mermaid, generated tables, link summary
+]
+
+# -- Sources -----------------------------------------------------------------
+root_doc = "index"
+source_suffix = {".md": "markdown"}
+exclude_patterns = [
+    "_build",
+    ".nox",
+    ".venv",
+    "node_modules",
+    "README.md",
+    "LICENSE.md",
+    "docs/templates/*.md",  # starter pages, shown on docs/templates.md
+    "howto/snippets",
+    "howto/outputs",
+    "requirements",
+    "tests",
+    ".github",
+    ".ci",
+]
+nitpicky = True
+suppress_warnings = []
+
+# -- HTML output -------------------------------------------------------------
+html_theme = "furo"
+html_title = project
+html_static_path = ["_static"]
+html_css_files = ["crashcourse.css"]
+html_last_updated_fmt = "%d %B %Y"
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    "source_repository": REPOSITORY_URL,
+    "source_branch": "main",
+    "source_directory": "",
+    "top_of_page_buttons": ["edit"],
+    "navigation_with_keys": True,
+}
+# Accessible syntax colours (4.5:1 contrast), from the accessible-pygments package.
+pygments_style = "a11y-high-contrast-light"
+pygments_dark_style = "a11y-high-contrast-dark"
+
+# -- MyST --------------------------------------------------------------------
+myst_enable_extensions = [
+    "attrs_block",
+    "attrs_inline",
+    "colon_fence",
+    "deflist",
+    "substitution",
+]
+myst_heading_anchors = 3
+myst_substitutions = {
+    "aws_checked": "November 2026",  # the month the site's AWS facts were checked
+}
+
+# -- Mermaid (served from this site; see _ext/crashcourse.py) ----------------
+mermaid_version = ""
+mermaid_use_local = "mermaid/mermaid.esm.min.mjs"
+mermaid_output_format = "raw"
+mermaid_light_theme = "neutral"
+mermaid_dark_theme = "dark"
+mermaid_init_config = {"startOnLoad": False, "securityLevel": "strict"}
+
+# -- Copy button: copy the command, not the prompt or the output -------------
+copybutton_exclude = ".linenos, .gp, .go"
+
+# -- OpenGraph, sitemap, 404 page ---------------------------------------------
+ogp_site_url = html_baseurl
+ogp_site_name = project
+ogp_social_cards = {"enable": False}
+ogp_enable_meta_description = True
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+notfound_urls_prefix = "/" + html_baseurl.split("://", 1)[-1].split("/", 1)[-1]
+
+# -- Link check (nox -s linkcheck); each exception carries its reason ---------
+linkcheck_timeout = 15
+linkcheck_retries = 2
+linkcheck_workers = 5
+linkcheck_rate_limit_timeout = 120.0
+linkcheck_report_timeouts_as_broken = False
+linkcheck_anchors = True
+linkcheck_anchors_ignore_for_url = [
+    # AWS documentation pages build their in-page anchors with JavaScript.
+    r"https://docs\.aws\.amazon\.com/.*",
+    # GitHub renders README headings client-side.
+    r"https://github\.com/.*",
+]
+linkcheck_ignore = [
+    # The site itself: checked against the local build by tests/test_internal_links.py.
+    r"^" + PUBLISHED_URL.replace(".", r"\."),
+    # The AWS console needs a signed-in session; it answers a link checker with a redirect to sign-in.
+    r"https://console\.aws\.amazon\.com/.*",
+    r"https://.*\.console\.aws\.amazon\.com/.*",
+]
+linkcheck_allowed_redirects = {
+    # AWS documentation sends versionless pages to the current version.
+    r"https://docs\.aws\.amazon\.com/.*": r"https://docs\.aws\.amazon\.com/.*",
+    r"https://aws\.amazon\.com/.*": r"https://aws\.amazon\.com/.*",
+    # Read the Docs sends a project's root to its default version.
+    r"https://[a-z0-9-]+\.readthedocs\.io/.*": r"https://[a-z0-9-]+\.readthedocs\.io/.*",
+}

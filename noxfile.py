@@ -1,0 +1,107 @@
+"""Build, check and preview the site. `nox -l` lists the sessions.
+
+Every session that builds the site goes through `build()`, and every Sphinx
+command line comes from `sphinx_command()`, which the tests use too.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+BUILD = ROOT / "_build"
+DOCS_REQUIREMENTS = "requirements/docs.txt"
+TEST_REQUIREMENTS = "requirements/tests.txt"
+AWS_REQUIREMENTS = "requirements/aws.txt"
+STRICT = ("-W", "--keep-going", "-n")
+
+nox.options.sessions = ["lint", "tests", "aws"]  # `nox` alone runs every offline check
+nox.options.reuse_existing_virtualenvs = True
+
+
+def sphinx_command(builder: str, srcdir: Path | str, outdir: Path | str, *extra: str) -> list[str]:
+    """The one strict sphinx-build command line, shared by nox and the tests."""
+    return ["sphinx-build", *STRICT, "-b", builder, str(srcdir), str(outdir), *extra]
+
+
+def npm_ci(session: nox.Session) -> None:
+    """Install the locked npm packages (Mermaid, axe-core) when they are missing or stale."""
+    marker = ROOT / "node_modules" / ".package-lock.json"
+    lock = ROOT / "package-lock.json"
+    if marker.is_file() and marker.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    if not shutil.which("npm"):
+        session.error("npm was not found: install Node.js 18 or newer (it includes npm), then run nox again.")
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+
+
+def build(session: nox.Session, builder: str = "html", outdir: Path | None = None, *extra: str) -> Path:
+    """Build the site strictly with `builder` into `outdir` (default: _build/<builder>)."""
+    npm_ci(session)
+    outdir = outdir or BUILD / builder
+    session.run(*sphinx_command(builder, ROOT, outdir, *extra))
+    return outdir
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the HTML site into _build/html."""
+    session.install("-r", DOCS_REQUIREMENTS)
+    build(session)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Preview with live reload on http://127.0.0.1:8000 (sphinx-autobuild)."""
+    session.install("-r", DOCS_REQUIREMENTS, "sphinx-autobuild==2025.8.25")
+    npm_ci(session)
+    session.log("Serving the site on http://127.0.0.1:8000 (Ctrl+C stops it)")
+    command = sphinx_command("html", ROOT, BUILD / "html")
+    session.run(
+        "sphinx-autobuild", *command[1:], "--host", "127.0.0.1", "--port", "8000",
+        "--ignore", str(BUILD), "--ignore", str(ROOT / "node_modules"), "--ignore", str(ROOT / ".nox"),
+    )
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The offline test suite: strict build, links, diagrams in Chromium, accessibility, content."""
+    session.install("-r", TEST_REQUIREMENTS)
+    site = BUILD / "test-html"
+    shutil.rmtree(site, ignore_errors=True)  # a clean build, so every warning is seen
+    build(session, "html", site, "--warning-file", str(BUILD / "test-html-warnings.txt"))
+    session.run("pytest", "tests", "--ignore=tests/aws", *session.posargs, env={"CRASHCOURSE_SITE": str(site)})
+
+
+@nox.session
+def aws(session: nox.Session) -> None:
+    """Run every how-to guide's AWS CLI and boto3 commands against a local moto server."""
+    session.install("-r", AWS_REQUIREMENTS)
+    session.run("pytest", "tests/aws", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Spelling (codespell) and Markdown style (pymarkdownlnt) over the sources."""
+    session.install("-r", TEST_REQUIREMENTS)
+    session.run("codespell")  # settings and word list: pyproject.toml, .codespell-words
+    session.run("pymarkdown", "scan", "-r", ".")  # settings: .pymarkdown.json
+
+
+@nox.session
+def linkcheck(session: nox.Session) -> None:
+    """Check every external link (needs internet); prints a summary grouped by page."""
+    session.install("-r", DOCS_REQUIREMENTS)
+    build(session, "linkcheck")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Measure build time, page weight and diagram rendering; print a table."""
+    session.install("-r", TEST_REQUIREMENTS)
+    npm_ci(session)
+    session.run("python", "tests/bench.py", *session.posargs, env={"PYTHONPATH": str(ROOT)})
+

@@ -1,0 +1,274 @@
+"""Run the how-to guides' commands against a local AWS emulator (moto server on 127.0.0.1).
+
+A guide's commands live in ``howto/snippets/<guide>.sh`` (AWS CLI) and ``<guide>.py``
+(boto3), in sections the page includes with ``literalinclude``::
+
+    # [start create-bucket]
+    aws s3 mb "s3://$BUCKET"
+    # [end create-bucket]
+
+A section whose start line says ``not-emulated: <reason>`` is shown on the page but not
+run here (ssh, Session Manager, SSO sign-in); each one is reported as a skipped test with
+its reason. Sections named ``cleanup`` or ``cleanup-*`` run after the checks, so a test can
+look at what the guide built and then prove that the cleanup leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SNIPPETS = ROOT / "howto" / "snippets"
+OUTPUTS = ROOT / "howto" / "outputs"
+START = re.compile(r"^# \[start (?P<name>[\w-]+)\](?:\s+not-emulated:\s*(?P<reason>.+))?$")
+END = re.compile(r"^# \[end (?P<name>[\w-]+)\]$")
+REGION = "us-east-1"
+
+# What a reader would have set before following a guide: their own address, a bucket name.
+READER_ENV = {
+    "MY_IP": "203.0.113.25",
+    "BUCKET": "amzn-s3-demo-bucket-111122223333",
+    "AWS_PAGER": "",
+}
+
+
+@dataclass
+class Section:
+    name: str
+    code: str
+    line: int
+    reason: str | None = None  # why it is not emulated, if it is not
+
+    @property
+    def cleanup(self) -> bool:
+        return self.name == "cleanup" or self.name.startswith("cleanup-")
+
+
+def parse_sections(path: Path) -> list[Section]:
+    """Split a snippet file into its named sections; a malformed file fails with file:line."""
+    sections, current, body = [], None, []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if m := START.match(line):
+            assert current is None, f"{path}:{number}: section {m['name']!r} starts inside {current.name!r}"
+            current, body = Section(m["name"], "", number, m["reason"]), []
+        elif m := END.match(line):
+            assert current and m["name"] == current.name, f"{path}:{number}: unexpected end of {m['name']!r}"
+            current.code = "\n".join(body) + "\n"
+            sections.append(current)
+            current = None
+        elif current is not None:
+            body.append(line)
+    assert current is None, f"{path}: section {current.name!r} is never ended"
+    names = [s.name for s in sections]
+    assert len(names) == len(set(names)), f"{path}: duplicate section names in {names}"
+    return sections
+
+
+class Normalizer:
+    """Swap what the emulator makes up (IDs, times, addresses) for documentation example values.
+
+    The same real value always maps to the same example value within one guide's output, so
+    a page can show that the subnet created in one step is the one used in the next.
+    """
+
+    ID = re.compile(r"\b(ami|i|vpc|subnet|sg|sgr|igw|eigw|rtb|rtbassoc|nat|eipalloc|eipassoc|vol|snap|vpce|acl|aclassoc|eni|key|lt|r|pl|fs|fsmt|fsap)-[0-9a-f]{8,17}\b")
+    TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?")
+    IPV4 = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d./])")
+    UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+    KEEP_IPV4 = ("10.", "127.", "169.254.", "0.0.0.0", "192.0.2.", "198.51.100.", "203.0.113.", "255.")
+
+    def __init__(self):
+        self.seen: dict[str, str] = {}
+
+    def _map(self, real: str, make) -> str:
+        if real not in self.seen:
+            self.seen[real] = make(sum(1 for v in self.seen.values() if v.split("-")[0] == real.split("-")[0]))
+        return self.seen[real]
+
+    def _ipv4(self, m: re.Match) -> str:
+        ip = m.group(0)
+        if ip.startswith(self.KEEP_IPV4):
+            if ip.startswith("10.") and not ip.endswith(".0"):  # a private host address moto picked
+                return self._map(ip, lambda n: ".".join(ip.split(".")[:3] + [str(10 + n)]))
+            return ip
+        return self._map(ip, lambda n: f"198.51.100.{10 + n}")
+
+    def __call__(self, text: str) -> str:
+        text = self.ID.sub(lambda m: self._map(m.group(0), lambda n: f"{m.group(1)}-0123456789abcdef{n:x}"), text)
+        text = self.UUID.sub(lambda m: self._map(m.group(0), lambda n: f"a1b2c3d4-5678-90ab-cdef-example{n:05d}"), text)
+        text = self.TIME.sub(lambda m: "2026-11-27T09:30:00" + (".000" if m.group(1) else ""), text)
+        text = self.IPV4.sub(self._ipv4, text)
+        return text.replace("123456789012", "111122223333")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A moto server on 127.0.0.1 for the whole session; reset before each guide."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/moto-api/", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("the moto server did not start on 127.0.0.1")
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@dataclass
+class Guide:
+    """One guide's snippets, run in order in one shell whose variables carry over."""
+
+    name: str
+    endpoint: str
+    workdir: Path
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(READER_ENV)
+        env.update(
+            AWS_ENDPOINT_URL=self.endpoint,
+            AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE",
+            AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            AWS_DEFAULT_REGION=REGION,
+            AWS_CONFIG_FILE=str(self.workdir / "config"),
+            AWS_SHARED_CREDENTIALS_FILE=str(self.workdir / "credentials"),
+            HOME=str(self.workdir),
+            PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        )
+        return env
+
+    def sections(self, suffix: str = ".sh") -> list[Section]:
+        return parse_sections(SNIPPETS / f"{self.name}{suffix}")
+
+    def not_emulated(self) -> list[Section]:
+        found = []
+        for suffix in (".sh", ".py"):
+            if (SNIPPETS / f"{self.name}{suffix}").is_file():
+                found += [s for s in self.sections(suffix) if s.reason]
+        return found
+
+    def _bash(self, sections: list[Section], state_in: Path | None, state_out: Path) -> None:
+        script = ["set -euo pipefail"]
+        if state_in:
+            script.append(f"source {shlex.quote(str(state_in))}")
+        for s in sections:
+            script.append(f"echo '::section:: {s.name}'")
+            script.append(s.code)
+        # Keep the reader's variables for the cleanup shell (and for var()).
+        script.append(f"declare -p | grep -E '^declare -[-x]+ [A-Z_][A-Z0-9_]*=' > {shlex.quote(str(state_out))} || true")
+        result = subprocess.run(
+            ["bash", "-c", "\n".join(script)], env=self.env, cwd=self.workdir,
+            capture_output=True, text=True, timeout=300,
+        )
+        current = None
+        for line in result.stdout.splitlines(keepends=True):
+            if line.startswith("::section:: "):
+                current = line.split(" ", 1)[1].strip()
+                self.outputs[current] = ""
+            elif current:
+                self.outputs[current] += line
+        self._check_outputs()
+        if result.returncode:
+            ran = current or "(before the first section)"
+            first = next(s for s in sections if s.name == ran) if current else sections[0]
+            pytest.fail(
+                f"howto/snippets/{self.name}.sh:{first.line}: section {ran!r} failed "
+                f"(exit {result.returncode}):\n{result.stderr[-3000:]}",
+                pytrace=False,
+            )
+
+    def _check_outputs(self) -> None:
+        """Output shown on a page (howto/outputs/<guide>/<section>.txt) must be what the command printed."""
+        update = os.environ.get("UPDATE_OUTPUTS") == "1"
+        names = Normalizer()
+        for section, printed in self.outputs.items():
+            shown = OUTPUTS / self.name / f"{section}.txt"
+            actual = names(printed)
+            if update and shown.is_file():  # to show a new output, create the empty file first
+                shown.write_text(actual)
+            elif shown.is_file():
+                assert shown.read_text() == actual, (
+                    f"{shown.relative_to(ROOT)}:1: the page shows output that the command no longer prints; "
+                    f"it now prints:\n{actual}\n(run with UPDATE_OUTPUTS=1 to refresh)"
+                )
+
+    def run(self) -> None:
+        """Run every emulated section except the cleanup ones."""
+        todo = [s for s in self.sections() if not s.reason and not s.cleanup]
+        self._bash(todo, None, self.workdir / "state.sh")
+
+    def cleanup(self) -> None:
+        """Run the cleanup sections in a shell that has the variables run() set."""
+        todo = [s for s in self.sections() if not s.reason and s.cleanup]
+        assert todo, f"howto/snippets/{self.name}.sh has no cleanup section"
+        self._bash(todo, self.workdir / "state.sh", self.workdir / "state-after.sh")
+
+    def var(self, name: str) -> str:
+        """A shell variable's value after run()."""
+        out = subprocess.run(
+            ["bash", "-c", f"source state.sh; printf %s \"${{{name}}}\""],
+            cwd=self.workdir, capture_output=True, text=True, check=True,
+        )
+        return out.stdout
+
+    def run_python(self) -> str:
+        """Run the guide's boto3 file, emulated sections only, as one program."""
+        sections = [s for s in self.sections(".py") if not s.reason]
+        code = "\n".join(s.code for s in sections)
+        result = subprocess.run(
+            [sys.executable, "-c", code], env=self.env, cwd=self.workdir,
+            capture_output=True, text=True, timeout=300,
+        )
+        if result.returncode:
+            pytest.fail(f"howto/snippets/{self.name}.py failed:\n{result.stderr[-3000:]}", pytrace=False)
+        return result.stdout
+
+    def client(self, service: str):
+        return boto3.client(
+            service, endpoint_url=self.endpoint, region_name=REGION,
+            aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+            aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        )
+
+
+@pytest.fixture
+def guide(moto_endpoint, tmp_path):
+    """``guide("launch-instance")``: a fresh emulator state and the guide's runner."""
+    urllib.request.urlopen(urllib.request.Request(moto_endpoint + "/moto-api/reset", method="POST"))
+
+    def make(name: str) -> Guide:
+        assert (SNIPPETS / f"{name}.sh").is_file() or (SNIPPETS / f"{name}.py").is_file(), name
+        return Guide(name, moto_endpoint, tmp_path)
+
+    return make

@@ -1,0 +1,153 @@
+"""The site builds strictly, and author mistakes fail loudly with the file and the line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, run_sphinx
+
+MINIMAL_CONF = """
+extensions = ["myst_parser"]
+nitpicky = True
+"""
+
+
+def test_site_built_with_zero_warnings(site):
+    assert (site / "index.html").is_file()
+    warnings = site.parent / f"{site.name}-warnings.txt"
+    if warnings.is_file():  # written by `nox -s tests`, which built the site strictly
+        assert warnings.read_text() == "", warnings.read_text()
+
+
+def test_site_has_the_expected_furniture(site):
+    index = BeautifulSoup((site / "index.html").read_text(), "html.parser")
+    assert index.select_one('link[rel="canonical"]')["href"].startswith("https://")
+    assert index.select_one('meta[property="og:title"]')
+    assert (site / "sitemap.xml").is_file() and "<loc>" in (site / "sitemap.xml").read_text()
+    assert (site / "404.html").is_file()
+    assert (site / "search.html").is_file() and (site / "searchindex.js").is_file()
+    page = BeautifulSoup((site / "explanation" / "compute.html").read_text(), "html.parser")
+    assert page.select_one("a.muted-link[href*='edit']"), "no 'edit this page' link"
+    assert "Last updated on" in page.get_text() or "Last updated" in page.get_text()
+    assert page.select("button.copybtn") or page.select("div.highlight"), "no code blocks to copy"
+
+
+def _fixture_project(tmp_path: Path, pages: dict[str, str], conf: str = MINIMAL_CONF) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(conf)
+    for name, text in pages.items():
+        (src / name).write_text(text)
+    return src
+
+
+def test_broken_cross_reference_names_file_and_line(tmp_path):
+    src = _fixture_project(tmp_path, {"index.md": "# Home\n\nSome text.\n\nSee [the page](missing.md).\n"})
+    result = run_sphinx(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert re.search(r"index\.md:5: WARNING: .*missing\.md", result.stderr), result.stderr
+
+
+def test_unknown_glossary_term_names_file_and_line(tmp_path):
+    src = _fixture_project(tmp_path, {"index.md": "# Home\n\nA {term}`subnett` typo.\n"})
+    result = run_sphinx(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert re.search(r"index\.md:3: WARNING: term not in glossary: 'subnett'", result.stderr), result.stderr
+
+
+def test_page_in_no_toctree_names_the_file(tmp_path):
+    src = _fixture_project(tmp_path, {"index.md": "# Home\n", "lost.md": "# Lost\n\nNobody links here.\n"})
+    result = run_sphinx(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert re.search(r"lost\.md: WARNING: document isn't included in any toctree", result.stderr), result.stderr
+
+
+def test_the_real_configuration_fails_on_a_bad_page(tmp_path):
+    """The project's own conf.py, not just the flags, turns an author mistake into a failure."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("conf.py", "_ext", "_static", "node_modules", "package-lock.json"):
+        (src / name).symlink_to(ROOT / name)
+    (src / "index.md").write_text("# Home\n\nSee {doc}`nowhere`.\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=src, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=src, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "fixture"], cwd=src, check=True)
+    result = run_sphinx(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert re.search(r"index\.md:3: WARNING: unknown document: 'nowhere'", result.stderr), result.stderr
+
+
+def _check_rtd(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.readthedocs", str(path)],
+        capture_output=True, text=True,
+    )
+
+
+def test_readthedocs_config_is_valid():
+    result = _check_rtd(ROOT / ".readthedocs.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_invalid_readthedocs_config_is_caught(tmp_path):
+    bad = tmp_path / ".readthedocs.yaml"
+    bad.write_text((ROOT / ".readthedocs.yaml").read_text().replace("fail_on_warning: true", "fail_on_warning: often"))
+    result = _check_rtd(bad)
+    assert result.returncode != 0
+    assert ".readthedocs.yaml" in result.stdout and "fail_on_warning" in result.stdout, result.stdout
+
+
+RESOURCE_ATTRS = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src", "video": "src", "audio": "src"}
+IMPORT = re.compile(r"""(?:import\s*(?:[\w{}\s,*]+from\s*)?|import\()\s*["']([^"']+)["']""")
+CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)""")
+
+
+def _is_external(url: str) -> bool:
+    return bool(re.match(r"^(https?:)?//", url))
+
+
+def test_built_pages_load_nothing_from_another_host(site):
+    offenders = []
+    for page in site.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        for tag, attr in RESOURCE_ATTRS.items():
+            for element in soup.find_all(tag):
+                url = element.get(attr) or ""
+                if tag == "link" and not set(element.get("rel", [])) & {"stylesheet", "preload", "modulepreload", "icon", "manifest", "prefetch"}:
+                    continue  # canonical and alternate links are not loaded
+                if _is_external(url):
+                    offenders.append(f"{page.relative_to(site)}: <{tag} {attr}={url}>")
+        for script in soup.find_all("script"):
+            offenders += [f"{page.relative_to(site)}: import {u}" for u in IMPORT.findall(script.string or "") if _is_external(u)]
+        for style in soup.find_all("style"):
+            offenders += [f"{page.relative_to(site)}: url({u})" for u in CSS_URL.findall(style.string or "") if _is_external(u)]
+    for css in (site / "_static").rglob("*.css"):
+        offenders += [f"{css.relative_to(site)}: url({u})" for u in CSS_URL.findall(css.read_text()) if _is_external(u)]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_mermaid_is_served_from_the_site(site):
+    static = site / "_static" / "mermaid"
+    assert (static / "mermaid.esm.min.mjs").is_file()
+    assert not list(static.rglob("*.map")), "source maps are copied into the site"
+    entry = (static / "mermaid.esm.min.mjs").read_text()
+    for chunk in re.findall(r'"\./(chunks/mermaid\.esm\.min/[^"]+\.mjs)"', entry):
+        assert (static / chunk).is_file(), chunk
+
+
+def test_missing_mermaid_stops_the_build_in_one_sentence(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("conf.py", "_ext", "_static"):
+        (src / name).symlink_to(ROOT / name)
+    (src / "index.md").write_text("# Home\n")
+    result = run_sphinx(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert "Mermaid's JavaScript is missing: install Node.js 18 or newer with npm, then run `npm ci`" in result.stderr

@@ -44,6 +44,8 @@ exclude_patterns = [
     "_build",
     ".nox",
     ".venv",
+    ".pytest_cache",
+    "**/.pytest_cache",
     "node_modules",
     "README.md",
     "LICENSE.md",
@@ -63,6 +65,7 @@ html_theme = "furo"
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["crashcourse.css"]
+html_js_files = [("crashcourse.js", {"defer": "defer"})]
 html_last_updated_fmt = "%d %B %Y"
 html_copy_source = False
 html_show_sourcelink = False
@@ -97,6 +100,8 @@ mermaid_output_format = "raw"
 mermaid_light_theme = "neutral"
 mermaid_dark_theme = "dark"
 mermaid_init_config = {"startOnLoad": False, "securityLevel": "strict"}
+mermaid_height = "auto"  # the width is set by _static/crashcourse.js, the height follows
+mermaid_fullscreen = False  # its button shows a glyph that most fonts lack
 
 # -- Copy button: copy the command, not the prompt or the output -------------
 copybutton_exclude = ".linenos, .gp, .go"

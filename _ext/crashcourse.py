@@ -61,6 +61,16 @@ def copy_mermaid(app, exception) -> None:
         shutil.copyfile(src, dst)
 
 
+# -- Accessibility of theme markup ----------------------------------------------
+
+
+def label_caption_headings(app, pagename, templatename, context, doctree) -> None:
+    """Sphinx marks toctree captions role="heading" without the aria-level ARIA requires."""
+    for key in ("furo_navigation_tree", "body"):
+        if isinstance(context.get(key), str):
+            context[key] = context[key].replace('class="caption" role="heading"', 'class="caption" role="heading" aria-level="2"')
+
+
 # -- Regions, from botocore's endpoint data -------------------------------------
 
 
@@ -143,7 +153,9 @@ def preflight(app) -> None:
     try:
         socket.create_connection((url.hostname, port), timeout=5).close()
     except OSError as error:
-        raise ExtensionError(
+        # SystemExit, not a Sphinx error: Sphinx answers those with a crash report and a
+        # request to file a bug, where one sentence is all the reader needs.
+        raise SystemExit(
             f"No network: cannot reach {url.hostname}:{port} ({error}), so external links "
             "cannot be checked here; run `nox -s linkcheck` on a machine with internet access."
         ) from None
@@ -177,6 +189,7 @@ def setup(app):
     app.add_directive("regions-table", RegionsTable)
     app.connect("builder-inited", check_mermaid)
     app.connect("builder-inited", preflight)
+    app.connect("html-page-context", label_caption_headings, priority=900)  # after furo's
     app.connect("build-finished", copy_mermaid)
     app.connect("build-finished", summarize_links)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

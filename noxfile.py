@@ -100,8 +100,17 @@ def linkcheck(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure build time, page weight and diagram rendering; print a table."""
+    """Measure build time, page weight, diagram rendering and Lighthouse scores; print a table."""
     session.install("-r", TEST_REQUIREMENTS)
     npm_ci(session)
-    session.run("python", "tests/bench.py", *session.posargs, env={"PYTHONPATH": str(ROOT)})
+    session.run("npm", "ci", "--prefix", "tests/lighthouse", "--no-audit", "--no-fund", external=True)
+    session.run("python", "tests/bench.py", *session.posargs)
+
+
+@nox.session
+def screenshots(session: nox.Session) -> None:
+    """Screenshots of pages at laptop and phone widths, light and dark, into _build/screenshots."""
+    session.install("-r", TEST_REQUIREMENTS)
+    site = build(session)
+    session.run("python", "tests/screenshots.py", str(site), str(BUILD / "screenshots"), *session.posargs)
 

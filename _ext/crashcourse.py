@@ -2,12 +2,14 @@
 
 - Serves Mermaid's JavaScript from the site itself (copied from node_modules).
 - ``{regions-table}``: the Region table, generated from the installed botocore data.
+- ``{cli-commands-table}``: the AWS CLI commands the how-to guides run, described from botocore.
 - Link check: a network preflight before checking, and a summary a person can act on.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -16,8 +18,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import botocore
+import botocore.session
+from botocore import xform_name
 from docutils import nodes
 from docutils.parsers.rst import Directive
+from sphinx import addnodes
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
@@ -141,6 +146,98 @@ class RegionsTable(Directive):
         return row
 
 
+# -- AWS CLI commands used in the how-to guides ----------------------------------
+
+AWS_COMMAND = re.compile(r"(?<![\w-])aws\s+([a-z0-9-]+)\s+([a-z][a-z0-9-]*)")
+# Commands of the AWS CLI itself, with no API operation behind them to describe them.
+CLI_ONLY = {
+    ("configure", "set"): "Sets one value in the AWS CLI's configuration or credentials file.",
+    ("configure", "get"): "Prints one value from the AWS CLI's configuration.",
+    ("configure", "sso"): "Creates a profile that signs in through AWS IAM Identity Center (AWS CLI version 2).",
+    ("configure", "list"): "Shows where each part of the current credentials and configuration comes from.",
+    ("sso", "login"): "Signs in through AWS IAM Identity Center and caches short-term credentials (AWS CLI version 2).",
+    ("sso", "logout"): "Removes the cached AWS IAM Identity Center credentials.",
+    ("s3", "cp"): "Copies a file or object to, from or within Amazon S3.",
+    ("s3", "sync"): "Copies only new and changed files between a folder and an S3 prefix, or between prefixes.",
+    ("s3", "ls"): "Lists buckets, or the objects and prefixes under an S3 prefix.",
+    ("s3", "mb"): "Makes an S3 bucket.",
+    ("s3", "rb"): "Removes an S3 bucket; with --force, deletes its objects first.",
+    ("s3", "rm"): "Deletes S3 objects.",
+    ("s3", "mv"): "Moves a file or object to, from or within Amazon S3.",
+    ("s3", "presign"): "Makes a time-limited URL for one S3 object.",
+    ("ssm", "start-session"): "Opens a Session Manager session (a shell or a port forward) to an instance.",
+    ("ec2", "wait"): "Waits until a resource reaches a state, such as an instance becoming running.",
+}
+CLI_SERVICE = {"s3api": "s3", "configservice": "config"}
+
+
+def _first_sentence(html: str) -> str:
+    text = re.sub(r"<[^>]+>", "", html or "").strip()
+    text = re.sub(r"\s+", " ", text)
+    m = re.match(r"(.+?\.)(\s|$)", text)
+    return m.group(1) if m else text
+
+
+def cli_commands(snippets: Path) -> dict[tuple[str, str], set[str]]:
+    """(service, command) -> the guides whose snippets run it."""
+    used: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for path in sorted(snippets.glob("*.sh")):
+        for line in path.read_text().splitlines():
+            if line.lstrip().startswith("#"):
+                continue
+            for service, command in AWS_COMMAND.findall(line):
+                used[(service, command)].add(path.stem)
+    return used
+
+
+def describe_cli_command(service: str, command: str) -> str:
+    if (service, command) in CLI_ONLY:
+        return CLI_ONLY[(service, command)]
+    if command == "wait":
+        return CLI_ONLY[("ec2", "wait")]
+    model = botocore.session.get_session().get_service_model(CLI_SERVICE.get(service, service))
+    operations = {xform_name(op, "-"): op for op in model.operation_names}
+    if command not in operations:
+        raise ExtensionError(f"`aws {service} {command}` is not a command of {service} in botocore {botocore.__version__}")
+    return _first_sentence(model.operation_model(operations[command]).documentation)
+
+
+class CliCommandsTable(Directive):
+    """Every `aws SERVICE COMMAND` the how-to snippets run, what it does, and the guides using it."""
+
+    has_content = False
+
+    def run(self):
+        env = self.state.document.settings.env
+        snippets = Path(env.srcdir, "howto", "snippets")
+        for path in snippets.glob("*.sh"):
+            env.note_dependency(str(path))
+        used = cli_commands(snippets)
+        table = nodes.table(classes=["cli-commands-table"])
+        group = nodes.tgroup(cols=3)
+        table += group
+        for width in (30, 50, 20):
+            group += nodes.colspec(colwidth=width)
+        head, body = nodes.thead(), nodes.tbody()
+        group += head
+        group += body
+        head += RegionsTable._row(["Command", "What it does", "Used in"])
+        for (service, command), guides in sorted(used.items()):
+            links = nodes.inline()
+            for i, guide in enumerate(sorted(guides)):
+                if i:
+                    links += nodes.Text(", ")
+                ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/howto/{guide}", refexplicit=False)
+                ref += nodes.inline(text=guide)
+                links += ref
+            body += RegionsTable._row([nodes.literal(text=f"aws {service} {command}"), describe_cli_command(service, command), links])
+        caption = nodes.paragraph(
+            text=f"{len(used)} commands, found in howto/snippets/ at build time; descriptions from "
+            f"the API documentation in botocore {botocore.__version__} or, for the AWS CLI's own commands, from this site."
+        )
+        return [caption, table]
+
+
 # -- Link check: preflight and summary ------------------------------------------
 
 
@@ -187,6 +284,7 @@ def summarize_links(app, exception) -> None:
 def setup(app):
     app.add_config_value("crashcourse_preflight_url", "https://docs.aws.amazon.com/", "env")
     app.add_directive("regions-table", RegionsTable)
+    app.add_directive("cli-commands-table", CliCommandsTable)
     app.connect("builder-inited", check_mermaid)
     app.connect("builder-inited", preflight)
     app.connect("html-page-context", label_caption_headings, priority=900)  # after furo's

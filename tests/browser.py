@@ -58,6 +58,8 @@ class Visit:
         self.foreign: list[str] = []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
+        self.responses = []  # every response, for measuring what a page loads
+        self.page.on("response", self.responses.append)
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.goto(url, wait_until="load")

@@ -47,7 +47,8 @@ def open_admin_ports(path: Path) -> list[str]:
             continue
         if {"warning", "danger", "caution"} & set(directives):
             continue
-        if code or text.lstrip().startswith("|"):  # commands, and security group rules in tables
+        warned = re.search(r"\b(never|not|avoid|don't)\b", text, re.I)
+        if code or (text.lstrip().startswith("|") and not warned):  # commands, and rules in tables
             found.append(f"{path}:{number}: {text.strip()}")
     return found
 
@@ -71,6 +72,7 @@ def test_checks_catch_bad_examples(tmp_path):
         "Role arn:aws:iam::210987654321:role/x and arn:aws:iam::111122223333:role/ok.\n\n"
         ":::{warning}\nA rule with port 22 from 0.0.0.0/0 lets anyone try to log in.\n:::\n\n"
         "| SSH | 22 | 0.0.0.0/0 |\n"
+        "| SSH | 22 | your /32, never 0.0.0.0/0 |\n"
     )
     assert [h.split(":")[1] for h in secrets(bad)] == ["4", "8"]
     assert [h.split(":")[1] for h in open_admin_ports(bad)] == ["5", "14"]

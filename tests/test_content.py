@@ -117,7 +117,7 @@ def test_every_snippet_section_is_shown_on_a_page():
     shown = {}
     for page in (ROOT / "howto").glob("*.md"):
         text = page.read_text()
-        for m in re.finditer(r"literalinclude\}\s+(snippets/[\w.-]+)\n((?::[^\n]*\n)*)", text):
+        for m in re.finditer(r"literalinclude\}\s+(snippets/[\w.-]+)\n((?:[ \t]*:[^\n]*\n)*)", text):
             for name in INCLUDE.findall(m.group(2)):
                 shown.setdefault(m.group(1), set()).add(name)
     missing = []

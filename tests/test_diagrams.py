@@ -120,3 +120,26 @@ def test_a_broken_diagram_is_caught_with_mermaid_s_message(browser, tmp_path):
     assert problems, "the broken diagram was not reported"
     assert problems[0].startswith("index.html [light] diagram 2: Mermaid could not render it: Parse error"), problems
     assert not any("diagram 1:" in p for p in problems), problems
+
+
+SCALES = """() => [...document.querySelectorAll('pre.mermaid > svg')].map(svg => {
+    const box = svg.viewBox.baseVal;
+    return box && box.width ? svg.getBoundingClientRect().width / box.width : 0;
+})"""
+
+
+@pytest.mark.parametrize("width", ["laptop", "phone"])
+def test_diagram_labels_stay_legible(browser, site, site_url, width):
+    """Mermaid draws labels at 16px; no diagram may shrink below 75% of that (12px)."""
+    problems = []
+    for page in diagram_pages(site):
+        visit = Visit(browser, f"{site_url}/{page}", "light", width)
+        try:
+            visit.wait_for_diagrams()
+            visit.page.wait_for_timeout(100)  # the site's script sizes each SVG as it appears
+            for position, scale in enumerate(visit.page.evaluate(SCALES), start=1):
+                if scale < 0.74:
+                    problems.append(f"{page} [{width}] diagram {position}: drawn at {scale:.0%} of its natural size")
+        finally:
+            visit.close()
+    assert not problems, "\n".join(problems)

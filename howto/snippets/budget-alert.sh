@@ -1,0 +1,58 @@
+# Commands for howto/budget-alert.md.
+
+# [start account-id]
+ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
+echo "$ACCOUNT_ID"
+# [end account-id]
+
+# [start budget-files]
+cat > budget.json <<'EOF'
+{
+  "BudgetName": "monthly-aws-spend",
+  "BudgetType": "COST",
+  "TimeUnit": "MONTHLY",
+  "BudgetLimit": {"Amount": "50", "Unit": "USD"}
+}
+EOF
+cat > notifications.json <<'EOF'
+[
+  {
+    "Notification": {
+      "NotificationType": "ACTUAL",
+      "ComparisonOperator": "GREATER_THAN",
+      "Threshold": 80,
+      "ThresholdType": "PERCENTAGE"
+    },
+    "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "user@example.com"}]
+  },
+  {
+    "Notification": {
+      "NotificationType": "FORECASTED",
+      "ComparisonOperator": "GREATER_THAN",
+      "Threshold": 100,
+      "ThresholdType": "PERCENTAGE"
+    },
+    "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "user@example.com"}]
+  }
+]
+EOF
+# [end budget-files]
+
+# [start create-budget]
+aws budgets create-budget --account-id "$ACCOUNT_ID" \
+  --budget file://budget.json \
+  --notifications-with-subscribers file://notifications.json
+# [end create-budget]
+
+# [start check]
+aws budgets describe-budgets --account-id "$ACCOUNT_ID" \
+  --query 'Budgets[].[BudgetName,BudgetType,TimeUnit,BudgetLimit.Amount,BudgetLimit.Unit]' \
+  --output text
+aws budgets describe-notifications-for-budget --account-id "$ACCOUNT_ID" \
+  --budget-name monthly-aws-spend \
+  --query 'Notifications[].[NotificationType,Threshold,ThresholdType]' --output text
+# [end check]
+
+# [start cleanup]
+aws budgets delete-budget --account-id "$ACCOUNT_ID" --budget-name monthly-aws-spend
+# [end cleanup]

@@ -1,0 +1,28 @@
+"""Run howto/budget-alert.md against the emulator."""
+
+ACCOUNT = "123456789012"  # moto's account; the page shows 111122223333
+
+
+def test_budget_alert(guide):
+    g = guide("budget-alert")
+    g.run()
+    budgets = g.client("budgets")
+    assert g.var("ACCOUNT_ID") == ACCOUNT
+
+    name = "monthly-aws-spend"
+    budget = budgets.describe_budget(AccountId=ACCOUNT, BudgetName=name)["Budget"]
+    assert budget["BudgetType"] == "COST" and budget["TimeUnit"] == "MONTHLY"
+    assert float(budget["BudgetLimit"]["Amount"]) == 50 and budget["BudgetLimit"]["Unit"] == "USD"
+    notes = budgets.describe_notifications_for_budget(AccountId=ACCOUNT, BudgetName=name)["Notifications"]
+    assert sorted((n["NotificationType"], n["Threshold"], n["ThresholdType"]) for n in notes) == [
+        ("ACTUAL", 80, "PERCENTAGE"), ("FORECASTED", 100, "PERCENTAGE"),
+    ]
+    # (moto does not implement DescribeSubscribersForNotification, so the e-mail address is not read back.)
+
+    g.run_python()
+    python_budget = budgets.describe_budget(AccountId=ACCOUNT, BudgetName="monthly-aws-spend-python")["Budget"]
+    assert float(python_budget["BudgetLimit"]["Amount"]) == 50
+    budgets.delete_budget(AccountId=ACCOUNT, BudgetName="monthly-aws-spend-python")
+
+    g.cleanup()
+    assert not budgets.describe_budgets(AccountId=ACCOUNT).get("Budgets")

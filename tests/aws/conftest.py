@@ -108,7 +108,7 @@ class Normalizer:
     def __call__(self, text: str) -> str:
         text = self.ID.sub(lambda m: self._map(m.group(0), lambda n: f"{m.group(1)}-0123456789abcdef{n:x}"), text)
         text = self.UUID.sub(lambda m: self._map(m.group(0), lambda n: f"a1b2c3d4-5678-90ab-cdef-example{n:05d}"), text)
-        text = self.TIME.sub(lambda m: "2026-11-27T09:30:00" + (".000" if m.group(1) else ""), text)
+        text = self.TIME.sub(lambda m: f"2026-11-27{m.group(0)[10]}09:30:00" + (".000" if m.group(1) else ""), text)
         text = self.IPV4.sub(self._ipv4, text)
         return text.replace("123456789012", "111122223333")
 

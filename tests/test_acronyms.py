@@ -52,7 +52,10 @@ WINDOW = 200  # the expansion may follow the acronym closely: "EBS (Elastic Bloc
 
 def body_text(path) -> str:
     """The page's prose, without headings, link targets, roles' targets or inline code."""
-    text = "\n".join(ln.text for ln in prose(path) if not ln.text.startswith("#") and not ln.text.startswith(":"))
+    text = "\n".join(
+        ln.text for ln in prose(path)
+        if not ln.text.startswith("#") and not re.match(r"\s*:[\w-]+:", ln.text)  # headings, directive options
+    )
     text = re.sub(r"\]\([^)]*\)", "]", text)
     text = re.sub(r"\{[\w:-]+\}`([^`<]*?)\s*(<[^`]*>)?`", r"\1", text)  # a role shows its text
     text = re.sub(r"`[^`]*`", " ", text)

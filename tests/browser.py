@@ -59,7 +59,7 @@ class Visit:
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.responses = []  # every response, for measuring what a page loads
-        self.page.on("response", self.responses.append)
+        self.page.on("response", lambda r: self.responses.append(r))
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.goto(url, wait_until="load")

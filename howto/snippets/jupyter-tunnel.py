@@ -1,0 +1,16 @@
+# Python (boto3) examples for howto/jupyter-tunnel.md.
+
+# [start find-instance]
+import boto3
+
+ec2 = boto3.client("ec2")
+reservations = ec2.describe_instances(
+    Filters=[
+        {"Name": "tag:Name", "Values": ["analysis-box"]},
+        {"Name": "instance-state-name", "Values": ["running"]},
+    ]
+)["Reservations"]
+for reservation in reservations:
+    for instance in reservation["Instances"]:
+        print(instance["InstanceId"], instance.get("PublicIpAddress"))
+# [end find-instance]

@@ -1,0 +1,34 @@
+# Python (boto3) examples for howto/launch-instance.md.
+
+# [start launch]
+import boto3
+
+ssm = boto3.client("ssm")
+ec2 = boto3.client("ec2")
+
+ami_id = ssm.get_parameter(
+    Name="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+)["Parameter"]["Value"]
+
+reservation = ec2.run_instances(
+    ImageId=ami_id,
+    InstanceType="t3.micro",
+    KeyName="analysis-key",  # an existing key pair
+    MinCount=1,
+    MaxCount=1,
+    TagSpecifications=[
+        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}]}
+    ],
+)
+instance_id = reservation["Instances"][0]["InstanceId"]
+ec2.get_waiter("instance_running").wait(InstanceIds=[instance_id])
+
+instance = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+print(instance_id, instance["State"]["Name"], instance.get("PublicIpAddress"))
+# [end launch]
+
+# [start cleanup]
+ec2.terminate_instances(InstanceIds=[instance_id])
+ec2.get_waiter("instance_terminated").wait(InstanceIds=[instance_id])
+print(instance_id, "terminated")
+# [end cleanup]

@@ -1,0 +1,36 @@
+"""howto/jupyter-tunnel.md: find the instance by its Name tag; the tunnel itself needs a real instance."""
+
+AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+
+
+def launch(ec2, ami, name):
+    return ec2.run_instances(
+        ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}],
+    )["Instances"][0]["InstanceId"]
+
+
+def test_jupyter_tunnel(guide):
+    g = guide("jupyter-tunnel")
+    ec2 = g.client("ec2")
+    ami = g.client("ssm").get_parameter(Name=AL2023)["Parameter"]["Value"]
+    wanted = launch(ec2, ami, "analysis-box")
+    other = launch(ec2, ami, "someone-elses-box")  # must not be picked up
+    g.run()
+
+    described = ec2.describe_instances(InstanceIds=[wanted])["Reservations"][0]["Instances"][0]
+    assert g.var("INSTANCE_ID") == wanted
+    assert g.var("PUBLIC_IP") == described["PublicIpAddress"]
+    assert g.outputs["find-instance"].split() == [wanted, described["PublicIpAddress"], "t3.micro"]
+    assert other not in g.outputs["find-instance"]
+
+    printed = g.run_python()
+    assert printed.split() == [wanted, described["PublicIpAddress"]]
+
+    g.cleanup()
+    states = {
+        i["InstanceId"]: i["State"]["Name"]
+        for r in ec2.describe_instances(InstanceIds=[wanted, other])["Reservations"]
+        for i in r["Instances"]
+    }
+    assert states == {wanted: "stopped", other: "running"}

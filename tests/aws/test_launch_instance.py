@@ -1,0 +1,59 @@
+"""howto/launch-instance.md: an Amazon Linux 2023 instance with a key pair and a Name tag."""
+
+import stat
+
+AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+
+
+def tagged(ec2, name, states=("pending", "running", "stopped")):
+    return [
+        i
+        for r in ec2.describe_instances(
+            Filters=[{"Name": "tag:Name", "Values": [name]}, {"Name": "instance-state-name", "Values": list(states)}]
+        )["Reservations"]
+        for i in r["Instances"]
+    ]
+
+
+def test_launch_instance(guide):
+    g = guide("launch-instance")
+    g.run()
+    ec2, ssm = g.client("ec2"), g.client("ssm")
+
+    latest = ssm.get_parameter(Name=AL2023)["Parameter"]["Value"]
+    assert g.var("AMI_ID") == latest
+
+    # The private key is on disk, readable by its owner only.
+    key_file = g.workdir / "analysis-key.pem"
+    assert key_file.read_text().startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o400
+    (key,) = ec2.describe_key_pairs(KeyNames=["analysis-key"])["KeyPairs"]
+    assert key["KeyType"] == "ed25519"
+
+    # Exactly one instance, running, of the chosen type and image, with the key and the tag.
+    (instance,) = tagged(ec2, "analysis-box")
+    assert instance["InstanceId"] == g.var("INSTANCE_ID")
+    assert instance["State"]["Name"] == "running"
+    assert instance["InstanceType"] == "t3.micro"
+    assert instance["ImageId"] == latest
+    assert instance["KeyName"] == "analysis-key"
+    assert g.outputs["describe"].split()[:2] == ["running", "t3.micro"]
+    assert "m7i.xlarge" in g.outputs["compare-types"]
+
+    g.cleanup()
+    assert not tagged(ec2, "analysis-box")
+    gone = ec2.describe_instances(InstanceIds=[g.var("INSTANCE_ID")])["Reservations"][0]["Instances"][0]
+    assert gone["State"]["Name"] == "terminated"
+    assert not ec2.describe_key_pairs()["KeyPairs"]
+    assert not key_file.exists()
+
+
+def test_launch_instance_with_boto3(guide):
+    g = guide("launch-instance")
+    g.client("ec2").create_key_pair(KeyName="analysis-key", KeyType="ed25519")
+    printed = g.run_python()
+    launched, terminated = printed.splitlines()
+    instance_id, state, _ip = launched.split()
+    assert state == "running"
+    assert terminated == f"{instance_id} terminated"
+    assert not tagged(g.client("ec2"), "analysis-box")

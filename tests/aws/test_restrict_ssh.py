@@ -1,0 +1,59 @@
+"""howto/restrict-ssh.md: a security group that lets SSH in from the reader's /32 only."""
+
+AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+MY_CIDR = "203.0.113.25/32"  # MY_IP, which the harness sets, as a /32
+
+
+def launch_analysis_box(g):
+    """The instance that "How to launch an EC2 instance" leaves running."""
+    ec2 = g.client("ec2")
+    ami = g.client("ssm").get_parameter(Name=AL2023)["Parameter"]["Value"]
+    instance_id = ec2.run_instances(
+        ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}]}],
+    )["Instances"][0]["InstanceId"]
+    return ec2, instance_id
+
+
+def groups_of(ec2, instance_id):
+    instance = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+    return [sg["GroupId"] for sg in instance["SecurityGroups"]]
+
+
+def assert_ssh_from_my_address_only(ec2, group_id):
+    (group,) = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    (permission,) = group["IpPermissions"]  # one inbound rule, nothing else
+    assert (permission["IpProtocol"], permission["FromPort"], permission["ToPort"]) == ("tcp", 22, 22)
+    assert [r["CidrIp"] for r in permission["IpRanges"]] == [MY_CIDR]
+    assert not permission.get("Ipv6Ranges") and not permission.get("UserIdGroupPairs")
+
+
+def test_restrict_ssh(guide):
+    g = guide("restrict-ssh")
+    ec2, instance_id = launch_analysis_box(g)
+    g.run()
+    group_id = g.var("SG_ID")
+
+    assert g.var("INSTANCE_ID") == instance_id
+    assert_ssh_from_my_address_only(ec2, group_id)
+    assert groups_of(ec2, instance_id) == [group_id]
+    assert g.outputs["allow-ssh"].split() == ["tcp", "22", "22", MY_CIDR]
+    assert "ssh-from-my-address" in g.outputs["check-rule"]
+
+    g.cleanup()
+    default = ec2.describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": ["default"]}, {"Name": "vpc-id", "Values": [g.var("VPC_ID")]}]
+    )["SecurityGroups"][0]["GroupId"]
+    assert groups_of(ec2, instance_id) == [default]
+    names = [sg["GroupName"] for sg in ec2.describe_security_groups()["SecurityGroups"]]
+    assert "ssh-from-my-address" not in names
+
+
+def test_restrict_ssh_with_boto3(guide):
+    g = guide("restrict-ssh")
+    ec2, instance_id = launch_analysis_box(g)
+    printed = g.run_python()
+    group_id = printed.split()[0]
+    assert printed.strip() == f"{group_id} allows port 22 from {MY_CIDR}"
+    assert_ssh_from_my_address_only(ec2, group_id)
+    assert groups_of(ec2, instance_id) == [group_id]

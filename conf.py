@@ -86,12 +86,8 @@ myst_enable_extensions = [
     "attrs_inline",
     "colon_fence",
     "deflist",
-    "substitution",
 ]
 myst_heading_anchors = 3
-myst_substitutions = {
-    "aws_checked": "November 2026",  # the month the site's AWS facts were checked
-}
 
 # -- Mermaid (served from this site; see _ext/crashcourse.py) ----------------
 mermaid_version = ""

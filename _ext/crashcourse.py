@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -18,6 +19,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import botocore
+import botocore.exceptions
 import botocore.session
 from botocore import xform_name
 from docutils import nodes
@@ -60,10 +62,12 @@ def copy_mermaid(app, exception) -> None:
     files += [p.relative_to(dist) for p in (dist / MERMAID_CHUNKS).glob("*.mjs")]
     for rel in files:
         src, dst = dist / rel, target / rel
-        if dst.is_file() and dst.stat().st_size == src.stat().st_size:
-            continue
+        if dst.is_file() and dst.stat().st_size == src.stat().st_size and dst.stat().st_mtime >= src.stat().st_mtime:
+            continue  # unchanged since the last build: keeps a no-op rebuild fast
         dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dst)
+        shutil.copy2(src, dst)
+    for old in set(target.rglob("*.mjs")) - {target / rel for rel in files}:
+        old.unlink()  # a chunk of an earlier Mermaid version
 
 
 # -- Accessibility of theme markup ----------------------------------------------
@@ -96,10 +100,10 @@ def commercial_regions() -> list[tuple[str, str, str]]:
 
 
 def _pin_date(confdir: str) -> str | None:
-    """The date the botocore pin last changed, from git (None outside a checkout)."""
+    """The date the botocore pin last changed, from git (None outside a checkout or before a commit)."""
     try:
         out = subprocess.run(
-            ["git", "log", "-1", "--format=%cs", "--", "requirements/docs.txt"],
+            ["git", "log", "-1", "--format=%cs", "-G", "^botocore==", "--", "requirements/docs.txt"],
             cwd=confdir, capture_output=True, text=True, check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
@@ -148,7 +152,8 @@ class RegionsTable(Directive):
 
 # -- AWS CLI commands used in the how-to guides ----------------------------------
 
-AWS_COMMAND = re.compile(r"(?<![\w-])aws\s+([a-z0-9-]+)\s+([a-z][a-z0-9-]*)")
+# `aws [--global-option [value]]... SERVICE COMMAND`
+AWS_COMMAND = re.compile(r"(?<![\w-])aws\s+(?:--[\w-]+(?:[ =](?!-)[^\s-]\S*)?\s+)*([a-z][a-z0-9-]*)\s+([a-z][a-z0-9-]*)")
 # Commands of the AWS CLI itself, with no API operation behind them to describe them.
 CLI_ONLY = {
     ("configure", "set"): "Sets one value in the AWS CLI's configuration or credentials file.",
@@ -190,12 +195,21 @@ def cli_commands(snippets: Path) -> dict[tuple[str, str], set[str]]:
     return used
 
 
+@functools.cache
+def _service_model(service: str):
+    """A service's API model, loaded once per build (the EC2 model alone is megabytes of JSON)."""
+    try:
+        return botocore.session.get_session().get_service_model(service)
+    except botocore.exceptions.UnknownServiceError:
+        raise ExtensionError(f"botocore {botocore.__version__} has no service {service!r}") from None
+
+
 def describe_cli_command(service: str, command: str) -> str:
     if (service, command) in CLI_ONLY:
         return CLI_ONLY[(service, command)]
     if command == "wait":
         return CLI_ONLY[("ec2", "wait")]
-    model = botocore.session.get_session().get_service_model(CLI_SERVICE.get(service, service))
+    model = _service_model(CLI_SERVICE.get(service, service))
     operations = {xform_name(op, "-"): op for op in model.operation_names}
     if command not in operations:
         raise ExtensionError(f"`aws {service} {command}` is not a command of {service} in botocore {botocore.__version__}")

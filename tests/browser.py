@@ -76,7 +76,7 @@ class Visit:
         """Wait until Mermaid has finished every block: a diagram or its error picture is in place."""
         self.page.wait_for_function(
             """() => [...document.querySelectorAll('pre.mermaid')].every(
-                   el => el.querySelector(':scope > svg[aria-roledescription]'))""",
+                   el => el.querySelector(':scope > svg[aria-roledescription], svg[aria-roledescription="error"]'))""",
             timeout=timeout_ms,
         )
 

@@ -32,10 +32,10 @@ def test_site_has_the_expected_furniture(site):
     assert (site / "sitemap.xml").is_file() and "<loc>" in (site / "sitemap.xml").read_text()
     assert (site / "404.html").is_file()
     assert (site / "search.html").is_file() and (site / "searchindex.js").is_file()
-    page = BeautifulSoup((site / "explanation" / "compute.html").read_text(), "html.parser")
-    assert page.select_one("a.muted-link[href*='edit']"), "no 'edit this page' link"
-    assert "Last updated on" in page.get_text() or "Last updated" in page.get_text()
-    assert page.select("button.copybtn") or page.select("div.highlight"), "no code blocks to copy"
+    page = BeautifulSoup((site / "howto" / "s3-data.html").read_text(), "html.parser")
+    assert page.select_one("a[rel='edit'][href$='/edit/main/howto/s3-data.md']"), "no 'edit this page' link"
+    assert re.search(r"Last updated on \d{1,2} \w+ 20\d\d", page.get_text()), "no 'last updated' date"
+    assert page.select("div.highlight pre") and page.select_one("script[src*='copybutton']"), "no copy buttons"
 
 
 def _fixture_project(tmp_path: Path, pages: dict[str, str], conf: str = MINIMAL_CONF) -> Path:

@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,23 +92,26 @@ class Normalizer:
 
     def __init__(self):
         self.seen: dict[str, str] = {}
+        self.counts: Counter[str] = Counter()
 
-    def _map(self, real: str, make) -> str:
+    def _map(self, real: str, kind: str, make) -> str:
+        """The example value for `real`: the n-th distinct value of its kind gets make(n)."""
         if real not in self.seen:
-            self.seen[real] = make(sum(1 for v in self.seen.values() if v.split("-")[0] == real.split("-")[0]))
+            self.seen[real] = make(self.counts[kind])
+            self.counts[kind] += 1
         return self.seen[real]
 
     def _ipv4(self, m: re.Match) -> str:
         ip = m.group(0)
         if ip.startswith(self.KEEP_IPV4):
             if ip.startswith("10.") and not ip.endswith(".0"):  # a private host address moto picked
-                return self._map(ip, lambda n: ".".join(ip.split(".")[:3] + [str(10 + n)]))
+                return self._map(ip, "private", lambda n: ".".join(ip.split(".")[:3] + [str(10 + n)]))
             return ip
-        return self._map(ip, lambda n: f"198.51.100.{10 + n}")
+        return self._map(ip, "public", lambda n: f"198.51.100.{10 + n}")
 
     def __call__(self, text: str) -> str:
-        text = self.ID.sub(lambda m: self._map(m.group(0), lambda n: f"{m.group(1)}-0123456789abcdef{n:x}"), text)
-        text = self.UUID.sub(lambda m: self._map(m.group(0), lambda n: f"a1b2c3d4-5678-90ab-cdef-example{n:05d}"), text)
+        text = self.ID.sub(lambda m: self._map(m.group(0), m.group(1), lambda n: f"{m.group(1)}-0123456789abcdef{n:x}"), text)
+        text = self.UUID.sub(lambda m: self._map(m.group(0), "uuid", lambda n: f"a1b2c3d4-5678-90ab-cdef-example{n:05d}"), text)
         text = self.TIME.sub(lambda m: f"2026-11-27{m.group(0)[10]}09:30:00" + (".000" if m.group(1) else ""), text)
         text = self.IPV4.sub(self._ipv4, text)
         return text.replace("123456789012", "111122223333")

@@ -25,7 +25,7 @@ def run_sphinx(srcdir: Path, outdir: Path, builder: str = "html", *extra: str) -
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     return subprocess.run(
         sphinx_command(builder, srcdir, outdir, *extra),
-        capture_output=True, text=True, cwd=srcdir, env={**os.environ, "PATH": path},
+        capture_output=True, text=True, cwd=srcdir, env={**os.environ, "PATH": path, "NO_COLOR": "1"},
     )
 
 

@@ -27,7 +27,7 @@ from conftest import ROOT, run_sphinx, serve  # noqa: E402
 
 PAGES = {
     "landing page": "index.html",
-    "long text page": "explanation/storage.html",
+    "long text page": "explanation/identity-and-permissions.html",
     "heaviest diagram page": "explanation/vpc.html",
 }
 LIGHTHOUSE = ROOT / "tests" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"

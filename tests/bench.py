@@ -1,7 +1,8 @@
 """Speed and weight of the site (nox -s bench). A benchmark, not a test: it prints a table.
 
 Build: clean build, no-op rebuild and a rebuild after one page changes (median of --runs).
-Weight: requests and bytes a browser loads for three pages, and whether text pages load Mermaid.
+Weight: requests and bytes a browser loads for three pages (as sent, and gzipped as Read the Docs
+serves them), and whether text pages load Mermaid.
 Rendering: time from navigation until every diagram on the heaviest diagram page is an SVG.
 Lighthouse: scores for the same pages, when tests/lighthouse has been installed (npm ci).
 """
@@ -9,6 +10,7 @@ Lighthouse: scores for the same pages, when tests/lighthouse has been installed 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
@@ -59,15 +61,17 @@ def build_times(runs: int) -> tuple[dict[str, float], Path, int]:
     return {"clean": statistics.median(clean), "noop": statistics.median(noop), "edit": statistics.median(edit)}, out, pages
 
 
-def weight(browser, url: str) -> tuple[int, int, bool]:
+def weight(browser, url: str) -> tuple[int, int, int, bool]:
     visit = Visit(browser, url)  # a fresh context: an empty cache, as for a first visit
     if visit.page.query_selector("pre.mermaid"):
         visit.wait_for_diagrams()
     visit.page.wait_for_load_state("networkidle")
     urls = [r.url for r in visit.responses]
-    size = sum(len(r.body()) for r in visit.responses if r.ok)
+    bodies = [r.body() for r in visit.responses if r.ok]
     visit.close()
-    return len(urls), size, any("mermaid" in u for u in urls)
+    # The local server sends files as they are; Read the Docs compresses text, so show both.
+    compressed = sum(len(gzip.compress(b, compresslevel=6)) for b in bodies)
+    return len(urls), sum(map(len, bodies)), compressed, any("mermaid" in u for u in urls)
 
 
 def render_time(browser, url: str, runs: int) -> float:
@@ -109,14 +113,14 @@ def main() -> None:
     print(f"| Rebuild after one page changes | {times['edit']:.2f} | |\n")
 
     with serve(site) as url, chromium() as browser:
-        print("| Page | Requests | KiB | Loads Mermaid | Lighthouse (perf / a11y / best practices / SEO) |")
-        print("| --- | ---: | ---: | --- | --- |")
+        print("| Page | Requests | KiB | KiB gzipped | Loads Mermaid | Lighthouse (perf / a11y / best practices / SEO) |")
+        print("| --- | ---: | ---: | ---: | --- | --- |")
         for label, page in PAGES.items():
-            requests, size, mermaid = weight(browser, f"{url}/{page}")
+            requests, size, compressed, mermaid = weight(browser, f"{url}/{page}")
             scores = lighthouse(f"{url}/{page}")
             if isinstance(scores, dict):
                 scores = " / ".join(str(scores[k]) for k in ("performance", "accessibility", "best-practices", "seo"))
-            print(f"| {label} (`{page}`) | {requests} | {size / 1024:.0f} | {'yes' if mermaid else 'no'} | {scores} |")
+            print(f"| {label} (`{page}`) | {requests} | {size / 1024:.0f} | {compressed / 1024:.0f} | {'yes' if mermaid else 'no'} | {scores} |")
         seconds = render_time(browser, f"{url}/{PAGES['heaviest diagram page']}", args.runs)
         print(f"\nEvery diagram on {PAGES['heaviest diagram page']} is an SVG {seconds:.2f} s after navigation starts.")
     shutil.rmtree(site, ignore_errors=True)

@@ -120,17 +120,10 @@ class RegionsTable(Directive):
         env = self.state.document.settings.env
         env.note_dependency(str(Path(botocore.__file__).with_name("data") / "endpoints.json"))
         regions = commercial_regions()
-        table = nodes.table(classes=["regions-table"])
-        group = nodes.tgroup(cols=3)
-        table += group
-        for width in (30, 45, 25):
-            group += nodes.colspec(colwidth=width)
-        head, body = nodes.thead(), nodes.tbody()
-        group += head
-        group += body
-        head += self._row(["Region code", "Region name", "Partition"])
-        for code, name, partition in regions:
-            body += self._row([nodes.literal(text=code), name, partition])
+        table = make_table(
+            "regions-table", {"Region code": 30, "Region name": 45, "Partition": 25},
+            [[nodes.literal(text=code), name, partition] for code, name, partition in regions],
+        )
         date = _pin_date(env.srcdir)
         source = f"botocore {botocore.__version__}" + (f", pinned on {date}" if date else "")
         caption = nodes.paragraph(
@@ -138,16 +131,26 @@ class RegionsTable(Directive):
         )
         return [caption, table]
 
-    @staticmethod
-    def _row(cells):
-        row = nodes.row()
+
+def make_table(name: str, columns: dict[str, int], rows: list[list]) -> nodes.table:
+    """A docutils table: `columns` maps each heading to its relative width; cells are text or nodes."""
+
+    def row(cells):
+        tr = nodes.row()
         for cell in cells:
-            entry = nodes.entry()
             para = nodes.paragraph()
             para += cell if isinstance(cell, nodes.Node) else nodes.Text(cell)
-            entry += para
-            row += entry
-        return row
+            tr += nodes.entry("", para)
+        return tr
+
+    table = nodes.table(classes=[name])
+    group = nodes.tgroup(cols=len(columns))
+    table += group
+    for width in columns.values():
+        group += nodes.colspec(colwidth=width)
+    group += nodes.thead("", row(columns))
+    group += nodes.tbody("", *(row(cells) for cells in rows))
+    return table
 
 
 # -- AWS CLI commands used in the how-to guides ----------------------------------
@@ -227,15 +230,7 @@ class CliCommandsTable(Directive):
         for path in snippets.glob("*.sh"):
             env.note_dependency(str(path))
         used = cli_commands(snippets)
-        table = nodes.table(classes=["cli-commands-table"])
-        group = nodes.tgroup(cols=3)
-        table += group
-        for width in (30, 50, 20):
-            group += nodes.colspec(colwidth=width)
-        head, body = nodes.thead(), nodes.tbody()
-        group += head
-        group += body
-        head += RegionsTable._row(["Command", "What it does", "Used in"])
+        rows = []
         for (service, command), guides in sorted(used.items()):
             links = nodes.inline()
             for i, guide in enumerate(sorted(guides)):
@@ -244,7 +239,8 @@ class CliCommandsTable(Directive):
                 ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/howto/{guide}", refexplicit=False)
                 ref += nodes.inline(text=guide)
                 links += ref
-            body += RegionsTable._row([nodes.literal(text=f"aws {service} {command}"), describe_cli_command(service, command), links])
+            rows.append([nodes.literal(text=f"aws {service} {command}"), describe_cli_command(service, command), links])
+        table = make_table("cli-commands-table", {"Command": 30, "What it does": 50, "Used in": 20}, rows)
         caption = nodes.paragraph(
             text=f"{len(used)} commands, found in howto/snippets/ at build time; descriptions from "
             f"the API documentation in botocore {botocore.__version__} or, for the AWS CLI's own commands, from this site."

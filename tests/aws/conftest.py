@@ -15,6 +15,7 @@ look at what the guide built and then prove that the cleanup leaves nothing behi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -123,13 +124,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint():
-    """A moto server on 127.0.0.1 for the whole session; reset before each guide."""
+@contextlib.contextmanager
+def moto_server(**settings: str):
+    """Run a moto server on 127.0.0.1 (with moto's own settings as environment variables)."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **settings},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -142,9 +143,18 @@ def moto_endpoint():
                 proc.kill()
                 raise RuntimeError("the moto server did not start on 127.0.0.1")
             time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A moto server on 127.0.0.1 for the whole session; reset before each guide."""
+    with moto_server() as url:
+        yield url
 
 
 @dataclass

@@ -148,6 +148,7 @@ __file__ = _fixture_file
 
 extensions = ["myst_parser", "crashcourse"]  # the link check needs no theme or HTML extension
 html_static_path = []  # the project's _static/ is relative to its own folder, not this one
+html_favicon = None  # it lives in the project's _static/ too
 crashcourse_preflight_url = {preflight!r}
 linkcheck_timeout = {timeout!r}
 linkcheck_rate_limit_timeout = 5.0

@@ -1,11 +1,11 @@
 # Commands for howto/build-vpc.md. Every resource gets the tag project=analysis-vpc.
 
 # [start set-names]
-REGION=us-east-1
-AZ=$(aws ec2 describe-availability-zones --region "$REGION" \
-  --query 'AvailabilityZones[0].ZoneName' --output text)
+# The Region of your profile (see choose-region.md) and its first Availability Zone.
+read -r REGION AZ < <(aws ec2 describe-availability-zones \
+  --query 'AvailabilityZones[0].[RegionName,ZoneName]' --output text)
 tags() { echo "ResourceType=$1,Tags=[{Key=Name,Value=$2},{Key=project,Value=analysis-vpc}]"; }
-echo "$AZ"
+echo "$REGION $AZ"
 # [end set-names]
 
 # [start create-vpc]

@@ -4,7 +4,7 @@
 import boto3
 
 session = boto3.Session()  # the Region comes from your profile or AWS_REGION
-ec2 = session.client("ec2", region_name="us-east-1")
+ec2 = session.client("ec2")
 
 regions = sorted(r["RegionName"] for r in ec2.describe_regions()["Regions"])
 print(len(regions), "Regions enabled for this account")

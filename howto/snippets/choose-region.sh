@@ -17,10 +17,14 @@ aws ec2 describe-availability-zones --region "$REGION" \
 # [end list-zones]
 
 # [start name-to-id]
-# The AZ ID behind one of your zone names...
+# The AZ ID behind one of your zone names (here the Region's first zone)...
+ZONE_NAME=$(aws ec2 describe-availability-zones --region "$REGION" \
+  --query 'AvailabilityZones[0].ZoneName' --output text)
 aws ec2 describe-availability-zones --region "$REGION" \
-  --zone-names us-east-1a --query 'AvailabilityZones[0].ZoneId' --output text
-# ...and the zone name that an AZ ID has in your account.
+  --zone-names "$ZONE_NAME" --query 'AvailabilityZones[0].ZoneId' --output text
+# ...and the zone name that an AZ ID (here the second zone's) has in your account.
+ZONE_ID=$(aws ec2 describe-availability-zones --region "$REGION" \
+  --query 'AvailabilityZones[1].ZoneId' --output text)
 aws ec2 describe-availability-zones --region "$REGION" \
-  --filters Name=zone-id,Values=use1-az1 --query 'AvailabilityZones[0].ZoneName' --output text
+  --filters Name=zone-id,Values="$ZONE_ID" --query 'AvailabilityZones[0].ZoneName' --output text
 # [end name-to-id]

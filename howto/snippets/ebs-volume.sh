@@ -80,7 +80,7 @@ aws ec2 describe-volumes --volume-ids "$VOLUME_ID" \
 
 # [start cleanup-unmount] not-emulated: runs on the instance
 sudo umount /data
-sudo sed -i "/$UUID/d" /etc/fstab
+sudo sed -i '\|[[:space:]]/data[[:space:]]|d' /etc/fstab   # the line this guide added
 # [end cleanup-unmount]
 
 # [start cleanup]

@@ -3,11 +3,11 @@
 # [start find-network]
 VPC_ID=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
   --query 'Vpcs[0].VpcId' --output text)
-# The default subnets of the first two Availability Zones, one subnet per zone.
-read -r SUBNET_A SUBNET_B < <(aws ec2 describe-subnets \
+# One default subnet per Availability Zone: a mount target in each, so every instance can mount.
+SUBNETS=$(aws ec2 describe-subnets \
   --filters Name=vpc-id,Values="$VPC_ID" Name=default-for-az,Values=true \
-  --query 'sort_by(Subnets, &AvailabilityZone)[0:2].SubnetId' --output text)
-echo "$VPC_ID $SUBNET_A $SUBNET_B"
+  --query 'sort_by(Subnets, &AvailabilityZone)[].SubnetId' --output text)
+echo "$VPC_ID $SUBNETS"
 # [end find-network]
 
 # [start security-groups]
@@ -25,10 +25,13 @@ aws ec2 authorize-security-group-ingress --group-id "$EFS_SG" \
 # [end security-groups]
 
 # [start create-file-system]
-FS_ID=$(aws efs create-file-system --creation-token shared-data-2026-11 \
+aws efs create-file-system --creation-token shared-data-2026-11 \
   --encrypted --performance-mode generalPurpose --throughput-mode elastic \
   --tags Key=Name,Value=shared-data Key=project,Value=crash-course \
-  --query FileSystemId --output text)
+  --query FileSystemId --output text
+# Look the ID up by its creation token, which also works if you run this step again.
+FS_ID=$(aws efs describe-file-systems --creation-token shared-data-2026-11 \
+  --query 'FileSystems[0].FileSystemId' --output text)
 # Wait until the file system is ready (usually a few seconds).
 until [ "$(aws efs describe-file-systems --file-system-id "$FS_ID" \
   --query 'FileSystems[0].LifeCycleState' --output text)" = "available" ]; do sleep 5; done
@@ -36,7 +39,7 @@ echo "$FS_ID"
 # [end create-file-system]
 
 # [start mount-targets]
-for SUBNET in "$SUBNET_A" "$SUBNET_B"; do
+for SUBNET in $SUBNETS; do
   aws efs create-mount-target --file-system-id "$FS_ID" --subnet-id "$SUBNET" \
     --security-groups "$EFS_SG" --query MountTargetId --output text
 done

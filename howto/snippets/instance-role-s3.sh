@@ -61,9 +61,13 @@ aws iam wait instance-profile-exists --instance-profile-name "$ROLE"
 # [end instance-profile]
 
 # [start associate]
-aws ec2 associate-iam-instance-profile --instance-id "$INSTANCE_ID" \
-  --iam-instance-profile Name="$ROLE" \
-  --query 'IamInstanceProfileAssociation.State' --output text
+# A new instance profile takes a few seconds to reach Amazon EC2: retry for up to a minute.
+for TRY in 1 2 3 4 5 6; do
+  aws ec2 associate-iam-instance-profile --instance-id "$INSTANCE_ID" \
+    --iam-instance-profile Name="$ROLE" \
+    --query 'IamInstanceProfileAssociation.State' --output text && break
+  sleep 10
+done
 # [end associate]
 
 # [start check]

@@ -10,7 +10,7 @@ bucket = os.environ["BUCKET"]  # the bucket name you chose in step 1
 s3 = boto3.client("s3")
 
 # Files larger than 64 MB go up in 64 MB parts, 20 at a time.
-config = TransferConfig(multipart_chunksize=64 * 1024**2, max_concurrency=20)
+config = TransferConfig(multipart_threshold=64 * 1024**2, multipart_chunksize=64 * 1024**2, max_concurrency=20)
 s3.upload_file(
     "sample1.fastq.gz",
     bucket,

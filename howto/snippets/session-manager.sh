@@ -30,6 +30,7 @@ aws iam create-instance-profile --instance-profile-name "$ROLE" \
   --query InstanceProfile.Arn --output text
 aws iam add-role-to-instance-profile --instance-profile-name "$ROLE" --role-name "$ROLE"
 aws iam wait instance-profile-exists --instance-profile-name "$ROLE"
+sleep 15   # IAM is eventually consistent: let the new profile reach Amazon EC2
 # [end create-profile]
 
 # [start no-inbound-group]
@@ -62,9 +63,19 @@ echo "$INSTANCE_ID"
 EXISTING_ID=$(aws ec2 describe-instances \
   --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=running \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
-aws ec2 associate-iam-instance-profile --instance-id "$EXISTING_ID" \
-  --iam-instance-profile Name="$ROLE" \
-  --query 'IamInstanceProfileAssociation.AssociationId' --output text
+CURRENT_PROFILE=$(aws ec2 describe-instances --instance-ids "$EXISTING_ID" \
+  --query 'Reservations[0].Instances[0].IamInstanceProfile.Arn' --output text)
+if [ "$CURRENT_PROFILE" = "None" ]; then
+  aws ec2 associate-iam-instance-profile --instance-id "$EXISTING_ID" \
+    --iam-instance-profile Name="$ROLE" \
+    --query 'IamInstanceProfileAssociation.AssociationId' --output text
+else
+  # An instance has at most one profile: give the role it already has Session Manager's policy.
+  EXISTING_ROLE=$(aws iam get-instance-profile --instance-profile-name "${CURRENT_PROFILE##*/}" \
+    --query 'InstanceProfile.Roles[0].RoleName' --output text)
+  aws iam attach-role-policy --role-name "$EXISTING_ROLE" \
+    --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+fi
 # [end attach-existing]
 
 # [start check-instance]
@@ -101,11 +112,16 @@ aws ec2 delete-security-group --group-id "$SG_ID"
 # [end cleanup]
 
 # [start cleanup-existing]
-ASSOCIATION_ID=$(aws ec2 describe-iam-instance-profile-associations \
-  --filters Name=instance-id,Values="$EXISTING_ID" \
-  --query 'IamInstanceProfileAssociations[0].AssociationId' --output text)
-aws ec2 disassociate-iam-instance-profile --association-id "$ASSOCIATION_ID" \
-  --query 'IamInstanceProfileAssociation.State' --output text
+if [ "$CURRENT_PROFILE" = "None" ]; then  # this guide attached the profile: take it off
+  ASSOCIATION_ID=$(aws ec2 describe-iam-instance-profile-associations \
+    --filters Name=instance-id,Values="$EXISTING_ID" Name=state,Values=associated \
+    --query 'IamInstanceProfileAssociations[0].AssociationId' --output text)
+  aws ec2 disassociate-iam-instance-profile --association-id "$ASSOCIATION_ID" \
+    --query 'IamInstanceProfileAssociation.State' --output text
+else  # this guide added a policy to the instance's own role: remove it
+  aws iam detach-role-policy --role-name "$EXISTING_ROLE" \
+    --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+fi
 # [end cleanup-existing]
 
 # [start cleanup-role]

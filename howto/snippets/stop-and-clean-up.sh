@@ -103,6 +103,7 @@ for a in $ADDRESSES; do aws ec2 release-address --allocation-id "$a"; done
 
 # [start cleanup-bucket]
 # Deletes every object in the bucket, then the bucket. There is no undo.
+BUCKET=amzn-s3-demo-bucket-111122223333   # one name from the list in the earlier step
 aws s3 rb "s3://$BUCKET" --force
 # [end cleanup-bucket]
 

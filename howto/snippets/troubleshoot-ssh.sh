@@ -3,6 +3,7 @@
 # [start find-instance]
 INSTANCE_NAME=analysis-box   # the Name tag of the instance you cannot reach
 INSTANCE_ID=$(aws ec2 describe-instances --filters Name=tag:Name,Values="$INSTANCE_NAME" \
+  Name=instance-state-name,Values=pending,running,stopping,stopped \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
 echo "$INSTANCE_ID"
 # [end find-instance]
@@ -26,7 +27,7 @@ if [ "$RTB_ID" = "None" ]; then  # no table of its own: the subnet uses the VPC'
     --query 'RouteTables[0].RouteTableId' --output text)
 fi
 aws ec2 describe-route-tables --route-table-ids "$RTB_ID" \
-  --query "RouteTables[0].Routes[?DestinationCidrBlock=='0.0.0.0/0'].[DestinationCidrBlock,GatewayId,State]" \
+  --query "RouteTables[0].Routes[?DestinationCidrBlock=='0.0.0.0/0'].[DestinationCidrBlock,GatewayId || NatGatewayId,State]" \
   --output text
 # [end check-route]
 

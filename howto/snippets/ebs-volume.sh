@@ -27,7 +27,7 @@ aws ec2 wait volume-in-use --volume-ids "$VOLUME_ID"
 # [start find-device] not-emulated: runs on the instance
 # On Nitro instances the volume shows up as an NVMe device; its SERIAL is the volume ID without the dash.
 lsblk -o NAME,SIZE,TYPE,FSTYPE,MOUNTPOINT,SERIAL
-DEVICE=/dev/nvme1n1          # the 100G disk with no FSTYPE in the listing above
+DEVICE=/dev/nvme1n1   # the 100G disk whose SERIAL is your volume ID (no FSTYPE yet); numbering varies
 sudo file -s "$DEVICE"       # "data" means empty; anything else means it already holds a file system
 # [end find-device]
 

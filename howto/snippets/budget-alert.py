@@ -1,6 +1,8 @@
 # boto3 version of howto/budget-alert.md.
 
 # [start boto3-create-budget]
+import os
+
 import boto3
 
 account_id = boto3.client("sts").get_caller_identity()["Account"]
@@ -15,7 +17,7 @@ def alert(kind, percent):
             "Threshold": percent,
             "ThresholdType": "PERCENTAGE",
         },
-        "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "user@example.com"}],
+        "Subscribers": [{"SubscriptionType": "EMAIL", "Address": os.environ["BUDGET_EMAIL"]}],
     }
 
 

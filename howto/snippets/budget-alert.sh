@@ -1,9 +1,13 @@
-# Commands for howto/budget-alert.md.
+# Commands for howto/budget-alert.md. Sections hold no comments (interactive zsh would run them).
 
 # [start account-id]
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 echo "$ACCOUNT_ID"
 # [end account-id]
+
+# [start set-email] replace: you@example.com
+export BUDGET_EMAIL=you@example.com
+# [end set-email]
 
 # [start budget-files]
 cat > budget.json <<'EOF'
@@ -14,7 +18,7 @@ cat > budget.json <<'EOF'
   "BudgetLimit": {"Amount": "50", "Unit": "USD"}
 }
 EOF
-cat > notifications.json <<'EOF'
+cat > notifications.json <<EOF
 [
   {
     "Notification": {
@@ -23,7 +27,7 @@ cat > notifications.json <<'EOF'
       "Threshold": 80,
       "ThresholdType": "PERCENTAGE"
     },
-    "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "user@example.com"}]
+    "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "$BUDGET_EMAIL"}]
   },
   {
     "Notification": {
@@ -32,7 +36,7 @@ cat > notifications.json <<'EOF'
       "Threshold": 100,
       "ThresholdType": "PERCENTAGE"
     },
-    "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "user@example.com"}]
+    "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "$BUDGET_EMAIL"}]
   }
 ]
 EOF
@@ -54,5 +58,6 @@ aws budgets describe-notifications-for-budget --account-id "$ACCOUNT_ID" \
 # [end check]
 
 # [start cleanup]
+ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 aws budgets delete-budget --account-id "$ACCOUNT_ID" --budget-name monthly-aws-spend
 # [end cleanup]

@@ -1,9 +1,9 @@
-# Commands for howto/launch-instance.md.
+# Commands for howto/launch-instance.md. Sections hold no comments (interactive zsh would run them).
 
 # [start set-names]
-KEY_NAME=analysis-key        # the key pair, and the private key file KEY_NAME.pem
-INSTANCE_NAME=analysis-box   # the Name tag that later guides look the instance up by
-INSTANCE_TYPE=t3.micro       # 2 vCPUs, 1 GiB of memory: enough to try things out
+KEY_NAME=analysis-key
+BOX_NAME=analysis-box
+BOX_TYPE=t3.micro
 # [end set-names]
 
 # [start find-ami]
@@ -20,35 +20,41 @@ aws ec2 describe-instance-types --instance-types t3.micro m7i.xlarge r7i.2xlarge
 # [end compare-types]
 
 # [start create-key]
+mkdir -p ~/.ssh
 aws ec2 create-key-pair --key-name "$KEY_NAME" --key-type ed25519 \
-  --query KeyMaterial --output text > "$KEY_NAME.pem"
-chmod 400 "$KEY_NAME.pem"
+  --query KeyMaterial --output text > ~/.ssh/"$KEY_NAME".pem
+chmod 400 ~/.ssh/"$KEY_NAME".pem
 # [end create-key]
 
 # [start run-instance]
-INSTANCE_ID=$(aws ec2 run-instances \
+BOX_ID=$(aws ec2 run-instances \
   --image-id "$AMI_ID" \
-  --instance-type "$INSTANCE_TYPE" \
+  --instance-type "$BOX_TYPE" \
   --key-name "$KEY_NAME" \
-  --tag-specifications "ResourceType=instance,Tags=[{Key=Name,Value=$INSTANCE_NAME}]" \
+  --metadata-options HttpTokens=required,HttpEndpoint=enabled \
+  --tag-specifications "ResourceType=instance,Tags=[{Key=Name,Value=$BOX_NAME}]" \
   --query 'Instances[0].InstanceId' --output text)
-echo "$INSTANCE_ID"
+echo "$BOX_ID"
 # [end run-instance]
 
 # [start wait-running]
-aws ec2 wait instance-running --instance-ids "$INSTANCE_ID"
+aws ec2 wait instance-running --instance-ids "$BOX_ID"
 # [end wait-running]
 
 # [start describe]
-aws ec2 describe-instances --instance-ids "$INSTANCE_ID" \
+aws ec2 describe-instances --instance-ids "$BOX_ID" \
   --query 'Reservations[0].Instances[0].[State.Name,InstanceType,Placement.AvailabilityZone,PublicIpAddress]' \
   --output text
 # [end describe]
 
 # [start cleanup]
-aws ec2 terminate-instances --instance-ids "$INSTANCE_ID" \
-  --query 'TerminatingInstances[0].CurrentState.Name' --output text
-aws ec2 wait instance-terminated --instance-ids "$INSTANCE_ID"
-aws ec2 delete-key-pair --key-name "$KEY_NAME"
-rm -f "$KEY_NAME.pem"
+for id in $(aws ec2 describe-instances \
+    --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=pending,running,stopping,stopped \
+    --query 'Reservations[].Instances[].InstanceId' --output text); do
+  aws ec2 terminate-instances --instance-ids "$id" \
+    --query 'TerminatingInstances[0].CurrentState.Name' --output text
+  aws ec2 wait instance-terminated --instance-ids "$id"
+done
+aws ec2 delete-key-pair --key-name analysis-key
+rm -f ~/.ssh/analysis-key.pem
 # [end cleanup]

@@ -34,17 +34,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SNIPPETS = ROOT / "howto" / "snippets"
 OUTPUTS = ROOT / "howto" / "outputs"
-START = re.compile(r"^# \[start (?P<name>[\w-]+)\](?:\s+not-emulated:\s*(?P<reason>.+))?$")
+# `# [start NAME]`, optionally followed by `not-emulated: REASON` (shown, not run here) or by
+# `replace: VALUE[, VALUE]` (values the page tells the reader to replace with their own).
+START = re.compile(
+    r"^# \[start (?P<name>[\w-]+)\]"
+    r"(?:\s+not-emulated:\s*(?P<reason>.+)|\s+replace:\s*(?P<replace>.+))?$"
+)
 END = re.compile(r"^# \[end (?P<name>[\w-]+)\]$")
 REGION = "us-east-1"
-
-# What a reader would have set before following a guide: their own address, a bucket name.
-READER_ENV = {
-    "MY_IP": "203.0.113.25",
-    "BUCKET": "amzn-s3-demo-bucket-111122223333",
-    "AWS_PAGER": "",
-}
-
 
 @dataclass
 class Section:
@@ -52,6 +49,7 @@ class Section:
     code: str
     line: int
     reason: str | None = None  # why it is not emulated, if it is not
+    replace: tuple[str, ...] = ()  # values the reader replaces with their own
 
     @property
     def cleanup(self) -> bool:
@@ -64,7 +62,8 @@ def parse_sections(path: Path) -> list[Section]:
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         if m := START.match(line):
             assert current is None, f"{path}:{number}: section {m['name']!r} starts inside {current.name!r}"
-            current, body = Section(m["name"], "", number, m["reason"]), []
+            replace = tuple(v.strip() for v in (m["replace"] or "").split(",") if v.strip())
+            current, body = Section(m["name"], "", number, m["reason"], replace), []
         elif m := END.match(line):
             assert current and m["name"] == current.name, f"{path}:{number}: unexpected end of {m['name']!r}"
             current.code = "\n".join(body) + "\n"
@@ -165,16 +164,17 @@ class Guide:
     endpoint: str
     workdir: Path
     outputs: dict[str, str] = field(default_factory=dict)
+    snippets: Path = SNIPPETS  # tutorials/snippets for the tutorial
 
     @property
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(READER_ENV)
         env.update(
             AWS_ENDPOINT_URL=self.endpoint,
             AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE",
             AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             AWS_DEFAULT_REGION=REGION,
+            AWS_PAGER="",
             AWS_CONFIG_FILE=str(self.workdir / "config"),
             AWS_SHARED_CREDENTIALS_FILE=str(self.workdir / "credentials"),
             HOME=str(self.workdir),
@@ -183,12 +183,12 @@ class Guide:
         return env
 
     def sections(self, suffix: str = ".sh") -> list[Section]:
-        return parse_sections(SNIPPETS / f"{self.name}{suffix}")
+        return parse_sections(self.snippets / f"{self.name}{suffix}")
 
     def not_emulated(self) -> list[Section]:
         found = []
         for suffix in (".sh", ".py"):
-            if (SNIPPETS / f"{self.name}{suffix}").is_file():
+            if (self.snippets / f"{self.name}{suffix}").is_file():
                 found += [s for s in self.sections(suffix) if s.reason]
         return found
 
@@ -212,40 +212,31 @@ class Guide:
                 self.outputs[current] = ""
             elif current:
                 self.outputs[current] += line
-        self._check_outputs()
         if result.returncode:
             ran = current or "(before the first section)"
             first = next(s for s in sections if s.name == ran) if current else sections[0]
             pytest.fail(
-                f"howto/snippets/{self.name}.sh:{first.line}: section {ran!r} failed "
+                f"{self.snippets.relative_to(ROOT)}/{self.name}.sh:{first.line}: section {ran!r} failed "
                 f"(exit {result.returncode}):\n{result.stderr[-3000:]}",
                 pytrace=False,
             )
 
-    def _check_outputs(self) -> None:
-        """Output shown on a page (howto/outputs/<guide>/<section>.txt) must be what the command printed."""
-        update = os.environ.get("UPDATE_OUTPUTS") == "1"
-        names = Normalizer()
-        for section, printed in self.outputs.items():
-            shown = OUTPUTS / self.name / f"{section}.txt"
-            actual = names(printed)
-            if update and shown.is_file():  # to show a new output, create the empty file first
-                shown.write_text(actual)
-            elif shown.is_file():
-                assert shown.read_text() == actual, (
-                    f"{shown.relative_to(ROOT)}:1: the page shows output that the command no longer prints; "
-                    f"it now prints:\n{actual}\n(run with UPDATE_OUTPUTS=1 to refresh)"
-                )
-
     def run(self) -> None:
-        """Run every emulated section except the cleanup ones."""
-        todo = [s for s in self.sections() if not s.reason and not s.cleanup]
-        self._bash(todo, None, self.workdir / "state.sh")
+        """Run every section except the cleanup ones (a not-emulated one through its stand-in)."""
+        self._bash(self._steps(cleanup=False), None, self.workdir / "state.sh")
+
+    def _steps(self, cleanup: bool) -> list[Section]:
+        from tour import steps  # the tour's module imports this one
+
+        return [
+            Section(st.section.name, st.code, st.section.line)
+            for st in steps(self.snippets / f"{self.name}.sh", cleanup=cleanup, reader_values=False)
+        ]
 
     def cleanup(self) -> None:
         """Run the cleanup sections in a shell that has the variables run() set."""
-        todo = [s for s in self.sections() if not s.reason and s.cleanup]
-        assert todo, f"howto/snippets/{self.name}.sh has no cleanup section"
+        todo = self._steps(cleanup=True)
+        assert todo, f"{self.snippets.relative_to(ROOT)}/{self.name}.sh has no cleanup section"
         self._bash(todo, self.workdir / "state.sh", self.workdir / "state-after.sh")
 
     def var(self, name: str) -> str:
@@ -265,7 +256,7 @@ class Guide:
             capture_output=True, text=True, timeout=300,
         )
         if result.returncode:
-            pytest.fail(f"howto/snippets/{self.name}.py failed:\n{result.stderr[-3000:]}", pytrace=False)
+            pytest.fail(f"{self.snippets.relative_to(ROOT)}/{self.name}.py failed:\n{result.stderr[-3000:]}", pytrace=False)
         return result.stdout
 
     def client(self, service: str):
@@ -281,8 +272,15 @@ def guide(moto_endpoint, tmp_path):
     """``guide("launch-instance")``: a fresh emulator state and the guide's runner."""
     urllib.request.urlopen(urllib.request.Request(moto_endpoint + "/moto-api/reset", method="POST"))
 
-    def make(name: str) -> Guide:
-        assert (SNIPPETS / f"{name}.sh").is_file() or (SNIPPETS / f"{name}.py").is_file(), name
-        return Guide(name, moto_endpoint, tmp_path)
+    def make(name: str, snippets: Path = SNIPPETS) -> Guide:
+        assert (snippets / f"{name}.sh").is_file() or (snippets / f"{name}.py").is_file(), name
+        return Guide(name, moto_endpoint, tmp_path, snippets=snippets)
 
     return make
+
+
+@pytest.fixture
+def fresh_account(moto_endpoint):
+    """The emulator, reset: an account with nothing in it but each Region's default VPC."""
+    urllib.request.urlopen(urllib.request.Request(moto_endpoint + "/moto-api/reset", method="POST"))
+    return moto_endpoint

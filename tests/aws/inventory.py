@@ -1,0 +1,63 @@
+"""Everything in an (emulated) account that costs money or outlives a guide, as 'kind:id' strings.
+
+The tour takes this inventory before the reader starts, after each page, and after the
+clean-up: what is new at the end was left behind, and the page after which it first
+appeared made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LIVE_INSTANCE_STATES = ["pending", "running", "shutting-down", "stopping", "stopped"]
+
+
+def _name(tags: list[dict] | None) -> str:
+    name = next((t["Value"] for t in tags or [] if t["Key"] == "Name"), "")
+    return f" ({name})" if name else ""
+
+
+def inventory(client: Callable[[str], object]) -> set[str]:
+    """The account's resources in one Region (IAM, S3 and Budgets are global, listed every time)."""
+    ec2, found = client("ec2"), set()
+    region = ec2.meta.region_name
+
+    for r in ec2.describe_instances(Filters=[{"Name": "instance-state-name", "Values": LIVE_INSTANCE_STATES}])[
+        "Reservations"
+    ]:
+        found |= {f"ec2 instance:{i['InstanceId']}{_name(i.get('Tags'))} in {region}" for i in r["Instances"]}
+    found |= {f"EBS volume:{v['VolumeId']} in {region}" for v in ec2.describe_volumes()["Volumes"]}
+    found |= {f"EBS snapshot:{s['SnapshotId']} in {region}" for s in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]}
+    found |= {f"Elastic IP:{a['PublicIp']} in {region}" for a in ec2.describe_addresses()["Addresses"]}
+    found |= {
+        f"NAT gateway:{n['NatGatewayId']} in {region}"
+        for n in ec2.describe_nat_gateways()["NatGateways"]
+        if n["State"] not in ("deleted", "deleting", "failed")
+    }
+    found |= {f"VPC endpoint:{e['VpcEndpointId']} in {region}" for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]
+              if e["State"].lower() not in ("deleted", "deleting")}
+    found |= {f"VPC:{v['VpcId']}{_name(v.get('Tags'))} in {region}" for v in ec2.describe_vpcs()["Vpcs"]
+              if not v["IsDefault"]}
+    found |= {f"security group:{g['GroupId']} ({g['GroupName']}) in {region}"
+              for g in ec2.describe_security_groups()["SecurityGroups"] if g["GroupName"] != "default"}
+    found |= {f"key pair:{k['KeyName']} in {region}" for k in ec2.describe_key_pairs()["KeyPairs"]}
+    found |= {f"launch template:{t['LaunchTemplateName']} in {region}"
+              for t in ec2.describe_launch_templates()["LaunchTemplates"]}
+    found |= {f"Spot request:{s['SpotInstanceRequestId']} in {region}"
+              for s in ec2.describe_spot_instance_requests()["SpotInstanceRequests"] if s["State"] in ("open", "active")}
+    found |= {f"EFS file system:{f['FileSystemId']}{_name(f.get('Tags'))} in {region}"
+              for f in client("efs").describe_file_systems()["FileSystems"]}
+    found |= {f"SNS topic:{t['TopicArn']}" for t in client("sns").list_topics()["Topics"]}
+    found |= {f"EventBridge rule:{r['Name']} in {region}" for r in client("events").list_rules()["Rules"]}
+    found |= {f"CloudWatch alarm:{a['AlarmName']} in {region}"
+              for a in client("cloudwatch").describe_alarms()["MetricAlarms"]}
+
+    # Global services.
+    iam = client("iam")
+    found |= {f"IAM role:{r['RoleName']}" for r in iam.list_roles()["Roles"]}
+    found |= {f"IAM instance profile:{p['InstanceProfileName']}" for p in iam.list_instance_profiles()["InstanceProfiles"]}
+    found |= {f"IAM policy:{p['PolicyName']}" for p in iam.list_policies(Scope="Local")["Policies"]}
+    found |= {f"s3:{b['Name']}" for b in client("s3").list_buckets()["Buckets"]}
+    account = client("sts").get_caller_identity()["Account"]
+    found |= {f"budget:{b['BudgetName']}" for b in client("budgets").describe_budgets(AccountId=account).get("Budgets", [])}
+    return found

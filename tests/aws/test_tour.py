@@ -1,0 +1,161 @@
+"""The reader's tour (`pytest -k tour`): every guide, as a reader follows the site, on an empty account.
+
+In one interactive shell, with nothing exported, the tour pastes each page's command blocks
+in the order its index lists the pages (stop-and-clean-up comes last, from a new terminal).
+The next day's clean-up runs each page's clean-up blocks in a NEW shell of their own, which
+knows none of the tour's variables, and then the whole of stop-and-clean-up. Then an audit of
+the emulated account names anything left that would bill, and which page made it. Shown
+outputs (``outputs/<page>/<section>.txt``) must be what the tour printed, in both shells.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import boto3
+import pytest
+
+from conftest import OUTPUTS, ROOT, Normalizer
+from inventory import inventory
+from s3rules import valid_bucket_name
+from tour import PYTHON_BIN, READER_VALUES, Shell, ShellError, linked_pages, reader_env, steps
+
+CLEAN_UP_LAST = "stop-and-clean-up"
+TOURS = {
+    # name: (index page, snippets folder, outputs folder)
+    "howto": (ROOT / "howto" / "index.md", ROOT / "howto" / "snippets", OUTPUTS),
+    "tutorial": (ROOT / "tutorials" / "index.md", ROOT / "tutorials" / "snippets", ROOT / "tutorials" / "outputs"),
+}
+REGIONS = (READER_VALUES["us-east-1"], "us-east-1")  # the reader's Region, and the CLI's fallback
+
+
+def pages_of(index: Path, snippets: Path) -> list[Path]:
+    """The snippet files of the pages an index lists, in its order."""
+    if not index.is_file():
+        return []
+    return [snippets / f"{name}.sh" for name in linked_pages(index) if (snippets / f"{name}.sh").is_file()]
+
+
+def client(endpoint: str, service: str, region: str = REGIONS[0]):
+    return boto3.client(
+        service, endpoint_url=endpoint, region_name=region,
+        aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    )
+
+
+class Tour:
+    def __init__(self, shell: str, endpoint: str, home: Path):
+        self.kind, self.endpoint, self.home = shell, endpoint, home
+        self.env = reader_env(endpoint, home, PYTHON_BIN)
+        self.printed: dict[str, dict[str, str]] = defaultdict(dict)
+        self.made_by: dict[str, str] = {}  # resource -> the page whose steps made it
+        self.problems: list[str] = []
+
+    def resources(self) -> set[str]:
+        return {item for region in REGIONS for item in inventory(lambda s, r=region: client(self.endpoint, s, r))}
+
+    def run(self, shell: Shell, step) -> None:
+        try:
+            out, failed = shell.paste(step.code)
+        except ShellError as e:
+            pytest.fail(f"{step.where()}: [{self.kind}] section {step.section.name!r} {e}\n{shell.stderr()}", pytrace=False)
+        self.printed[step.guide][step.section.name] = out
+        if failed:
+            pytest.fail(
+                f"{step.where()}: [{self.kind}] section {step.section.name!r}: a command failed "
+                f"(exit {', '.join(failed)}):\n{shell.stderr()}",
+                pytrace=False,
+            )
+
+    def attribute(self, before: set[str], page: str) -> set[str]:
+        after = self.resources()
+        for item in after - before:
+            self.made_by.setdefault(item, page)
+        return after
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+@pytest.mark.parametrize("name", list(TOURS))
+def test_tour(name, shell, fresh_account, tmp_path):
+    index, snippets, outputs = TOURS[name]
+    if not pages_of(index, snippets):
+        pytest.skip(f"{index.relative_to(ROOT)} lists no page with commands")
+    printed = tour(index, snippets, shell, fresh_account, tmp_path)
+    check_outputs(outputs, shell, printed)
+
+
+def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path) -> dict[str, dict[str, str]]:
+    """Follow every page `index` lists, then clean up; fail naming file:line; return what was printed."""
+    files = pages_of(index, snippets)
+    home = tmp_path / "home"
+    home.mkdir()
+    t = Tour(shell, endpoint, home)
+    defaults = t.resources()
+
+    # Day one: one terminal, every page in the index's order.
+    forward = [f for f in files if f.stem != CLEAN_UP_LAST]
+    if until := os.environ.get("TOUR_UNTIL"):  # while editing a page: stop the tour after it
+        forward = forward[: [f.stem for f in forward].index(until) + 1]
+        files = forward
+    terminal = Shell(shell, t.env, home)
+    seen = defaults
+    try:
+        for path in forward:
+            for step in steps(path, cleanup=False):
+                t.run(terminal, step)
+            seen = t.attribute(seen, path.stem)
+    finally:
+        terminal.close()
+
+    # Real S3 refuses names the emulator accepts.
+    for bucket in client(endpoint, "s3").list_buckets()["Buckets"]:
+        for reason in valid_bucket_name(bucket["Name"]):
+            t.problems.append(f"bucket {bucket['Name']!r}, made by {t.made_by.get('s3:' + bucket['Name'])}: {reason}")
+
+    # Day two: a new terminal for each page's clean-up, then stop-and-clean-up as a last sweep.
+    for path in [*reversed(forward), *(f for f in files if f.stem == CLEAN_UP_LAST)]:
+        blocks = steps(path, cleanup=True)
+        if path.stem == CLEAN_UP_LAST:
+            blocks = steps(path, cleanup=False) + blocks
+        terminal = Shell(shell, t.env, home)
+        try:
+            for step in blocks:
+                t.run(terminal, step)
+        finally:
+            terminal.close()
+
+    # Nothing left that bills.
+    left = sorted(t.resources() - defaults)
+    t.problems += [f"left in the account after every clean-up: {item}, made by {t.made_by.get(item, 'no page')}"
+                   for item in left]
+    assert not t.problems, f"[{shell}] " + f"\n[{shell}] ".join(t.problems)
+    return t.printed
+
+
+def check_outputs(outputs: Path, shell: str, printed: dict[str, dict[str, str]]) -> None:
+    """Each output a page shows is what the tour printed (IDs and times swapped for example values)."""
+    update = os.environ.get("UPDATE_OUTPUTS") == "1" and shell == "bash"
+    wrong = []
+    for page, sections in printed.items():
+        names = Normalizer()
+        for section, text in sections.items():
+            shown = outputs / page / f"{section}.txt"
+            actual = reader_values_shown(names(text))
+            if not shown.is_file():
+                continue
+            if update:
+                shown.write_text(actual)
+            elif shown.read_text() != actual:
+                wrong.append(f"{shown.relative_to(ROOT)}:1: [{shell}] the page shows output that the command no "
+                             f"longer prints; it now prints:\n{actual}")
+    assert not wrong, "\n".join(wrong) + "\n(run `UPDATE_OUTPUTS=1 nox -s aws -- -k tour` to refresh)"
+
+
+def reader_values_shown(text: str) -> str:
+    """Put back the values the page shows where the tour used a reader's own (its Region, say)."""
+    for shown, used in READER_VALUES.items():
+        text = text.replace(used, shown)
+    return re.sub(r"\beuw2-az(\d)\b", r"use1-az\1", text)  # AZ IDs of eu-west-2 as us-east-1's

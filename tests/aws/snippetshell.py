@@ -1,0 +1,105 @@
+"""Reading the snippet files as the reader's shell reads them (shared by the rule checks).
+
+* ``snippet_files()``: every snippet file a page includes (howto/ and, when present, tutorials/).
+* ``on_instance(section)``: a section that runs on the instance, not in the reader's terminal;
+  its start line says ``not-emulated: runs on the instance`` (the reason must start so).
+* ``logical_lines(section)``: the section's commands as the shell sees them, one per logical
+  line (backslash-newline joined), with here-document bodies left out: a body is data written
+  to a file (JSON, a user data script), not a command the reader's shell parses.
+* ``zsh_words(texts)``: zsh's own lexer (the ``(z)`` parameter flag) splits each text into
+  words as interactive zsh does with its defaults, where ``#`` starts no comment; ``(Z+C+)``
+  splits it again with comments stripped. The two differ exactly where a shell that allows
+  comments sees one, with quoting, ``${x##*/}``, ``$#`` and ``a#b`` handled by zsh itself.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from conftest import ROOT, Section
+
+SNIPPET_DIRS = (ROOT / "howto" / "snippets", ROOT / "tutorials" / "snippets")
+ON_INSTANCE = "runs on the instance"
+# `<<EOF`, `<<'EOF'`, `<<"EOF"`, `<<-EOF`: the operator that starts a here-document.
+HEREDOC = re.compile(r"<<(-?)[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
+
+
+def snippet_files(suffix: str) -> list[Path]:
+    return sorted(p for d in SNIPPET_DIRS if d.is_dir() for p in d.glob(f"*{suffix}"))
+
+
+def rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def on_instance(section: Section) -> bool:
+    return bool(section.reason and section.reason.startswith(ON_INSTANCE))
+
+
+@dataclass
+class Line:
+    number: int  # the file line where the logical line starts
+    text: str
+
+
+@dataclass
+class HereDoc:
+    number: int  # the line of the `<<` operator
+    target: str | None  # the file it writes, for `cat > FILE <<...` and `cat >> FILE <<...`
+    body: str
+
+
+def split_heredocs(section: Section) -> tuple[list[Line], list[HereDoc]]:
+    """The section's physical lines without here-document bodies, and the bodies."""
+    lines, docs, body, end = [], [], None, None
+    for number, text in enumerate(section.code.splitlines(), start=section.line + 1):
+        if body is not None:
+            if (text.lstrip("\t") if end[1] else text) == end[0]:
+                docs[-1].body = "\n".join(body) + "\n"
+                body = None
+            else:
+                body.append(text)
+            continue
+        lines.append(Line(number, text))
+        if m := HEREDOC.search(text):
+            target = re.search(r">>?[ \t]*([\w./~-]+)", text[: m.start()])
+            docs.append(HereDoc(number, target and target[1], ""))
+            body, end = [], (m[3], m[1] == "-")
+    assert body is None, f"section {section.name!r}: here-document {end[0]} is never ended"
+    return lines, docs
+
+
+def logical_lines(section: Section) -> list[Line]:
+    """Physical lines joined at a trailing backslash, here-document bodies left out."""
+    out: list[Line] = []
+    joining = False
+    for line in split_heredocs(section)[0]:
+        if joining:
+            out[-1].text = out[-1].text[:-1] + line.text
+        else:
+            out.append(Line(line.number, line.text))
+        joining = re.search(r"(?<!\\)(\\\\)*\\$", line.text) is not None
+    return [line for line in out if line.text.strip()]
+
+
+ZSH_SPLIT = r"""
+while IFS= read -r -d '' text; do
+  print -rn -- "${(pj:\x1f:)${(z)text}}"$'\x1e'"${(pj:\x1f:)${(Z+C+)text}}"$'\0'
+done
+"""
+
+
+def zsh_words(texts: list[str]) -> list[tuple[list[str], list[str]]]:
+    """For each text: its words as interactive zsh splits them, and without comments."""
+    if not texts:
+        return []
+    out = subprocess.run(
+        ["zsh", "-f", "-c", ZSH_SPLIT], input="".join(t + "\0" for t in texts),
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout
+    pairs = [item.split("\x1e") for item in out.split("\0")[:-1]]
+    assert len(pairs) == len(texts), "zsh did not split every line"
+    return [([w for w in a.split("\x1f") if w], [w for w in b.split("\x1f") if w]) for a, b in pairs]

@@ -151,8 +151,12 @@ def moto_server(**settings: str):
 
 @pytest.fixture(scope="session")
 def moto_endpoint():
-    """A moto server on 127.0.0.1 for the whole session; reset before each guide."""
-    with moto_server() as url:
+    """A moto server on 127.0.0.1 for the whole session; reset before each guide.
+
+    It loads the AWS managed policies (moto leaves them out by default): the guides attach
+    AmazonSSMManagedInstanceCore, as a reader's account has it.
+    """
+    with moto_server(MOTO_IAM_LOAD_MANAGED_POLICIES="true") as url:
         yield url
 
 

@@ -7,6 +7,7 @@ command line comes from `sphinx_command()`, which the tests use too.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import nox
@@ -67,6 +68,20 @@ def serve(session: nox.Session) -> None:
 
 
 @nox.session
+def check(session: nox.Session) -> None:
+    """In seconds, without a build: every rule that reads only the sources, with file and line."""
+    session.install("-r", TEST_REQUIREMENTS)
+    # The tests marked `sources` (pytestmark = pytest.mark.sources); `nox -s tests` runs them too.
+    session.run("pytest", "tests", "--ignore=tests/aws", "-m", "sources", "-q", "--no-header", "--tb=short", *session.posargs)
+
+
+@nox.session(python=False)
+def new(session: nox.Session) -> None:
+    """Start a page: nox -s new -- KIND NAME "Title" (KIND: explanation, howto, reference, tutorial)."""
+    session.run(sys.executable, str(ROOT / "docs" / "templates" / "new.py"), *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """The offline test suite: strict build, links, diagrams in Chromium, accessibility, content."""
     session.install("-r", TEST_REQUIREMENTS)
@@ -95,9 +110,17 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def linkcheck(session: nox.Session) -> None:
-    """Check every external link (needs internet); prints a summary grouped by page."""
+    """Check every external link (needs internet), or only those of the pages named after --."""
     session.install("-r", DOCS_REQUIREMENTS)
-    build(session, "linkcheck")
+    build(session, "linkcheck", None, *source_files(session, session.posargs))
+
+
+def source_files(session: nox.Session, names: list[str]) -> list[str]:
+    """The Markdown files named on the command line (`explanation/vpc` or `explanation/vpc.md`)."""
+    files = [name if name.endswith(".md") else f"{name}.md" for name in names]
+    if missing := [f for f in files if not (ROOT / f).is_file()]:
+        session.error(f"no such page: {', '.join(missing)} (name pages from the repository root, like explanation/vpc.md)")
+    return files
 
 
 @nox.session

@@ -14,6 +14,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tomllib
 import urllib.parse
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -119,6 +120,7 @@ class RegionsTable(Directive):
     def run(self):
         env = self.state.document.settings.env
         env.note_dependency(str(Path(botocore.__file__).with_name("data") / "endpoints.json"))
+        env.note_dependency(__file__)
         regions = commercial_regions()
         table = make_table(
             "regions-table", {"Region code": 30, "Region name": 45, "Partition": 25},
@@ -157,33 +159,40 @@ def make_table(name: str, columns: dict[str, int], rows: list[list]) -> nodes.ta
 
 # `aws [--global-option [value]]... SERVICE COMMAND`
 AWS_COMMAND = re.compile(r"(?<![\w-])aws\s+(?:--[\w-]+(?:[ =](?!-)[^\s-]\S*)?\s+)*([a-z][a-z0-9-]*)\s+([a-z][a-z0-9-]*)")
-# Commands of the AWS CLI itself, with no API operation behind them to describe them.
-CLI_ONLY = {
-    ("configure", "set"): "Sets one value in the AWS CLI's configuration or credentials file.",
-    ("configure", "get"): "Prints one value from the AWS CLI's configuration.",
-    ("configure", "sso"): "Creates a profile that signs in through AWS IAM Identity Center (AWS CLI version 2).",
-    ("configure", "list"): "Shows where each part of the current credentials and configuration comes from.",
-    ("sso", "login"): "Signs in through AWS IAM Identity Center and caches short-term credentials (AWS CLI version 2).",
-    ("sso", "logout"): "Removes the cached AWS IAM Identity Center credentials.",
-    ("s3", "cp"): "Copies a file or object to, from or within Amazon S3.",
-    ("s3", "sync"): "Copies only new and changed files between a folder and an S3 prefix, or between prefixes.",
-    ("s3", "ls"): "Lists buckets, or the objects and prefixes under an S3 prefix.",
-    ("s3", "mb"): "Makes an S3 bucket.",
-    ("s3", "rb"): "Removes an S3 bucket; with --force, deletes its objects first.",
-    ("s3", "rm"): "Deletes S3 objects.",
-    ("s3", "mv"): "Moves a file or object to, from or within Amazon S3.",
-    ("s3", "presign"): "Makes a time-limited URL for one S3 object.",
-    ("ssm", "start-session"): "Opens a Session Manager session (a shell or a port forward) to an instance.",
-    ("ec2", "wait"): "Waits until a resource reaches a state, such as an instance becoming running.",
-}
 CLI_SERVICE = {"s3api": "s3", "configservice": "config"}
+# Hand-written descriptions: [cli] for the AWS CLI's own commands, [override] to replace botocore's.
+CLI_DESCRIPTIONS = Path("reference", "cli-commands.toml")
+# A note or warning, not a description: what botocore's documentation sometimes starts with.
+NOTE = re.compile(
+    r"^(Note\b|Important\b|Warning\b|DEPRECATED\b|End of support|We recommend|This (operation|action|API) is (not|no longer|deprecated)"
+    r"|.* (is|are) no longer (available|open|supported)\b|.* reached end of life\b)",
+    re.IGNORECASE,
+)
+
+
+def cli_descriptions(path: Path) -> dict[str, str]:
+    """reference/cli-commands.toml's descriptions by "service command": [override] over [cli]."""
+    data = tomllib.loads(Path(path).read_text())
+    return {**data.get("cli", {}), **data.get("override", {})}
 
 
 def _first_sentence(html: str) -> str:
-    text = re.sub(r"<[^>]+>", "", html or "").strip()
-    text = re.sub(r"\s+", " ", text)
+    """The first sentence of an operation's documentation, after any leading <note> or <important>."""
+    html = re.sub(r"^\s*(<(note|important)>.*?</\2>\s*)+", "", html or "", flags=re.S)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
     m = re.match(r"(.+?\.)(\s|$)", text)
     return m.group(1) if m else text
+
+
+def description_problem(text: str) -> str | None:
+    """Why `text` cannot describe a command on the page, or None when it can."""
+    if not text.strip():
+        return "it is empty"
+    if NOTE.match(text):
+        return "it is a note, not a description"
+    if not (text[:1].isupper() and text.endswith(".") and len(text.split()) >= 3) or "<" in text:
+        return "it is not a sentence (a capital letter, three words or more, a full stop)"
+    return None
 
 
 def cli_commands(snippets: Path) -> dict[tuple[str, str], set[str]]:
@@ -207,16 +216,27 @@ def _service_model(service: str):
         raise ExtensionError(f"botocore {botocore.__version__} has no service {service!r}") from None
 
 
-def describe_cli_command(service: str, command: str) -> str:
-    if (service, command) in CLI_ONLY:
-        return CLI_ONLY[(service, command)]
-    if command == "wait":
-        return CLI_ONLY[("ec2", "wait")]
+def describe_cli_command(service: str, command: str, hand: dict[str, str]) -> str:
+    """What `aws SERVICE COMMAND` does: written by hand (`cli_descriptions`), or from botocore."""
+    key = f"{service} {command}"
+    if key in hand:
+        return hand[key]
     model = _service_model(CLI_SERVICE.get(service, service))
     operations = {xform_name(op, "-"): op for op in model.operation_names}
     if command not in operations:
-        raise ExtensionError(f"`aws {service} {command}` is not a command of {service} in botocore {botocore.__version__}")
+        raise ExtensionError(
+            f"`aws {key}` is not a command of {service} in botocore {botocore.__version__}: if it is a command "
+            f"of the AWS CLI itself, describe it under [cli] in {CLI_DESCRIPTIONS}"
+        )
     return _first_sentence(model.operation_model(operations[command]).documentation)
+
+
+SNIPPET_FOLDERS = (Path("howto", "snippets"),)
+
+
+def input_files(srcdir: str) -> tuple[str, ...]:
+    """The files the generated pages read, by name: a new or deleted one makes them outdated."""
+    return tuple(sorted(str(p.relative_to(srcdir)) for f in SNIPPET_FOLDERS for p in Path(srcdir, f).glob("*")))
 
 
 class CliCommandsTable(Directive):
@@ -227,8 +247,11 @@ class CliCommandsTable(Directive):
     def run(self):
         env = self.state.document.settings.env
         snippets = Path(env.srcdir, "howto", "snippets")
-        for path in snippets.glob("*.sh"):
+        descriptions = Path(env.srcdir, CLI_DESCRIPTIONS)
+        for path in [*snippets.glob("*.sh"), descriptions, Path(__file__)]:
             env.note_dependency(str(path))
+        note_inputs(env)
+        hand = cli_descriptions(descriptions)
         used = cli_commands(snippets)
         rows = []
         for (service, command), guides in sorted(used.items()):
@@ -239,13 +262,50 @@ class CliCommandsTable(Directive):
                 ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/howto/{guide}", refexplicit=False)
                 ref += nodes.inline(text=guide)
                 links += ref
-            rows.append([nodes.literal(text=f"aws {service} {command}"), describe_cli_command(service, command), links])
+            description = describe_cli_command(service, command, hand)
+            if problem := description_problem(description):
+                logger.warning(
+                    f"`aws {service} {command}`: the description {description!r} cannot go on the page: {problem}; "
+                    f"write one under [override] in {CLI_DESCRIPTIONS}",
+                    location=(env.docname, self.lineno),
+                )
+            rows.append([nodes.literal(text=f"aws {service} {command}"), description, links])
         table = make_table("cli-commands-table", {"Command": 30, "What it does": 50, "Used in": 20}, rows)
         caption = nodes.paragraph(
-            text=f"{len(used)} commands, found in howto/snippets/ at build time; descriptions from "
-            f"the API documentation in botocore {botocore.__version__} or, for the AWS CLI's own commands, from this site."
+            text=f"{len(used)} commands, found in howto/snippets/ at build time. A description is the first sentence "
+            f"of the API documentation in botocore {botocore.__version__}, after any leading note, or one written for this "
+            f"site ({CLI_DESCRIPTIONS.as_posix()}) for the AWS CLI's own commands and where botocore's reads badly."
         )
         return [caption, table]
+
+
+# -- Generated pages: rebuilt when a file they read appears or goes ---------------
+#
+# Sphinx rebuilds a page when a file it noted as a dependency changes, but it cannot notice a
+# NEW file. Each generated page records the list of files it read; when that list changes,
+# `env-get-outdated` hands the page back to Sphinx to read again.
+
+
+def note_inputs(env) -> None:
+    if not hasattr(env, "crashcourse_inputs"):
+        env.crashcourse_inputs = {}
+    env.crashcourse_inputs[env.docname] = input_files(env.srcdir)
+
+
+def outdated_generated_pages(app, env, added, changed, removed) -> list[str]:
+    inputs = getattr(env, "crashcourse_inputs", {})
+    now = input_files(env.srcdir)
+    return [doc for doc, files in inputs.items() if files != now and doc in env.found_docs]
+
+
+def purge_inputs(app, env, docname) -> None:
+    getattr(env, "crashcourse_inputs", {}).pop(docname, None)
+
+
+def merge_inputs(app, env, docnames, other) -> None:
+    if not hasattr(env, "crashcourse_inputs"):
+        env.crashcourse_inputs = {}
+    env.crashcourse_inputs.update({d: f for d, f in getattr(other, "crashcourse_inputs", {}).items() if d in docnames})
 
 
 # -- Link check: preflight and summary ------------------------------------------
@@ -295,6 +355,9 @@ def setup(app):
     app.add_config_value("crashcourse_preflight_url", "https://docs.aws.amazon.com/", "env")
     app.add_directive("regions-table", RegionsTable)
     app.add_directive("cli-commands-table", CliCommandsTable)
+    app.connect("env-get-outdated", outdated_generated_pages)
+    app.connect("env-purge-doc", purge_inputs)
+    app.connect("env-merge-info", merge_inputs)
     app.connect("builder-inited", check_mermaid)
     app.connect("builder-inited", preflight)
     app.connect("html-page-context", label_caption_headings, priority=900)  # after furo's

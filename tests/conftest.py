@@ -29,6 +29,14 @@ def run_sphinx(srcdir: Path, outdir: Path, builder: str = "html", *extra: str) -
     )
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test marked `sources` runs in `nox -s check`, which builds nothing: it may not ask for the site."""
+    for item in items:
+        built = {"site", "site_url", "browser"} & set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("sources") and built:
+            raise pytest.UsageError(f"{item.nodeid} is marked `sources` but uses {', '.join(sorted(built))}")
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The built site: the one nox built for this session, or a strict build made here once."""

@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from pages import ROOT, pages, prose
+from pages import ROOT, pages, parse, where
+
+pytestmark = pytest.mark.sources
 
 # Acronym -> a pattern its expansion matches. Units (GB, GiB) and file formats are not listed.
 ACRONYMS = {
@@ -50,31 +52,30 @@ ACRONYMS = {
 WINDOW = 200  # the expansion may follow the acronym closely: "EBS (Elastic Block Store)"
 
 
-def body_text(path) -> str:
-    """The page's prose, without headings, link targets, roles' targets or inline code."""
-    text = "\n".join(
-        ln.text for ln in prose(path)
-        if not ln.text.startswith("#") and not re.match(r"\s*:[\w-]+:", ln.text)  # headings, directive options
-    )
-    text = re.sub(r"\]\([^)]*\)", "]", text)
-    text = re.sub(r"\{[\w:-]+\}`([^`<]*?)\s*(<[^`]*>)?`", r"\1", text)  # a role shows its text
-    text = re.sub(r"`[^`]*`", " ", text)
-    return re.sub(r"<[^>]*>", " ", text)
+def body_text(path) -> tuple[str, list[tuple[int, int]]]:
+    """The page's prose as one string, without headings, inline code, link targets or markup,
+    and (offset, line) at the start of each run of text, to name the line of a match."""
+    out, marks, last = "", [], None
+    for run in parse(path).text():
+        if run.kind != "text":
+            continue
+        out += "" if run.line == last else "\n"
+        marks.append((len(out), run.line))
+        out += run.text
+        last = run.line
+    return out, marks
 
 
 def unexpanded(path) -> list[str]:
-    text = body_text(path)
+    text, marks = body_text(path)
     found = []
     for acronym, expansion in ACRONYMS.items():
         first = re.search(rf"(?<![\w-]){re.escape(acronym)}s?(?![\w-])", text)
         if not first:
             continue
         if not re.search(expansion.replace(" ", r"\s+"), text[: first.start() + WINDOW], re.IGNORECASE):
-            line = next(
-                (ln.where() for ln in prose(path) if re.search(rf"(?<![\w-]){re.escape(acronym)}s?(?![\w-])", re.sub(r"\]\([^)]*\)|`[^`]*`", "", ln.text)) and not ln.text.startswith("#")),
-                str(path),
-            )
-            found.append(f"{line}: {acronym} is used before it is expanded ({expansion})")
+            line = max((line for offset, line in marks if offset <= first.start()), default=1)
+            found.append(f"{where(path, line)}: {acronym} is used before it is expanded ({expansion})")
     return found
 
 
@@ -86,5 +87,11 @@ def test_acronyms_are_expanded_at_first_use(page):
 
 def test_checker_catches_an_unexpanded_acronym(tmp_path):
     page = tmp_path / "p.md"
-    page.write_text("# EBS and VPC\n\nAn Amazon Elastic Block Store (EBS) volume lives in a VPC.\n")
-    assert unexpanded(page) == [f"{page}:3: VPC is used before it is expanded (virtual private cloud)"]
+    page.write_text(
+        "# EBS and VPC\n\nAn Amazon Elastic Block Store (EBS) volume\nlives in a VPC.\n\n"
+        ":::{note}\nName `SSH` keys well. Then SSH in.\n:::\n"
+    )
+    assert unexpanded(page) == [
+        f"{page}:4: VPC is used before it is expanded (virtual private cloud)",
+        f"{page}:7: SSH is used before it is expanded (secure shell)",
+    ]

@@ -20,6 +20,8 @@ import pytest
 
 from pages import ROOT, pages, prose
 
+pytestmark = pytest.mark.sources
+
 PAGES = pages()
 
 # Hosts that serve no HTTPS, so an http:// link to them is the only link there is.

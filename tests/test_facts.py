@@ -10,8 +10,11 @@ from pathlib import Path
 
 import botocore
 import botocore.session
+import pytest
 
-from pages import ROOT, pages
+from pages import ROOT, RUNNABLE, pages
+
+pytestmark = pytest.mark.sources
 
 DATA = Path(botocore.__file__).with_name("data")
 
@@ -70,7 +73,7 @@ def unknown_names(path: Path) -> tuple[list[str], int]:
 
 
 def sources() -> list[Path]:
-    return pages() + sorted((ROOT / "howto" / "snippets").glob("*"))
+    return pages() + [p for q in RUNNABLE for p in sorted((ROOT / q / "snippets").glob("*"))]
 
 
 def test_every_named_aws_thing_exists_in_the_sdk_data():

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pages import ROOT, lines, pages
+import pytest
+
+from pages import ROOT, RUNNABLE, lines, pages
+
+pytestmark = pytest.mark.sources
 
 EXAMPLE_KEYS = {"AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE"}
 EXAMPLE_ACCOUNTS = {"111122223333", "444455556666"}
@@ -17,9 +21,9 @@ ADMIN_PORT = re.compile(r"(?:port[\s\"':=]*|--port\s+|FromPort[\"':\s=]*|\b)(22|
 
 
 def sources() -> list[Path]:
-    snippets = ROOT / "howto" / "snippets"
-    outputs = ROOT / "howto" / "outputs"
-    return pages() + sorted(snippets.glob("*")) + sorted(outputs.rglob("*.txt"))
+    snippets = [p for q in RUNNABLE for p in sorted((ROOT / q / "snippets").glob("*"))]
+    outputs = [p for q in RUNNABLE for p in sorted((ROOT / q / "outputs").rglob("*.txt"))]
+    return pages() + snippets + outputs
 
 
 def secrets(path: Path) -> list[str]:

@@ -1,0 +1,125 @@
+"""`nox -s new -- KIND NAME "Title"` starts a page that `nox -s check` then guides to green.
+
+Each test runs docs/templates/new.py on a copy of the tree's index.md and templates in a
+temporary folder, then the same checkers `nox -s check` runs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pages import ROOT
+from test_content import explanation_problems, guide_problems, placeholders, toctree_problems, unmatched_outputs, untested_snippets
+
+pytestmark = pytest.mark.sources
+
+NEW = ROOT / "docs" / "templates" / "new.py"
+_spec = importlib.util.spec_from_file_location("new_page", NEW)
+new = sys.modules["new_page"] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(new)
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    """A bare copy of the tree: index.md, the templates and empty quadrant folders."""
+    shutil.copy(ROOT / "index.md", tmp_path / "index.md")
+    shutil.copytree(ROOT / "docs" / "templates", tmp_path / "docs" / "templates")
+    for folder in ("explanation", "howto", "reference", "tests/aws"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+    return tmp_path
+
+
+def marker_lines(path: Path) -> set[int]:
+    return {n for n, line in enumerate(path.read_text().splitlines(), start=1) if new.MARKER.search(line)}
+
+
+def reported_lines(problems: list[str]) -> set[int]:
+    return {int(p.split(":")[1]) for p in problems}
+
+
+def test_new_explanation_page(tree):
+    written, todo = new.create(tree, "explanation", "object-storage", "Object storage in depth")
+    page = tree / "explanation" / "object-storage.md"
+    assert written == [page, tree / "index.md"]
+    assert page.read_text().splitlines()[6] == "# Object storage in depth"
+    assert "\nexplanation/object-storage\n```" in (tree / "index.md").read_text()
+    assert toctree_problems(tree) == []
+    assert any("800 words" in step for step in todo)
+    # `nox -s check` names every line that still holds a template marker (a directive's
+    # options are named at the directive's line), and the page's word count.
+    problems = explanation_problems(page)
+    assert marker_lines(page) - reported_lines(problems) <= {38}, problems  # 38: the {mermaid} caption option
+    assert f"{page}:37: placeholder in the {{mermaid}} directive: \\<One sentence that says what the diagram shows.>" in problems
+    assert re.search(r":1: \d+ words; an explanation page has at least 800$", problems[-1])
+
+
+def test_new_howto_guide_gets_a_snippet_an_output_and_a_test_stub(tree):
+    written, todo = new.create(tree, "howto", "share-bucket", "How to share a bucket")
+    page = tree / "howto" / "share-bucket.md"
+    snippet = tree / "howto" / "snippets" / "share-bucket.sh"
+    stub = tree / "tests" / "aws" / "test_share_bucket.py"
+    assert written == [page, snippet, tree / "howto" / "outputs" / "share-bucket" / "check.txt", stub, tree / "index.md"]
+    assert 'guide("share-bucket")' in stub.read_text() and "def test_share_bucket(guide):" in stub.read_text()
+    assert snippet.read_text().startswith("# Commands for howto/share-bucket.md.")
+    assert "\nhowto/share-bucket\n```" in (tree / "index.md").read_text()
+    assert guide_problems(page) == [], "the template has the shape of a guide"
+    assert not marker_lines(page) - reported_lines(placeholders(page)) - {26, 27, 44, 45, 59, 60, 70, 71}  # options
+    assert untested_snippets(tree) == [
+        f"{stub}:11: still the stub `nox -s new` wrote; assert what howto/share-bucket.md builds, then that its clean-up leaves nothing"
+    ]
+    assert unmatched_outputs(tree) == [
+        f"{tree}/howto/outputs/share-bucket/check.txt:1: empty; fill it from the emulator with UPDATE_OUTPUTS=1 (see docs/contributing.md)"
+    ]
+    assert any("UPDATE_OUTPUTS=1 nox -s aws -- -k test_share_bucket" in step for step in todo)
+
+
+def test_new_reference_page(tree):
+    new.create(tree, "reference", "quotas", "Service quotas")
+    assert (tree / "reference" / "quotas.md").read_text().count("# Service quotas") == 1
+    assert "\nreference/quotas\n```" in (tree / "index.md").read_text() and toctree_problems(tree) == []
+
+
+def test_new_tutorial_needs_its_quadrant_then_works(tree):
+    with pytest.raises(new.Refused, match="tutorials/ does not exist yet"):
+        new.create(tree, "tutorial", "first-steps", "Your first steps")
+    (tree / "tutorials").mkdir()
+    with pytest.raises(new.Refused, match="index.md has no toctree with `:caption: Tutorials`"):
+        new.create(tree, "tutorial", "first-steps", "Your first steps")
+    index = tree / "index.md"
+    index.write_text(index.read_text() + "\n```{toctree}\n:hidden:\n:caption: Tutorials\n\ntutorials/index\n```\n")
+    written, todo = new.create(tree, "tutorial", "first-steps", "Your first steps")
+    assert tree / "tutorials" / "snippets" / "first-steps.sh" in written
+    assert (tree / "tutorials" / "outputs" / "first-steps").is_dir()
+    assert not (tree / "tests" / "aws" / "test_first_steps.py").exists(), "the reader's tour runs tutorials"
+    assert "tutorials/index\ntutorials/first-steps\n```" in index.read_text()
+    assert any("tutorials/index.md" in step for step in todo)
+
+
+def test_new_refuses_and_writes_nothing(tree):
+    before = (tree / "index.md").read_text()
+    for args, reason in [
+        (("guide", "x", "X"), "KIND must be one of explanation, howto, reference, tutorial"),
+        (("howto", "Share_Bucket", "X"), "NAME must be lower-case words joined by hyphens"),
+        (("howto", "x", " "), "give the page a title"),
+    ]:
+        with pytest.raises(new.Refused, match=reason):
+            new.create(tree, *args)
+    (tree / "howto" / "snippets").mkdir()
+    (tree / "howto" / "snippets" / "x.sh").write_text("# mine\n")
+    with pytest.raises(new.Refused, match=r"already there: howto/snippets/x.sh"):
+        new.create(tree, "howto", "x", "How to x")
+    assert not (tree / "howto" / "x.md").exists() and (tree / "index.md").read_text() == before
+
+
+def test_the_command_line_prints_usage_and_refusals():
+    result = subprocess.run([sys.executable, str(NEW)], capture_output=True, text=True)
+    assert result.returncode == 2 and "nox -s new -- KIND NAME" in result.stderr
+    result = subprocess.run([sys.executable, str(NEW), "howto", "index", "How to"], capture_output=True, text=True)
+    assert result.returncode == 1 and result.stderr.startswith("Nothing written: already there: howto/index.md")

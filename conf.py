@@ -6,6 +6,7 @@ one block per extension. Custom code lives in ``_ext/crashcourse.py``.
 
 import os
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).parent
@@ -68,6 +69,9 @@ html_favicon = "_static/favicon.svg"  # three blocks: compute, storage, network
 html_css_files = ["crashcourse.css"]
 html_js_files = [("crashcourse.js", {"defer": "defer"})]
 html_last_updated_fmt = "%d %B %Y"
+# Curly quotes and ellipses, but no dashes: with the default, docutils turns `--force` in prose or in
+# a generated table into "–force", which fails when copied (tests/test_command_flags.py).
+smartquotes_action = "qe"
 html_copy_source = False
 html_show_sourcelink = False
 html_theme_options = {
@@ -87,8 +91,17 @@ myst_enable_extensions = [
     "attrs_inline",
     "colon_fence",
     "deflist",
+    "substitution",
 ]
 myst_heading_anchors = 3
+# Every figure that can go stale (a price, a limit, a date a rule changed) is defined once, in
+# figures.toml. A page writes {{ name }} for its value, linked to the AWS page that states it, and
+# {{ name_as_of }} for the month it was checked; reference/figures.md lists them all. (A test's
+# fixture project may have no figures.toml; a page of this site that uses one then fails the build.)
+FIGURES_FILE = ROOT / "figures.toml"
+FIGURES = tomllib.loads(FIGURES_FILE.read_text()) if FIGURES_FILE.is_file() else {}
+myst_substitutions = {name: f"[{fig['value']}]({fig['source']})" for name, fig in FIGURES.items()}
+myst_substitutions |= {f"{name}_as_of": f"{fig['as_of']:%B %Y}" for name, fig in FIGURES.items()}
 
 # -- Mermaid (served from this site; see _ext/crashcourse.py) ----------------
 mermaid_version = ""

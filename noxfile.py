@@ -6,8 +6,11 @@ command line comes from `sphinx_command()`, which the tests use too.
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 import nox
@@ -121,6 +124,46 @@ def source_files(session: nox.Session, names: list[str]) -> list[str]:
     if missing := [f for f in files if not (ROOT / f).is_file()]:
         session.error(f"no such page: {', '.join(missing)} (name pages from the repository root, like explanation/vpc.md)")
     return files
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months earlier (the month's last day where it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    for d in range(day.day, 0, -1):
+        try:
+            return datetime.date(year, month + 1, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def stale_figures(figures: dict, today: datetime.date, months: int) -> list[tuple[str, str, str]]:
+    """(as_of, name, source) of each figure last checked more than `months` months before `today`
+    (or never), oldest first."""
+    cutoff = months_before(today, months)
+    stale = [(f.get("as_of"), name, f.get("source", "")) for name, f in figures.items()]
+    stale = [(str(day or "no date"), name, src) for day, name, src in stale if not day or day < cutoff]
+    return sorted(stale, key=lambda s: (s[0] != "no date", s[0], s[1]))
+
+
+@nox.session(python=False)
+def freshness(session: nox.Session) -> None:
+    """List the figures in figures.toml checked more than 6 months ago; fail if any is over 12."""
+    parser = argparse.ArgumentParser(prog="nox -s freshness --")
+    parser.add_argument("--months", type=int, default=6, help="list figures older than this (default 6)")
+    parser.add_argument("--fail-months", type=int, default=12, help="fail on figures older than this (default 12)")
+    parser.add_argument("--file", type=Path, default=ROOT / "figures.toml")
+    parser.add_argument("--today", type=datetime.date.fromisoformat, default=datetime.date.today())
+    args = parser.parse_args(session.posargs)
+    figures = tomllib.loads(args.file.read_text())
+    stale = stale_figures(figures, args.today, args.months)
+    for as_of, name, source in stale:
+        session.log(f"{as_of}  {name}  {source}")
+    session.log(f"{len(stale)} of {len(figures)} figures last checked more than {args.months} months before {args.today}.")
+    too_old = stale_figures(figures, args.today, args.fail_months)
+    if too_old:
+        session.error(f"{len(too_old)} figures are more than {args.fail_months} months old: check them against "
+                      "their source, then update value and as_of in figures.toml")
 
 
 @nox.session

@@ -3,11 +3,13 @@
 - Serves Mermaid's JavaScript from the site itself (copied from node_modules).
 - ``{regions-table}``: the Region table, generated from the installed botocore data.
 - ``{cli-commands-table}``: the AWS CLI commands the how-to guides run, described from botocore.
+- ``{figures-table}``: every figure in figures.toml, where the site uses it, its date and its source.
 - Link check: a network preflight before checking, and a summary a person can act on.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import re
@@ -308,6 +310,153 @@ def merge_inputs(app, env, docnames, other) -> None:
     env.crashcourse_inputs.update({d: f for d, f in getattr(other, "crashcourse_inputs", {}).items() if d in docnames})
 
 
+# -- Figures: every number that can go stale, defined once in figures.toml -------
+
+FIGURES_FILE = "figures.toml"
+FIGURE_FIELDS = ("what", "value", "unit", "as_of", "source")
+# Directives whose body is Markdown prose; the others hold code, diagrams or file names.
+PROSE_DIRECTIVES = {
+    "note", "warning", "tip", "important", "caution", "danger", "attention", "hint", "seealso", "admonition",
+    "glossary", "grid", "grid-item", "grid-item-card", "card", "tab-set", "tab-item", "dropdown", "list-table",
+    "table", "div", "topic", "sidebar", "epigraph", "rubric",
+}
+
+
+def load_figures(path: Path) -> dict[str, dict]:
+    """The entries of a figures file, in file order: name -> {what, value, unit, as_of, source}."""
+    return tomllib.loads(Path(path).read_text())
+
+
+def figure_problems(figures: dict[str, dict]) -> list[str]:
+    """An entry without one of its fields, a date that is not a date, or a source that is not https://."""
+    problems = []
+    for name, figure in figures.items():
+        missing = [field for field in FIGURE_FIELDS if not figure.get(field)]
+        if missing:
+            problems.append(f"{name}: no {', no '.join(missing)}")
+        if figure.get("as_of") and not isinstance(figure["as_of"], datetime.date):
+            problems.append(f"{name}: as_of {figure['as_of']!r} is not a date (write it as 2026-11-29)")
+        if figure.get("source") and not str(figure["source"]).startswith("https://"):
+            problems.append(f"{name}: source {figure['source']!r} is not an https:// address")
+    return problems
+
+
+@functools.cache
+def _markdown_parser():
+    """markdown-it as MyST configures it for this site, with the substitution syntax on."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    extensions = {"attrs_block", "attrs_inline", "colon_fence", "deflist", "substitution"}
+    return create_md_parser(MdParserConfig(enable_extensions=extensions), RendererHTML)
+
+
+def _directive_body(content: str) -> tuple[str, int]:
+    """A directive's content without its leading `:option:` lines; and how many lines were dropped."""
+    lines = content.split("\n")
+    skipped = 0
+    while skipped < len(lines) and re.match(r"\s*:[\w-]+:", lines[skipped]):
+        skipped += 1
+    return "\n".join(lines[skipped:]), skipped
+
+
+def inline_tokens(text: str, first_line: int = 1):
+    """(line, token) for every run of inline Markdown on a page, inside prose directives too."""
+    for token in _markdown_parser().parse(text):
+        if token.type == "inline" and token.map:
+            yield first_line + token.map[0], token
+        elif token.type in ("fence", "colon_fence") and token.info.startswith("{") and token.map:
+            if token.info[1:].split("}", 1)[0] in PROSE_DIRECTIVES:
+                body, skipped = _directive_body(token.content)
+                yield from inline_tokens(body, first_line + token.map[0] + 1 + skipped)
+
+
+def figure_uses(text: str) -> list[tuple[int, str]]:
+    """(line, name) for every `{{ name }}` substitution on a page."""
+    uses = []
+    for line, token in inline_tokens(text):
+        for child in token.children or []:
+            if child.type == "softbreak":
+                line += 1
+            elif child.type == "substitution_inline":
+                uses.append((line, child.content.strip()))
+    return uses
+
+
+def typed_figures(text: str, figures: dict[str, dict]) -> list[tuple[int, str, str]]:
+    """(line, name, value) wherever the prose of a page types a figure's value instead of `{{ name }}`."""
+    patterns = {
+        name: re.compile(r"(?<![\w$.,])" + re.escape(str(f["value"])).replace(r"\ ", r"\s+") + r"(?![\w])", re.I)
+        for name, f in figures.items() if f.get("value")
+    }
+    found = []
+    for line, token in inline_tokens(text):
+        prose, starts = "", []  # the token's visible text, and (offset, line) where each line begins
+        for child in token.children or []:
+            if child.type == "softbreak":
+                line += 1
+                prose += " "
+                starts.append((len(prose), line))
+            elif child.type == "text":
+                if not starts:
+                    starts.append((0, line))
+                prose += child.content
+            else:
+                prose += " "  # code, roles and substitutions are not typed figures
+        for name, pattern in patterns.items():
+            for m in pattern.finditer(prose):
+                at = max((ln for offset, ln in starts if offset <= m.start()), default=line)
+                found.append((at, name, m.group(0)))
+    return sorted(found)
+
+
+class FiguresTable(Directive):
+    """Every entry of figures.toml: what it is, its value, where the site uses it, when it was checked, its source."""
+
+    has_content = False
+
+    def run(self):
+        env = self.state.document.settings.env
+        path = Path(env.srcdir, FIGURES_FILE)
+        env.note_dependency(str(path))
+        figures = load_figures(path)
+        for problem in figure_problems(figures):
+            logger.warning(f"{FIGURES_FILE}: {problem}", location=(env.docname, self.lineno))
+        used: dict[str, set[str]] = defaultdict(set)
+        for docname in sorted(env.found_docs):
+            source = Path(env.doc2path(docname))
+            env.note_dependency(str(source))
+            for _, name in figure_uses(source.read_text()):
+                used[name.removesuffix("_as_of")].add(docname)
+        rows = []
+        for name, figure in figures.items():
+            pages = nodes.inline()
+            for i, docname in enumerate(sorted(used[name])):
+                if i:
+                    pages += nodes.Text(", ")
+                ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{docname}", refexplicit=False)
+                ref += nodes.inline(text=docname)
+                pages += ref
+            url = str(figure.get("source", ""))
+            link = nodes.reference("", url.split("://", 1)[-1], refuri=url)
+            as_of = figure.get("as_of")
+            rows.append([
+                nodes.strong(text=str(figure.get("what", name))), str(figure.get("value", "")),
+                str(figure.get("unit", "")), f"{as_of:%d %B %Y}" if as_of else "", pages, link,
+            ])
+        table = make_table(
+            "figures-table",
+            {"Figure": 26, "Value": 14, "Unit": 10, "As of": 12, "Used on": 18, "Source": 20},
+            rows,
+        )
+        caption = nodes.paragraph(
+            text=f"{len(figures)} figures, read from {FIGURES_FILE} when the site is built; the pages that "
+            "use each one are found in the Markdown sources at the same time."
+        )
+        return [caption, table]
+
+
 # -- Link check: preflight and summary ------------------------------------------
 
 
@@ -355,6 +504,7 @@ def setup(app):
     app.add_config_value("crashcourse_preflight_url", "https://docs.aws.amazon.com/", "env")
     app.add_directive("regions-table", RegionsTable)
     app.add_directive("cli-commands-table", CliCommandsTable)
+    app.add_directive("figures-table", FiguresTable)
     app.connect("env-get-outdated", outdated_generated_pages)
     app.connect("env-purge-doc", purge_inputs)
     app.connect("env-merge-info", merge_inputs)

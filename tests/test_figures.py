@@ -1,0 +1,202 @@
+"""One source for every figure: figures.toml defines each price, limit and date once, pages use it
+by name (`{{ name }}`), and reference/figures.md lists them all.
+
+Every test here reads the Markdown sources and the data file and needs no built site, except
+test_figures_page_lists_every_figure, which reads the built reference/figures.html.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT
+from noxfile import stale_figures
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from crashcourse import FIGURES_FILE, figure_problems, figure_uses, load_figures, typed_figures  # noqa: E402
+
+FIGURES = load_figures(ROOT / FIGURES_FILE)
+# Pages about AWS. docs/ is left out: it describes this site's own tooling, whose numbers (GitHub
+# keeps an artifact for 90 days, Sphinx waits 60 seconds) are not AWS figures.
+PAGES = [ROOT / "index.md"] + [p for q in ("explanation", "howto", "reference") for p in sorted((ROOT / q).glob("*.md"))]
+# How-to guides the lead is rewriting for issue 11; the report of issue 12 names the `{{ name }}`
+# each one should use. Remove a guide from this list once it uses them.
+AWAITING_ISSUE_11 = {
+    "howto/budget-alert.md", "howto/build-vpc.md", "howto/choose-region.md", "howto/s3-data.md",
+    "howto/spot-instances.md", "howto/stop-and-clean-up.md",
+}
+
+
+def rel(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def hand_typed(path: Path, figures: dict) -> list[str]:
+    return [
+        f"{rel(path)}:{line}: types {value!r} by hand; write {{{{ {name} }}}} (figures.toml)"
+        for line, name, value in typed_figures(path.read_text(), figures)
+    ]
+
+
+def unused(figures: dict, pages: list[Path]) -> list[str]:
+    used = {name for page in pages for _, name in figure_uses(page.read_text())}
+    return [f"{FIGURES_FILE}: [{name}] is used on no page" for name in figures if name not in used]
+
+
+# -- The data file -----------------------------------------------------------------
+
+
+def test_figures_file_holds_at_least_40_figures_each_with_date_and_source():
+    assert len(FIGURES) >= 40, f"{len(FIGURES)} figures in {FIGURES_FILE}"
+    problems = figure_problems(FIGURES)
+    assert not problems, "\n".join(problems)
+
+
+def test_checker_catches_an_undated_or_unsourced_entry(tmp_path):
+    data = tmp_path / "figures.toml"
+    data.write_text(
+        '[good]\nwhat = "A"\nvalue = "1 GB"\nunit = "GB"\nas_of = 2026-11-29\nsource = "https://aws.amazon.com/a/"\n\n'
+        '[undated]\nwhat = "B"\nvalue = "2 GB"\nunit = "GB"\nsource = "https://aws.amazon.com/b/"\n\n'
+        '[unsourced]\nwhat = "C"\nvalue = "3 GB"\nunit = "GB"\nas_of = 2026-11-29\n\n'
+        '[text_date]\nwhat = "D"\nvalue = "4 GB"\nunit = "GB"\nas_of = "November 2026"\nsource = "http://example.com/"\n'
+    )
+    assert figure_problems(load_figures(data)) == [
+        "undated: no as_of",
+        "unsourced: no source",
+        "text_date: as_of 'November 2026' is not a date (write it as 2026-11-29)",
+        "text_date: source 'http://example.com/' is not an https:// address",
+    ]
+
+
+def test_every_figure_is_used_on_some_page():
+    problems = unused(FIGURES, PAGES)
+    assert not problems, "\n".join(problems)
+
+
+def test_checker_catches_an_unused_entry(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("# Page\n\nA NAT gateway costs {{ nat_hour }}, as of {{ nat_gb_as_of }}.\n")
+    figures = {name: FIGURES[name] for name in ("nat_hour", "nat_gb")}
+    # Only the date of nat_gb appears: its value is used nowhere.
+    assert unused(figures, [page]) == [f"{FIGURES_FILE}: [nat_gb] is used on no page"]
+
+
+def test_every_substitution_on_a_page_names_a_figure():
+    known = set(FIGURES) | {f"{name}_as_of" for name in FIGURES}
+    unknown = [
+        f"{rel(page)}:{line}: {{{{ {name} }}}} is not in {FIGURES_FILE}"
+        for page in PAGES for line, name in figure_uses(page.read_text()) if name not in known
+    ]
+    assert not unknown, "\n".join(unknown)
+
+
+# -- Pages use figures by name ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES, ids=rel)
+def test_no_page_types_a_figure_by_hand(page):
+    if rel(page) in AWAITING_ISSUE_11:
+        pytest.skip("the lead is rewriting this guide for issue 11 and applies the substitutions named in issue 12's report")
+    problems = hand_typed(page, FIGURES)
+    assert not problems, "\n".join(problems)
+
+
+def test_checker_catches_a_hand_typed_price_and_ignores_code(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "---\nmyst:\n  html_meta:\n    description: $0.045 per hour in front matter is metadata.\n---\n\n"  # 1-5
+        "# Costs\n\n"  # 7
+        "A NAT gateway costs {{ nat_hour }} and\n"  # 9
+        "then, typed by hand, $0.045 per\nhour in the same paragraph.\n\n"  # 10-11
+        "`$0.045 per hour` in inline code is code.\n\n"  # 13
+        "```bash\necho '$0.045 per hour'\n```\n\n"  # 15-17
+        ":::{note}\n:class: dropdown\n\nA note says Up to 90% off.\n:::\n\n"  # 19-23
+        "| Model | Discount |\n| --- | --- |\n| Spot | up to 90% |\n"  # 25-27
+    )
+    assert hand_typed(page, FIGURES) == [
+        f"{page}:10: types '$0.045 per hour' by hand; write {{{{ nat_hour }}}} (figures.toml)",
+        f"{page}:22: types 'Up to 90%' by hand; write {{{{ spot_discount }}}} (figures.toml)",
+        f"{page}:27: types 'up to 90%' by hand; write {{{{ spot_discount }}}} (figures.toml)",
+    ]
+
+
+def test_figures_page_lists_every_figure(site):
+    """The generated page has one row per figure, with its date, its source and the pages using it."""
+    soup = BeautifulSoup((site / "reference" / "figures.html").read_text(), "html.parser")
+    rows = soup.select("table.figures-table tbody tr")
+    assert len(rows) == len(FIGURES)
+    for row, (name, figure) in zip(rows, FIGURES.items()):
+        cells = row.find_all("td")
+        assert cells[1].get_text(strip=True) == figure["value"], name
+        assert cells[3].get_text(strip=True) == f"{figure['as_of']:%d %B %Y}", name
+        assert cells[4].find("a"), f"{name}: no page listed under 'Used on'"
+        assert cells[5].find("a")["href"] == figure["source"], name
+    glossary = (site / "reference" / "glossary.html").read_text()
+    index = (site / "reference" / "index.html").read_text()
+    assert 'href="figures.html"' in glossary and 'href="figures.html"' in index
+
+
+# -- nox -s freshness ---------------------------------------------------------------------
+
+FIXTURE = """
+[checked_recently]
+what = "A"
+value = "1"
+unit = "u"
+as_of = 2027-09-01
+source = "https://aws.amazon.com/a/"
+
+[checked_a_year_ago]
+what = "B"
+value = "2"
+unit = "u"
+as_of = 2026-10-15
+source = "https://aws.amazon.com/b/"
+
+[checked_eight_months_ago]
+what = "C"
+value = "3"
+unit = "u"
+as_of = 2027-03-20
+source = "https://aws.amazon.com/c/"
+"""
+
+
+def test_stale_figures_are_listed_oldest_first():
+    figures = __import__("tomllib").loads(FIXTURE)
+    today = datetime.date(2027, 11, 29)
+    assert stale_figures(figures, today, 6) == [
+        ("2026-10-15", "checked_a_year_ago", "https://aws.amazon.com/b/"),
+        ("2027-03-20", "checked_eight_months_ago", "https://aws.amazon.com/c/"),
+    ]
+    assert [name for _, name, _ in stale_figures(figures, today, 12)] == ["checked_a_year_ago"]
+    assert stale_figures(figures, datetime.date(2027, 4, 15), 6) == [], "nothing is 6 months old yet"
+
+
+def _freshness(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-s", "freshness", "--", *args],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )
+
+
+def test_freshness_session_fails_only_past_12_months(tmp_path):
+    data = tmp_path / "figures.toml"
+    data.write_text(FIXTURE)
+    old = _freshness("--file", str(data), "--today", "2027-11-29")
+    assert old.returncode != 0
+    listed = [line for line in old.stderr.splitlines() if "https://aws.amazon.com/" in line]
+    assert [line.split()[-2] for line in listed] == ["checked_a_year_ago", "checked_eight_months_ago"], old.stderr
+    assert "1 figures are more than 12 months old" in old.stderr
+    fresh = _freshness("--file", str(data), "--today", "2027-06-01")
+    assert fresh.returncode == 0, fresh.stderr
+    assert "1 of 3 figures last checked more than 6 months before 2027-06-01" in fresh.stderr
+

@@ -1,0 +1,42 @@
+# Commands for tutorials/first-analysis.md that the reader types on the instance, in the
+# Session Manager shell (sh, as ssm-user, on Amazon Linux 2023). Checked with `shellcheck -s sh`.
+# Sections hold no comments, like those the reader pastes on their own computer.
+#
+# `# [stand-in NAME] CODE` lines are what the tests run in place of a section that needs a real
+# instance.
+
+# [start where-am-i] not-emulated: the instance metadata service answers only on a real instance
+cd ~
+TUTORIAL_TOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token \
+  -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
+TUTORIAL_REGION=$(curl -sS -H "X-aws-ec2-metadata-token: $TUTORIAL_TOKEN" \
+  http://169.254.169.254/latest/meta-data/placement/region)
+export AWS_DEFAULT_REGION="$TUTORIAL_REGION"
+TUTORIAL_BUCKET="first-analysis-$(aws sts get-caller-identity --query Account --output text)-$TUTORIAL_REGION"
+echo "$TUTORIAL_BUCKET"
+# [end where-am-i]
+# [stand-in where-am-i] export AWS_DEFAULT_REGION=us-east-1 && TUTORIAL_BUCKET="first-analysis-$(aws sts get-caller-identity --query Account --output text)-$AWS_DEFAULT_REGION"
+
+# [start who-am-i] not-emulated: the emulator gives an instance no role credentials
+aws sts get-caller-identity --query Arn --output text
+# [end who-am-i]
+
+# [start fetch-reads]
+aws s3 cp --no-progress "s3://$TUTORIAL_BUCKET/reads/NA12878_20k_reads_1.fastq" .
+head -n 4 NA12878_20k_reads_1.fastq
+# [end fetch-reads]
+
+# [start count]
+awk 'NR % 4 == 2 { reads += 1; bases += length($0); gc += gsub(/[GCgc]/, "") }
+  END { printf "reads\t%d\nbases\t%d\nmean_length\t%.1f\ngc_percent\t%.1f\n", reads, bases, bases / reads, 100 * gc / bases }' \
+  NA12878_20k_reads_1.fastq > NA12878_20k_reads_1.stats.tsv
+cat NA12878_20k_reads_1.stats.tsv
+# [end count]
+
+# [start save-result]
+aws s3 cp --no-progress NA12878_20k_reads_1.stats.tsv "s3://$TUTORIAL_BUCKET/results/"
+# [end save-result]
+
+# [start try-elsewhere] not-emulated: the emulator does not enforce IAM policies
+aws s3 ls
+# [end try-elsewhere]

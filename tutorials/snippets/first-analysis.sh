@@ -1,0 +1,226 @@
+# Commands for tutorials/first-analysis.md, run on the reader's own computer.
+# The reader pastes one section at a time into bash or zsh, so sections hold no comments:
+# interactive zsh (the macOS default) runs a pasted "# ..." line as a command.
+# What the reader types on the instance is in first-analysis-instance.sh.
+#
+# `# [stand-in NAME] CODE` lines are what the tests run in place of a section that needs a real
+# account: a browser sign-in, a shell on a real instance.
+
+# [start check-tools] not-emulated: checks the programs installed on your computer
+aws --version
+session-manager-plugin --version
+# [end check-tools]
+
+# [start set-region]
+aws configure set region us-east-1
+aws configure get region
+# [end set-region]
+
+# [start sign-in] not-emulated: aws login needs AWS CLI 2.32.0 or later and a browser
+aws login
+# [end sign-in]
+# [stand-in sign-in] aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE && aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+
+# [start check-account]
+aws sts get-caller-identity --query Account --output text
+# [end check-account]
+
+# [start work-folder]
+mkdir -p ~/first-analysis
+cd ~/first-analysis
+# [end work-folder]
+
+# [start name-things]
+REGION=$(aws configure get region)
+TUTORIAL_BUCKET="first-analysis-$(aws sts get-caller-identity --query Account --output text)-$REGION"
+TUTORIAL_ROLE=first-analysis
+echo "$TUTORIAL_BUCKET"
+# [end name-things]
+
+# [start make-bucket]
+aws s3 mb "s3://$TUTORIAL_BUCKET"
+aws s3api put-bucket-tagging --bucket "$TUTORIAL_BUCKET" \
+  --tagging 'TagSet=[{Key=crashcourse,Value=first-analysis}]'
+# [end make-bucket]
+
+# [start look-at-data]
+aws s3 ls --no-sign-request s3://gatk-test-data/wgs_fastq/NA12878_20k/
+# [end look-at-data]
+
+# [start copy-data]
+aws s3 cp --no-progress \
+  s3://gatk-test-data/wgs_fastq/NA12878_20k/H06HDADXX130110.1.ATCACGAT.20k_reads_1.fastq \
+  "s3://$TUTORIAL_BUCKET/reads/NA12878_20k_reads_1.fastq"
+# [end copy-data]
+
+# [start create-role]
+cat > trust-policy.json <<'EOF'
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {"Service": "ec2.amazonaws.com"},
+      "Action": "sts:AssumeRole"
+    }
+  ]
+}
+EOF
+aws iam create-role --role-name "$TUTORIAL_ROLE" \
+  --assume-role-policy-document file://trust-policy.json \
+  --tags Key=crashcourse,Value=first-analysis \
+  --query Role.Arn --output text
+# [end create-role]
+
+# [start allow-bucket]
+cat > bucket-policy.json <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "s3:ListBucket",
+      "Resource": "arn:aws:s3:::$TUTORIAL_BUCKET"
+    },
+    {
+      "Effect": "Allow",
+      "Action": ["s3:GetObject", "s3:PutObject"],
+      "Resource": "arn:aws:s3:::$TUTORIAL_BUCKET/*"
+    }
+  ]
+}
+EOF
+aws iam put-role-policy --role-name "$TUTORIAL_ROLE" \
+  --policy-name first-analysis-bucket --policy-document file://bucket-policy.json
+aws iam attach-role-policy --role-name "$TUTORIAL_ROLE" \
+  --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+aws iam list-attached-role-policies --role-name "$TUTORIAL_ROLE" \
+  --query 'AttachedPolicies[].PolicyName' --output text
+aws iam list-role-policies --role-name "$TUTORIAL_ROLE" --query PolicyNames --output text
+# [end allow-bucket]
+
+# [start instance-profile]
+aws iam create-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
+  --tags Key=crashcourse,Value=first-analysis \
+  --query InstanceProfile.Arn --output text
+aws iam add-role-to-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
+  --role-name "$TUTORIAL_ROLE"
+# [end instance-profile]
+
+# [start security-group]
+TUTORIAL_VPC=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
+  --query 'Vpcs[0].VpcId' --output text)
+TUTORIAL_SG=$(aws ec2 create-security-group --group-name first-analysis \
+  --description "First analysis tutorial: no inbound rules" --vpc-id "$TUTORIAL_VPC" \
+  --tag-specifications 'ResourceType=security-group,Tags=[{Key=crashcourse,Value=first-analysis}]' \
+  --query GroupId --output text)
+aws ec2 describe-security-groups --group-ids "$TUTORIAL_SG" \
+  --query 'SecurityGroups[0].[GroupName,length(IpPermissions),length(IpPermissionsEgress)]' \
+  --output text
+# [end security-group]
+
+# [start launch]
+TUTORIAL_AMI=$(aws ssm get-parameter \
+  --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
+  --query Parameter.Value --output text)
+for TUTORIAL_TRY in 1 2 3 4 5 6; do
+  TUTORIAL_INSTANCE_ID=$(aws ec2 run-instances --image-id "$TUTORIAL_AMI" \
+    --instance-type t3.micro --iam-instance-profile Name="$TUTORIAL_ROLE" \
+    --security-group-ids "$TUTORIAL_SG" --metadata-options HttpTokens=required \
+    --tag-specifications \
+      'ResourceType=instance,Tags=[{Key=Name,Value=first-analysis},{Key=crashcourse,Value=first-analysis}]' \
+      'ResourceType=volume,Tags=[{Key=crashcourse,Value=first-analysis}]' \
+    --query 'Instances[0].InstanceId' --output text) && break
+  if [ "$TUTORIAL_TRY" -lt 6 ]; then sleep 10; fi
+done
+aws ec2 wait instance-running --instance-ids "$TUTORIAL_INSTANCE_ID"
+aws ec2 describe-instances --instance-ids "$TUTORIAL_INSTANCE_ID" \
+  --query 'Reservations[0].Instances[0].[InstanceId,State.Name,InstanceType,MetadataOptions.HttpTokens]' \
+  --output text
+# [end launch]
+
+# [start wait-for-ssm] not-emulated: only the SSM Agent on a real instance registers with Systems Manager
+for TUTORIAL_TRY in $(seq 1 30); do
+  TUTORIAL_PING=$(aws ssm describe-instance-information \
+    --filters "Key=InstanceIds,Values=$TUTORIAL_INSTANCE_ID" \
+    --query 'InstanceInformationList[0].PingStatus' --output text)
+  [ "$TUTORIAL_PING" = "Online" ] && break
+  if [ "$TUTORIAL_TRY" -lt 30 ]; then sleep 10; fi
+done
+echo "$TUTORIAL_PING"
+# [end wait-for-ssm]
+
+# [start connect] not-emulated: opens a shell on a real instance
+aws ssm start-session --target "$TUTORIAL_INSTANCE_ID"
+# [end connect]
+# [stand-in connect] aws s3 cp --no-progress "s3://$TUTORIAL_BUCKET/reads/NA12878_20k_reads_1.fastq" - | awk 'NR % 4 == 2 { reads += 1; bases += length($0); gc += gsub(/[GCgc]/, "") } END { printf "reads\t%d\nbases\t%d\nmean_length\t%.1f\ngc_percent\t%.1f\n", reads, bases, bases / reads, 100 * gc / bases }' | aws s3 cp --no-progress - "s3://$TUTORIAL_BUCKET/results/NA12878_20k_reads_1.stats.tsv"
+
+# [start download-result]
+aws s3 cp --no-progress "s3://$TUTORIAL_BUCKET/results/NA12878_20k_reads_1.stats.tsv" .
+cat NA12878_20k_reads_1.stats.tsv
+# [end download-result]
+
+# The clean-up runs in a NEW terminal (the next day, say): it finds everything again by its
+# name or its crashcourse=first-analysis tag, and sets every variable it uses.
+
+# [start cleanup]
+REGION=$(aws configure get region)
+TUTORIAL_BUCKET="first-analysis-$(aws sts get-caller-identity --query Account --output text)-$REGION"
+TUTORIAL_ROLE=first-analysis
+echo "$TUTORIAL_BUCKET"
+# [end cleanup]
+
+# [start cleanup-instance]
+for TUTORIAL_ID in $(aws ec2 describe-instances \
+    --filters Name=tag:crashcourse,Values=first-analysis \
+      Name=instance-state-name,Values=pending,running,stopping,stopped \
+    --query 'Reservations[].Instances[].InstanceId' --output text); do
+  aws ec2 terminate-instances --instance-ids "$TUTORIAL_ID" \
+    --query 'TerminatingInstances[0].CurrentState.Name' --output text
+  aws ec2 wait instance-terminated --instance-ids "$TUTORIAL_ID"
+done
+# [end cleanup-instance]
+
+# [start cleanup-security-group]
+for TUTORIAL_SG in $(aws ec2 describe-security-groups \
+    --filters Name=tag:crashcourse,Values=first-analysis \
+    --query 'SecurityGroups[].GroupId' --output text); do
+  for TUTORIAL_TRY in 1 2 3 4 5 6; do
+    aws ec2 delete-security-group --group-id "$TUTORIAL_SG" && break
+    if [ "$TUTORIAL_TRY" -lt 6 ]; then sleep 10; fi
+  done
+done
+# [end cleanup-security-group]
+
+# [start cleanup-role]
+aws iam remove-role-from-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
+  --role-name "$TUTORIAL_ROLE"
+aws iam delete-instance-profile --instance-profile-name "$TUTORIAL_ROLE"
+aws iam detach-role-policy --role-name "$TUTORIAL_ROLE" \
+  --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+aws iam delete-role-policy --role-name "$TUTORIAL_ROLE" --policy-name first-analysis-bucket
+aws iam delete-role --role-name "$TUTORIAL_ROLE"
+# [end cleanup-role]
+
+# [start cleanup-bucket]
+aws s3 rb "s3://$TUTORIAL_BUCKET" --force
+# [end cleanup-bucket]
+
+# [start cleanup-check]
+echo "instances: $(aws ec2 describe-instances \
+  --filters Name=tag:crashcourse,Values=first-analysis \
+    Name=instance-state-name,Values=pending,running,shutting-down,stopping,stopped \
+  --query 'length(Reservations[].Instances[])' --output text)"
+echo "volumes: $(aws ec2 describe-volumes \
+  --filters Name=tag:crashcourse,Values=first-analysis Name=status,Values=creating,available,in-use \
+  --query 'length(Volumes)' --output text)"
+echo "security groups: $(aws ec2 describe-security-groups \
+  --filters Name=tag:crashcourse,Values=first-analysis \
+  --query 'length(SecurityGroups)' --output text)"
+echo "roles: $(aws iam list-roles \
+  --query "length(Roles[?RoleName=='first-analysis'])" --output text)"
+echo "instance profiles: $(aws iam list-instance-profiles \
+  --query "length(InstanceProfiles[?InstanceProfileName=='first-analysis'])" --output text)"
+echo "buckets: $(aws s3api list-buckets \
+  --query "length(Buckets[?starts_with(Name, 'first-analysis-')])" --output text)"
+# [end cleanup-check]

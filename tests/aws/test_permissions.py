@@ -15,7 +15,7 @@ How a command becomes what IAM checks:
    Authorization Reference's "API operations" table says otherwise (OPERATION_ACTIONS), plus
    the actions AWS checks alongside it (implied_needs): ``iam:PassRole`` for an instance
    profile, ``ec2:CreateTags`` for tags on create, ``ssm:GetParameters`` for a ``resolve:ssm:``
-   image. The high-level ``aws s3`` commands are listed as the operations they call (S3_COMMANDS).
+   image. The high-level ``aws s3`` commands are listed as the operations they call (s3_calls).
 4. The action's resource ARN comes from parliament's copy of the Service Authorization
    Reference (the ARN format of each resource type the action takes), filled from the
    parameters.
@@ -78,7 +78,7 @@ OPERATION_ACTIONS = {
 }
 # AWS CLI commands that call no AWS API (they read or write the CLI's own files, or sign in).
 NO_API = {"configure", "sso", "login", "logout", "--version", "help"}
-# The high-level `aws s3` commands, as the S3 operations they call (AWS CLI Command Reference, s3).
+# The options of the high-level `aws s3` commands that take no value.
 S3_FLAGS = {"--force", "--recursive", "--delete", "--dryrun", "--quiet", "--no-progress", "--only-show-errors"}
 # Where an ARN format's variable takes its value from: the operation's parameter names.
 ARN_VARIABLES = {
@@ -158,7 +158,9 @@ def cli_params(words: list[str], files: dict[str, str]) -> tuple[dict[str, list[
 
 
 def s3_calls(command: str, options: dict, paths: list[str]) -> list[tuple[str, dict]]:
-    """The S3 operations a high-level `aws s3` command calls, with bucket and key."""
+    """The S3 operations a high-level `aws s3` command calls, with bucket and key: ls lists,
+    cp and sync read the source and write the target (sync and --recursive list first), rb
+    --force empties the bucket first (AWS CLI Command Reference, aws s3)."""
     def where(url, every=False):
         bucket, _, key = url[5:].partition("/")
         return {"Bucket": bucket, "Key": key + "*" if every or not key or key.endswith("/") else key}
@@ -183,7 +185,7 @@ def s3_calls(command: str, options: dict, paths: list[str]) -> list[tuple[str, d
             calls += [("DeleteObject", where(source, many))]
         if target.startswith("s3://"):
             calls += [("PutObject", where(target, many or not target.split("/", 3)[3:]))]
-    assert calls, f"aws s3 {command}: not in S3_COMMANDS"
+    assert calls, f"aws s3 {command}: add the operations it calls to s3_calls"
     return calls
 
 

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT
 from noxfile import stale_figures
+from pages import pages
 
 sys.path.insert(0, str(ROOT / "_ext"))
 from crashcourse import FIGURES_FILE, figure_problems, figure_uses, load_figures, typed_figures  # noqa: E402
@@ -25,7 +26,7 @@ from crashcourse import FIGURES_FILE, figure_problems, figure_uses, load_figures
 FIGURES = load_figures(ROOT / FIGURES_FILE)
 # Pages about AWS. docs/ is left out: it describes this site's own tooling, whose numbers (GitHub
 # keeps an artifact for 90 days, Sphinx waits 60 seconds) are not AWS figures.
-PAGES = [ROOT / "index.md"] + [p for q in ("explanation", "howto", "reference") for p in sorted((ROOT / q).glob("*.md"))]
+PAGES = [page for page in pages() if page.parent.name != "docs"]
 # How-to guides the lead is rewriting for issue 11; the report of issue 12 names the `{{ name }}`
 # each one should use. Remove a guide from this list once it uses them.
 AWAITING_ISSUE_11 = {

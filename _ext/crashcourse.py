@@ -411,6 +411,15 @@ def typed_figures(text: str, figures: dict[str, dict]) -> list[tuple[int, str, s
     return sorted(found)
 
 
+def _link_text(url: str) -> str:
+    """A short name for a source: the page's last path segment, with its parent when that is short."""
+    parts = [part for part in urllib.parse.urlsplit(url).path.split("/") if part]
+    if not parts:
+        return urllib.parse.urlsplit(url).netloc
+    last = parts[-1].removesuffix(".html")
+    return "/".join([*parts[-2:-1], last]) if len(last) < 12 else last
+
+
 class FiguresTable(Directive):
     """Every entry of figures.toml: what it is, its value, where the site uses it, when it was checked, its source."""
 
@@ -439,17 +448,11 @@ class FiguresTable(Directive):
                 ref += nodes.inline(text=docname)
                 pages += ref
             url = str(figure.get("source", ""))
-            link = nodes.reference("", url.split("://", 1)[-1], refuri=url)
-            as_of = figure.get("as_of")
             rows.append([
                 nodes.strong(text=str(figure.get("what", name))), str(figure.get("value", "")),
-                str(figure.get("unit", "")), f"{as_of:%d %B %Y}" if as_of else "", pages, link,
+                str(figure.get("as_of", "")), pages, nodes.reference("", _link_text(url), refuri=url, reftitle=url),
             ])
-        table = make_table(
-            "figures-table",
-            {"Figure": 26, "Value": 14, "Unit": 10, "As of": 12, "Used on": 18, "Source": 20},
-            rows,
-        )
+        table = make_table("figures-table", {"Figure": 30, "Value": 18, "As of": 12, "Used on": 20, "Source": 20}, rows)
         caption = nodes.paragraph(
             text=f"{len(figures)} figures, read from {FIGURES_FILE} when the site is built; the pages that "
             "use each one are found in the Markdown sources at the same time."

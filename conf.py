@@ -17,6 +17,8 @@ project = "A Crash Course in AWS"
 author = "Marc Singleton and contributors"
 copyright = "2026, Marc Singleton and contributors. Text CC BY 4.0, code MIT"
 language = "en"
+# The edition: the ePub must name one. Read the Docs names the version it builds (latest, stable...).
+version = release = os.environ.get("READTHEDOCS_VERSION_NAME", "latest")
 
 # Where the site is published and where its sources live. Read the Docs sets
 # READTHEDOCS_CANONICAL_URL; anywhere else the default published address is used,
@@ -103,16 +105,35 @@ FIGURES = tomllib.loads(FIGURES_FILE.read_text()) if FIGURES_FILE.is_file() else
 myst_substitutions = {name: f"[{fig['value']}]({fig['source']})" for name, fig in FIGURES.items()}
 myst_substitutions |= {f"{name}_as_of": f"{fig['as_of']:%B %Y}" for name, fig in FIGURES.items()}
 
-# -- Mermaid (served from this site; see _ext/crashcourse.py) ----------------
+# -- Mermaid: `nox -s diagrams` renders each diagram to SVG with these settings; the browser ----
+# draws a diagram only while its SVG is missing (see _ext/crashcourse.py, "Diagrams").
 mermaid_version = ""
 mermaid_use_local = "mermaid/mermaid.esm.min.mjs"
 mermaid_output_format = "raw"
 mermaid_light_theme = "neutral"
 mermaid_dark_theme = "dark"
 # dagre, not Mermaid 12's default ELK: the ELK layout engine alone is 1.5 MB of JavaScript.
-mermaid_init_config = {"startOnLoad": False, "securityLevel": "strict", "layout": "dagre"}
+# Labels as SVG text (not HTML), which the ePub and PDF editions can show, in Arial or its
+# metric twin Liberation Sans (Linux), so a label fits the box measured for it on most systems.
+mermaid_init_config = {
+    "startOnLoad": False,
+    "securityLevel": "strict",
+    "layout": "dagre",
+    "htmlLabels": False,
+    "fontFamily": "arial, 'Liberation Sans', sans-serif",
+}
 mermaid_height = "auto"  # the width is set by _static/crashcourse.js, the height follows
 mermaid_fullscreen = False  # its button shows a glyph that most fonts lack
+
+# -- PDF edition (Read the Docs builds it with pdflatex; its diagrams are the PDFs in _diagrams/) --
+latex_elements = {
+    # pdflatex has no U+2212 MINUS SIGN of its own (2<sup>32−n</sup> on reference/networking), and a
+    # tall diagram shrinks to 80% of the page's height so that its caption fits beneath it.
+    "preamble": r"""
+\DeclareUnicodeCharacter{2212}{\ensuremath{-}}
+\makeatletter\AtBeginDocument{\spx@image@maxheight=0.8\textheight}\makeatother
+""",
+}
 
 # -- Copy button: copy the command, not the prompt or the output -------------
 copybutton_exclude = ".linenos, .gp, .go"

@@ -182,3 +182,25 @@ def screenshots(session: nox.Session) -> None:
     site = build(session)
     session.run("python", "tests/screenshots.py", str(site), str(BUILD / "screenshots"), *session.posargs)
 
+
+@nox.session
+def diagrams(session: nox.Session) -> None:
+    """Render every Mermaid diagram to SVG (light and dark) and PDF in _diagrams/, in Chromium."""
+    session.install("-r", TEST_REQUIREMENTS)
+    npm_ci(session)
+    session.run("python", "tests/render_diagrams.py", *session.posargs)
+
+
+@nox.session
+def epub(session: nox.Session) -> None:
+    """Build the ePub edition into _build/epub, strictly, as Read the Docs builds it."""
+    session.install("-r", DOCS_REQUIREMENTS)
+    # Doctrees outside the output folder, as on Read the Docs: the ePub packs whatever is inside it.
+    build(session, "epub", BUILD / "epub", "-d", str(BUILD / "epub-doctrees"))
+
+
+@nox.session
+def rtd(session: nox.Session) -> None:
+    """Build as Read the Docs does: a shallow clone of HEAD, the steps and Python in .readthedocs.yaml."""
+    session.install("-c", DOCS_REQUIREMENTS, "PyYAML")  # to read .readthedocs.yaml
+    session.run("python", "tests/rtd.py", *session.posargs)

@@ -9,10 +9,11 @@
       el.removeAttribute("tabindex");
     }
   };
-  const SCROLLERS = "div.highlight > pre, .table-wrapper, pre.mermaid";
+  const SCROLLERS = "div.highlight > pre, .table-wrapper, .diagram, pre.mermaid";
 
-  // Keep diagram labels legible: a Mermaid diagram shrinks to fit the column, but never below
-  // 75% of its natural size; past that its block scrolls sideways.
+  // Keep diagram labels legible: a diagram that Mermaid draws in the browser (one whose SVGs
+  // `nox -s diagrams` has not made yet) shrinks to fit the column, but never below 75% of its
+  // natural size; past that its block scrolls sideways. Pre-drawn diagrams do this with CSS.
   const MIN_SCALE = 0.75;
   const fit = (pre) => {
     const svg = pre && pre.querySelector(":scope > svg");

@@ -1,8 +1,8 @@
 """One source for every figure: figures.toml defines each price, limit and date once, pages use it
 by name (`{{ name }}`), and reference/figures.md lists them all.
 
-Every test here reads the Markdown sources and the data file and needs no built site, except
-test_figures_page_lists_every_figure, which reads the built reference/figures.html.
+Every test here but one reads only the Markdown sources and the data file (marked `sources`, so
+`nox -s check` runs them); test_figures_page_lists_every_figure reads the built reference/figures.html.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "_ext"))
 from crashcourse import FIGURES_FILE, figure_problems, figure_uses, load_figures, typed_figures  # noqa: E402
 
 FIGURES = load_figures(ROOT / FIGURES_FILE)
+sources = pytest.mark.sources  # needs no built site
 # Pages about AWS. docs/ is left out: it describes this site's own tooling, whose numbers (GitHub
 # keeps an artifact for 90 days, Sphinx waits 60 seconds) are not AWS figures.
 PAGES = [page for page in pages() if page.parent.name != "docs"]
@@ -54,12 +55,14 @@ def unused(figures: dict, pages: list[Path]) -> list[str]:
 # -- The data file -----------------------------------------------------------------
 
 
+@sources
 def test_figures_file_holds_at_least_40_figures_each_with_date_and_source():
     assert len(FIGURES) >= 40, f"{len(FIGURES)} figures in {FIGURES_FILE}"
     problems = figure_problems(FIGURES)
     assert not problems, "\n".join(problems)
 
 
+@sources
 def test_checker_catches_an_undated_or_unsourced_entry(tmp_path):
     data = tmp_path / "figures.toml"
     data.write_text(
@@ -76,11 +79,13 @@ def test_checker_catches_an_undated_or_unsourced_entry(tmp_path):
     ]
 
 
+@sources
 def test_every_figure_is_used_on_some_page():
     problems = unused(FIGURES, PAGES)
     assert not problems, "\n".join(problems)
 
 
+@sources
 def test_checker_catches_an_unused_entry(tmp_path):
     page = tmp_path / "page.md"
     page.write_text("# Page\n\nA NAT gateway costs {{ nat_hour }}, as of {{ nat_gb_as_of }}.\n")
@@ -89,6 +94,7 @@ def test_checker_catches_an_unused_entry(tmp_path):
     assert unused(figures, [page]) == [f"{FIGURES_FILE}: [nat_gb] is used on no page"]
 
 
+@sources
 def test_every_substitution_on_a_page_names_a_figure():
     known = set(FIGURES) | {f"{name}_as_of" for name in FIGURES}
     unknown = [
@@ -101,6 +107,7 @@ def test_every_substitution_on_a_page_names_a_figure():
 # -- Pages use figures by name ---------------------------------------------------------
 
 
+@sources
 @pytest.mark.parametrize("page", PAGES, ids=rel)
 def test_no_page_types_a_figure_by_hand(page):
     if rel(page) in AWAITING_ISSUE_11:
@@ -109,6 +116,7 @@ def test_no_page_types_a_figure_by_hand(page):
     assert not problems, "\n".join(problems)
 
 
+@sources
 def test_checker_catches_a_hand_typed_price_and_ignores_code(tmp_path):
     page = tmp_path / "page.md"
     page.write_text(
@@ -170,6 +178,7 @@ source = "https://aws.amazon.com/c/"
 """
 
 
+@sources
 def test_stale_figures_are_listed_oldest_first():
     figures = __import__("tomllib").loads(FIXTURE)
     today = datetime.date(2027, 11, 29)
@@ -189,6 +198,7 @@ def _freshness(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@sources
 def test_freshness_session_fails_only_past_12_months(tmp_path):
     data = tmp_path / "figures.toml"
     data.write_text(FIXTURE)

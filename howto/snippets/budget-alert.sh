@@ -12,7 +12,7 @@ export BUDGET_EMAIL=you@example.com
 # [start budget-files]
 cat > budget.json <<'EOF'
 {
-  "BudgetName": "monthly-aws-spend",
+  "BudgetName": "crashcourse-monthly-spend",
   "BudgetType": "COST",
   "TimeUnit": "MONTHLY",
   "BudgetLimit": {"Amount": "50", "Unit": "USD"}
@@ -53,11 +53,11 @@ aws budgets describe-budgets --account-id "$ACCOUNT_ID" \
   --query 'Budgets[].[BudgetName,BudgetType,TimeUnit,BudgetLimit.Amount,BudgetLimit.Unit]' \
   --output text
 aws budgets describe-notifications-for-budget --account-id "$ACCOUNT_ID" \
-  --budget-name monthly-aws-spend \
+  --budget-name crashcourse-monthly-spend \
   --query 'Notifications[].[NotificationType,Threshold,ThresholdType]' --output text
 # [end check]
 
 # [start cleanup]
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
-aws budgets delete-budget --account-id "$ACCOUNT_ID" --budget-name monthly-aws-spend
+aws budgets delete-budget --account-id "$ACCOUNT_ID" --budget-name crashcourse-monthly-spend
 # [end cleanup]

@@ -16,6 +16,7 @@ reservation = ec2.run_instances(
     KeyName="analysis-key",  # an existing key pair
     MinCount=1,
     MaxCount=1,
+    MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
     TagSpecifications=[
         {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}]}
     ],

@@ -6,7 +6,7 @@ import os
 import boto3
 
 ec2 = boto3.client("ec2")
-my_ip = os.environ["MY_IP"]  # your public IPv4 address, for example from checkip.amazonaws.com
+my_ip = os.environ["MY_IP"]  # exported in step 1
 
 instance = ec2.describe_instances(
     Filters=[
@@ -29,6 +29,7 @@ ec2.authorize_security_group_ingress(
         "IpRanges": [{"CidrIp": f"{my_ip}/32", "Description": "my-address"}],
     }],
 )
-ec2.modify_instance_attribute(InstanceId=instance["InstanceId"], Groups=[group_id])
+groups = [g["GroupId"] for g in instance["SecurityGroups"]]  # keep the ones it has
+ec2.modify_instance_attribute(InstanceId=instance["InstanceId"], Groups=[*groups, group_id])
 print(group_id, "allows port 22 from", f"{my_ip}/32")
 # [end allow-ssh]

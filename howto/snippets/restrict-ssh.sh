@@ -1,7 +1,8 @@
 # Commands for howto/restrict-ssh.md. Sections hold no comments (interactive zsh would run them).
 
 # [start my-ip] not-emulated: asks a web service for your address
-export MY_IP=$(curl -s https://checkip.amazonaws.com)
+MY_IP=$(curl -s https://checkip.amazonaws.com)
+export MY_IP
 echo "$MY_IP"
 # [end my-ip]
 # [stand-in my-ip] export MY_IP=203.0.113.25

@@ -251,40 +251,62 @@ class Guide:
         )
         return out.stdout
 
-    def run_python(self) -> str:
-        """Run the guide's boto3 file, emulated sections only, as one program."""
+    def run_python(self, **exported: str) -> str:
+        """Run the guide's boto3 file, emulated sections only, as one program.
+
+        It sees what the CLI steps exported (after run()), or `exported`: what the reader's
+        terminal would hold after the guide's first steps.
+        """
         sections = [s for s in self.sections(".py") if not s.reason]
         code = "\n".join(s.code for s in sections)
+        # With what the CLI steps exported (after run()), as when the reader runs it in that terminal.
+        exports = f"source {shlex.quote(str(self.workdir / 'state.sh'))}; " if (self.workdir / "state.sh").is_file() else ""
         result = subprocess.run(
-            [sys.executable, "-c", code], env=self.env, cwd=self.workdir,
+            ["bash", "-c", f'{exports}exec "$0" -c "$1"', sys.executable, code], env={**self.env, **exported},
+            cwd=self.workdir,
             capture_output=True, text=True, timeout=300,
         )
         if result.returncode:
             pytest.fail(f"{self.snippets.relative_to(ROOT)}/{self.name}.py failed:\n{result.stderr[-3000:]}", pytrace=False)
         return result.stdout
 
-    def client(self, service: str):
+    def client(self, service: str, region: str = REGION):
         return boto3.client(
-            service, endpoint_url=self.endpoint, region_name=REGION,
+            service, endpoint_url=self.endpoint, region_name=region,
             aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
             aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         )
 
 
 @pytest.fixture
-def guide(moto_endpoint, tmp_path):
-    """``guide("launch-instance")``: a fresh emulator state and the guide's runner."""
+def fresh_account(moto_endpoint):
+    """The emulator, reset: an account with nothing in it but each Region's default VPC.
+
+    moto's default VPC lacks what a real one has: an internet gateway and, in the main route
+    table, a route to it (https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html).
+    They are added here, in the Regions the tour uses, so that the account is like a new one.
+    """
     urllib.request.urlopen(urllib.request.Request(moto_endpoint + "/moto-api/reset", method="POST"))
+    for region in ("eu-west-2", REGION):
+        ec2 = Guide("", moto_endpoint, Path()).client("ec2", region)
+        vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+        main = ec2.describe_route_tables(
+            Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "association.main", "Values": ["true"]}]
+        )["RouteTables"][0]["RouteTableId"]
+        ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    return moto_endpoint
+
+
+@pytest.fixture
+def guide(fresh_account, tmp_path):
+    """``guide("launch-instance")``: a fresh emulated account and the guide's runner."""
 
     def make(name: str, snippets: Path = SNIPPETS) -> Guide:
         assert (snippets / f"{name}.sh").is_file() or (snippets / f"{name}.py").is_file(), name
-        return Guide(name, moto_endpoint, tmp_path, snippets=snippets)
+        return Guide(name, fresh_account, tmp_path, snippets=snippets)
 
     return make
 
 
-@pytest.fixture
-def fresh_account(moto_endpoint):
-    """The emulator, reset: an account with nothing in it but each Region's default VPC."""
-    urllib.request.urlopen(urllib.request.Request(moto_endpoint + "/moto-api/reset", method="POST"))
-    return moto_endpoint

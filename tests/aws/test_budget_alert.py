@@ -9,7 +9,7 @@ def test_budget_alert(guide):
     budgets = g.client("budgets")
     assert g.var("ACCOUNT_ID") == ACCOUNT
 
-    name = "monthly-aws-spend"
+    name = "crashcourse-monthly-spend"
     budget = budgets.describe_budget(AccountId=ACCOUNT, BudgetName=name)["Budget"]
     assert budget["BudgetType"] == "COST" and budget["TimeUnit"] == "MONTHLY"
     assert float(budget["BudgetLimit"]["Amount"]) == 50 and budget["BudgetLimit"]["Unit"] == "USD"
@@ -17,12 +17,13 @@ def test_budget_alert(guide):
     assert sorted((n["NotificationType"], n["Threshold"], n["ThresholdType"]) for n in notes) == [
         ("ACTUAL", 80, "PERCENTAGE"), ("FORECASTED", 100, "PERCENTAGE"),
     ]
-    # (moto does not implement DescribeSubscribersForNotification, so the e-mail address is not read back.)
+    # moto does not implement DescribeSubscribersForNotification: read the address from the file sent.
+    assert (g.workdir / "notifications.json").read_text().count('"Address": "you@example.com"') == 2
 
     g.run_python()
-    python_budget = budgets.describe_budget(AccountId=ACCOUNT, BudgetName="monthly-aws-spend-python")["Budget"]
+    python_budget = budgets.describe_budget(AccountId=ACCOUNT, BudgetName="crashcourse-monthly-spend-python")["Budget"]
     assert float(python_budget["BudgetLimit"]["Amount"]) == 50
-    budgets.delete_budget(AccountId=ACCOUNT, BudgetName="monthly-aws-spend-python")
+    budgets.delete_budget(AccountId=ACCOUNT, BudgetName="crashcourse-monthly-spend-python")
 
     g.cleanup()
     assert not budgets.describe_budgets(AccountId=ACCOUNT).get("Budgets")

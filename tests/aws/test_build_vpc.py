@@ -24,7 +24,7 @@ def test_build_vpc(guide):
     g = guide("build-vpc")
     g.run()
     ec2 = g.client("ec2")
-    vpc_id = g.var("VPC_ID")
+    vpc_id = g.var("LAB_VPC_ID")
     found = tagged(ec2)
     assert {k: len(v) for k, v in found.items()} == {
         "vpcs": 1, "subnets": 2, "route tables": 2, "internet gateways": 1,
@@ -41,13 +41,13 @@ def test_build_vpc(guide):
         routes = rtb["RouteTables"][0]["Routes"]
         return next(r for r in routes if r.get("DestinationCidrBlock") == "0.0.0.0/0")
 
-    assert default_route(g.var("PUBLIC_SUBNET"))["GatewayId"] == g.var("IGW_ID")
-    assert default_route(g.var("PRIVATE_SUBNET"))["NatGatewayId"] == g.var("NAT_ID")
+    assert default_route(g.var("PUBLIC_SUBNET_ID"))["GatewayId"] == g.var("IGW_ID")
+    assert default_route(g.var("PRIVATE_SUBNET_ID"))["NatGatewayId"] == g.var("NAT_ID")
 
     endpoint = found["endpoints"][0]
     assert endpoint["VpcEndpointType"] == "Gateway"
     assert endpoint["ServiceName"] == "com.amazonaws.us-east-1.s3"
-    assert endpoint["RouteTableIds"] == [g.var("PRIVATE_RTB")]
+    assert endpoint["RouteTableIds"] == [g.var("PRIVATE_RTB_ID")]
 
     g.cleanup()
     left = {k: v for k, v in tagged(ec2).items() if v}

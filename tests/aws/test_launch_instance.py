@@ -24,7 +24,7 @@ def test_launch_instance(guide):
     assert g.var("AMI_ID") == latest
 
     # The private key is on disk, readable by its owner only.
-    key_file = g.workdir / "analysis-key.pem"
+    key_file = g.workdir / ".ssh" / "analysis-key.pem"
     assert key_file.read_text().startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o400
     (key,) = ec2.describe_key_pairs(KeyNames=["analysis-key"])["KeyPairs"]
@@ -32,7 +32,7 @@ def test_launch_instance(guide):
 
     # Exactly one instance, running, of the chosen type and image, with the key and the tag.
     (instance,) = tagged(ec2, "analysis-box")
-    assert instance["InstanceId"] == g.var("INSTANCE_ID")
+    assert instance["InstanceId"] == g.var("BOX_ID")
     assert instance["State"]["Name"] == "running"
     assert instance["InstanceType"] == "t3.micro"
     assert instance["ImageId"] == latest
@@ -42,7 +42,7 @@ def test_launch_instance(guide):
 
     g.cleanup()
     assert not tagged(ec2, "analysis-box")
-    gone = ec2.describe_instances(InstanceIds=[g.var("INSTANCE_ID")])["Reservations"][0]["Instances"][0]
+    gone = ec2.describe_instances(InstanceIds=[g.var("BOX_ID")])["Reservations"][0]["Instances"][0]
     assert gone["State"]["Name"] == "terminated"
     assert not ec2.describe_key_pairs()["KeyPairs"]
     assert not key_file.exists()

@@ -47,7 +47,7 @@ def test_checks_find_a_reachable_instance(guide):
     ec2 = g.client("ec2")
     public_ip = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["PublicIpAddress"]
 
-    assert g.var("INSTANCE_ID") == instance_id
+    assert g.var("BOX_ID") == instance_id
     assert g.outputs["check-state"].split() == ["running", public_ip]
     assert g.outputs["check-route"].split() == ["0.0.0.0/0", igw, "active"]
     assert g.outputs["check-security-group"].split() == [sg, "tcp", "22", "22", MY_CIDR]
@@ -73,7 +73,7 @@ def test_checks_show_what_blocks_an_unreachable_instance(guide, monkeypatch, tmp
     ec2.run_instances(ImageId=ami(g), InstanceType="t3.micro", MinCount=1, MaxCount=1, TagSpecifications=TAG)
     g.run()
 
-    assert g.var("RTB_ID") == main["RouteTableId"]  # found through the main-table fallback
+    assert g.var("BOX_RTB_ID") == main["RouteTableId"]  # found through the main-table fallback
     assert g.outputs["check-route"].strip() == ""  # no route to an internet gateway
     assert MY_CIDR not in g.outputs["check-security-group"]
     assert "\t22\t" not in g.outputs["check-security-group"]  # nothing opens port 22

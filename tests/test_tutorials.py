@@ -293,3 +293,19 @@ def test_link_checker_catches_a_one_way_tutorial(tmp_path):
         f"{tmp_path}/tutorials/lonely.md:1: links to no explanation page",
         f"{tmp_path}/tutorials/lonely.md:1: no explanation page links to it ('New to AWS? Do the tutorial first')",
     ]
+
+
+def test_the_template_has_the_shape_of_a_lesson(tmp_path):
+    """docs/templates/tutorial.md, its markers filled in with "x", lacks only what its author must
+    write: the cost and its date, explanation pages and guides of their own, and the words."""
+    text = (ROOT / "docs" / "templates" / "tutorial.md").read_text().replace("\\<N>", "3")
+    text = re.sub(r"\\<[^<>]*>", "x", text).replace("<tutorial>", "lesson").replace("<section>", "a")
+    text = re.sub(r"description: <[^<>]*>", "description: x", text)
+    problems = [p.split(": ", 1)[1] for p in tutorial_problems(fixture(tmp_path, text))]
+    assert problems[:-1] == [
+        "no cost in dollars before the first step",
+        "the cost says no 'as of MONTH YEAR' before the first step",
+        "links to fewer than 3 explanation pages after its steps",
+        "'What you learned' links to 1 how-to guides; at least 3",
+    ], problems
+    assert problems[-1].endswith("a tutorial has at least 1500")

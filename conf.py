@@ -4,6 +4,8 @@ Read top to bottom: project facts, extensions, sources, HTML output, then
 one block per extension. Custom code lives in ``_ext/crashcourse.py``.
 """
 
+import contextlib
+import io
 import os
 import sys
 import tomllib
@@ -142,6 +144,10 @@ copybutton_exclude = ".linenos, .gp, .go"
 ogp_site_url = html_baseurl
 ogp_site_name = project
 ogp_social_cards = {"enable": False}
+# Social cards would need matplotlib, which the site leaves out; sphinxext-opengraph says so with a
+# print() when it is imported, in every build. Importing it here first, silently, keeps builds quiet.
+with contextlib.redirect_stdout(io.StringIO()):
+    import sphinxext.opengraph  # noqa: E402, F401
 ogp_enable_meta_description = True
 sitemap_url_scheme = "{link}"
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]

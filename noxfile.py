@@ -70,10 +70,20 @@ def serve(session: nox.Session) -> None:
     )
 
 
+def install_once(session: nox.Session, requirements: str) -> None:
+    """pip install -r `requirements`, skipped while requirements/ is what this environment last installed."""
+    pins = "".join(p.read_text() for p in sorted((ROOT / "requirements").glob("*.txt")))
+    stamp = Path(session.virtualenv.location, "installed-requirements.txt")
+    if stamp.is_file() and stamp.read_text() == pins:
+        return  # saves the seconds pip takes to find that nothing changed
+    session.install("-r", requirements)
+    stamp.write_text(pins)
+
+
 @nox.session
 def check(session: nox.Session) -> None:
     """In seconds, without a build: every rule that reads only the sources, with file and line."""
-    session.install("-r", TEST_REQUIREMENTS)
+    install_once(session, TEST_REQUIREMENTS)
     # The tests marked `sources` (pytestmark = pytest.mark.sources); `nox -s tests` runs them too.
     session.run("pytest", "tests", "--ignore=tests/aws", "-m", "sources", "-q", "--no-header", "--tb=short", *session.posargs)
 
@@ -115,7 +125,9 @@ def lint(session: nox.Session) -> None:
 def linkcheck(session: nox.Session) -> None:
     """Check every external link (needs internet), or only those of the pages named after --."""
     session.install("-r", DOCS_REQUIREMENTS)
-    build(session, "linkcheck", None, *source_files(session, session.posargs))
+    pages = source_files(session, session.posargs)
+    only = ("-D", "crashcourse_linkcheck_only=" + ",".join(p.removesuffix(".md") for p in pages)) if pages else ()
+    build(session, "linkcheck", None, *pages, *only)  # the page names first: sphinx-build reads them before options
 
 
 def source_files(session: nox.Session, names: list[str]) -> list[str]:

@@ -641,6 +641,15 @@ def preflight(app) -> None:
         ) from None
 
 
+def only_named_pages(app, doctree, docname) -> None:
+    """`nox -s linkcheck -- PAGE...` names pages in `crashcourse_linkcheck_only`: Sphinx also
+    writes the pages whose toctree lists them (index.md), whose links are left out here."""
+    only = app.config.crashcourse_linkcheck_only
+    if app.builder.name == "linkcheck" and only and docname not in only:
+        for uri in [uri for uri, link in app.builder.hyperlinks.items() if link.docname == docname]:
+            del app.builder.hyperlinks[uri]
+
+
 def summarize_links(app, exception) -> None:
     """Print broken, redirected and timed-out links grouped by page, with counts."""
     if exception or app.builder.name != "linkcheck":
@@ -664,14 +673,24 @@ def summarize_links(app, exception) -> None:
     logger.info("\n".join(lines))
 
 
+# -- Quiet builds ------------------------------------------------------------------
+
+
+def _not_myst_configuration(record) -> bool:
+    """myst-parser logs its whole configuration in every build; that one message is dropped."""
+    return "myst v%s:" not in str(record.msg)
+
+
 def setup(app):
+    logging.getLogger("myst_parser.sphinx_ext.main").logger.addFilter(_not_myst_configuration)
     app.add_config_value("crashcourse_preflight_url", "https://docs.aws.amazon.com/", "env")
+    app.add_config_value("crashcourse_linkcheck_only", [], "", list)
     app.add_directive("regions-table", RegionsTable)
     app.add_directive("cli-commands-table", CliCommandsTable)
-    app.add_directive("figures-table", FiguresTable)
     app.connect("env-get-outdated", outdated_generated_pages)
     app.connect("env-purge-doc", purge_inputs)
     app.connect("env-merge-info", merge_inputs)
+    app.add_directive("figures-table", FiguresTable)
     app.add_directive("mermaid", MermaidDiagram, override=True)
     app.add_node(mermaid, override=True, html=(visit_mermaid_in_browser, None))
     app.add_node(diagram, html=(visit_diagram, None))
@@ -685,5 +704,6 @@ def setup(app):
     app.connect("builder-inited", preflight)
     app.connect("html-page-context", label_caption_headings, priority=900)  # after furo's
     app.connect("build-finished", copy_mermaid)
+    app.connect("doctree-resolved", only_named_pages)
     app.connect("build-finished", summarize_links)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -90,9 +90,10 @@ def test_new_tutorial_needs_its_quadrant_then_works(tree):
     with pytest.raises(new.Refused, match="tutorials/ does not exist yet"):
         new.create(tree, "tutorial", "first-steps", "Your first steps")
     (tree / "tutorials").mkdir()
+    index = tree / "index.md"
+    index.write_text("# Home\n\n```{toctree}\n:hidden:\n:caption: Explanation\n\nexplanation/index\n```\n")
     with pytest.raises(new.Refused, match="index.md has no toctree with `:caption: Tutorials`"):
         new.create(tree, "tutorial", "first-steps", "Your first steps")
-    index = tree / "index.md"
     index.write_text(index.read_text() + "\n```{toctree}\n:hidden:\n:caption: Tutorials\n\ntutorials/index\n```\n")
     written, todo = new.create(tree, "tutorial", "first-steps", "Your first steps")
     assert tree / "tutorials" / "snippets" / "first-steps.sh" in written

@@ -6,7 +6,7 @@
 # instance.
 
 # [start where-am-i] not-emulated: the instance metadata service answers only on a real instance
-cd ~
+cd ~ && pwd
 TUTORIAL_TOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token \
   -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
 TUTORIAL_REGION=$(curl -sS -H "X-aws-ec2-metadata-token: $TUTORIAL_TOKEN" \

@@ -26,8 +26,7 @@ aws sts get-caller-identity --query Account --output text
 # [end check-account]
 
 # [start work-folder]
-mkdir -p ~/first-analysis
-cd ~/first-analysis
+mkdir -p ~/first-analysis && cd ~/first-analysis && pwd
 # [end work-folder]
 
 # [start name-things]

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from pages import ROOT, parse, where, words
+from test_content import links_between
 
 pytestmark = pytest.mark.sources
 
@@ -261,19 +262,13 @@ def test_checker_counts_how_to_guides_under_what_you_learned(tmp_path):
 
 
 def link_problems(root: Path = ROOT) -> list[str]:
-    """Each tutorial links to an explanation page, and an explanation page links to each tutorial."""
-    into = {
-        link.page
-        for path in sorted((root / "explanation").glob("*.md"))
-        for link in parse(path).links
-        if link.page and link.page.parent == root / "tutorials"
-    }
-    problems = []
-    for path in tutorial_pages(root):
-        if not any(link.page and link.page.parent == root / "explanation" for link in parse(path).links):
-            problems.append(f"{where(path, 1)}: links to no explanation page")
-        if path not in into:
-            problems.append(f"{where(path, 1)}: no explanation page links to it ('New to AWS? Do the tutorial first')")
+    """Each tutorial links to an explanation page, and an explanation page links to each tutorial
+    (the rule test_content.py applies to guides and reference pages, for the tutorial quadrant)."""
+    out = links_between(root, "tutorials", "explanation")
+    into = set().union(*links_between(root, "explanation", "tutorials").values())
+    problems = [f"{where(p, 1)}: links to no explanation page" for p, targets in out.items() if not targets]
+    problems += [f"{where(p, 1)}: no explanation page links to it ('New to AWS? Do the tutorial first')"
+                 for p in out if p not in into]
     return problems
 
 

@@ -110,6 +110,14 @@ def diagram_files(srcdir, key: str) -> dict[str, Path]:
     return {kind: Path(srcdir, DIAGRAMS, f"{key}-{kind}") for kind in DIAGRAM_FILES}
 
 
+def _stamp(files: dict[str, Path]) -> tuple[int, ...] | None:
+    """When the files were written, or None if one is missing."""
+    try:
+        return tuple(f.stat().st_mtime_ns for f in files.values())
+    except FileNotFoundError:
+        return None
+
+
 def _site_diagrams(env) -> dict[str, list[dict]]:
     """docname -> its diagrams, kept in the environment to tell when a page must be read again."""
     if not hasattr(env, "crashcourse_diagrams"):
@@ -138,9 +146,10 @@ class MermaidDiagram(Mermaid):
             "first_line": self.lineno + 1 + self.content_offset - added,
             "title": title.group(1) if title else f"the diagram at line {line}",
             "key": key,
-            "rendered": all(f.is_file() for f in files.values()),
+            "stamp": _stamp(files),
             "code": code,
         }
+        info["rendered"] = info["stamp"] is not None
         if info["rendered"]:  # for the ePub and PDF editions, which take them as images
             for kind in ("light.svg", "light.pdf"):
                 env.images.add_file(env.docname, files[kind].relative_to(env.srcdir).as_posix())
@@ -159,14 +168,14 @@ def merge_diagrams(app, env, docnames, other) -> None:
 
 
 def pages_with_changed_diagrams(app, env, added, changed, removed) -> list[str]:
-    """Read a page again when its diagrams' files appeared or vanished, or their names changed
-    (a new Mermaid version or new theme settings)."""
+    """Read a page again when its diagrams' files appeared, changed or vanished, or their names
+    changed (a new Mermaid version or new theme settings)."""
 
     def now(info):
         key = diagram_key(env.srcdir, app.config, info["code"])
-        return key, all(f.is_file() for f in diagram_files(env.srcdir, key).values())
+        return key, _stamp(diagram_files(env.srcdir, key))
 
-    return [doc for doc, infos in _site_diagrams(env).items() if any(now(i) != (i["key"], i["rendered"]) for i in infos)]
+    return [doc for doc, infos in _site_diagrams(env).items() if any(now(i) != (i["key"], i["stamp"]) for i in infos)]
 
 
 def place_diagrams(app, doctree, docname) -> None:

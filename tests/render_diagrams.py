@@ -48,10 +48,16 @@ RENDER = """async ([code, id, theme, settings]) => {
         .filter(rule => rule instanceof CSSStyleRule && (root.matches(rule.selectorText) || root.querySelector(rule.selectorText)))
         .map(rule => rule.cssText).join("");
     root.querySelectorAll('[style=""]').forEach(el => el.removeAttribute("style"));
-    for (const el of root.querySelectorAll("*")) {  // coordinates to 0.01 px: a third of the bytes
+    // Coordinates to 0.01 px: a third of the bytes. Numbers are read as SVG reads them ("1.25.5"
+    // is 1.25 and .5) and written apart, since rounding changes where one ends ("0" then ".5").
+    const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/g;
+    const round = (n, at, all) => (/[\d.]/.test(all[at - 1] || "") ? " " : "")
+        + (/\.\d{3,}$/.test(n) ? Math.round(Number(n) * 100) / 100 : n);
+    for (const el of root.querySelectorAll("*")) {
         for (const name of GEOMETRY) {
             const value = el.getAttribute(name);
-            if (value) el.setAttribute(name, value.replace(/-?\d*\.\d{3,}/g, n => String(Math.round(n * 100) / 100)));
+            // An arc's flags may run together with the next number ("a1 1 0 01.5 2"): leave arcs alone.
+            if (value && !(name === "d" && /[aA]/.test(value))) el.setAttribute(name, value.replace(NUMBER, round));
         }
     }
     const [width, height] = root.getAttribute("viewBox").split(/[\\s,]+/).slice(2).map(n => Math.ceil(Number(n)));

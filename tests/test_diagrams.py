@@ -190,6 +190,7 @@ def theme_problems(browser, base_url: str, pages: list[str], titles: dict[str, s
     context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort())
     page = context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))  # such as an SVG path it cannot read
     problems = []
     try:
         for path in pages:
@@ -197,17 +198,20 @@ def theme_problems(browser, base_url: str, pages: list[str], titles: dict[str, s
             page.goto(f"{base_url}/{path}", wait_until="load")
             for block in page.evaluate(DIAGRAMS_IN_PAGE):
                 where, shown = block["where"], block["shown"]
+                if where not in titles:
+                    problems.append(f"{where}: the built page has a diagram here, the Markdown has none: the site is older than its sources")
+                    continue
                 if [s["theme"] for s in shown] != [expected]:
                     problems.append(f"{where} [{mode}, {width}]: shows {[s['theme'] for s in shown] or 'nothing'}, not the {expected} rendering")
                     continue
                 if shown[0]["scale"] < 0.74 or shown[0]["height"] < 20:
                     problems.append(f"{where} [{mode}, {width}]: drawn at {shown[0]['scale']:.0%} of its natural size (at least 75% keeps labels legible)")
-                name = page.locator(f'.diagram[data-diagram-source="{where}"]').get_by_role("img", name=titles.get(where, ""), exact=True)
+                name = page.locator(f'.diagram[data-diagram-source="{where}"]').get_by_role("img", name=titles[where], exact=True)
                 if name.count() != 1:
-                    problems.append(f"{where} [{mode}, {width}]: no single image named {titles.get(where)!r} (its accTitle) for assistive technology")
+                    problems.append(f"{where} [{mode}, {width}]: no single image named {titles[where]!r} (its accTitle) for assistive technology")
             problems += [f"{path} [{mode}, {width}]: loads Mermaid's JavaScript: {u}" for u in requests if "/_static/mermaid/" in u]
             problems += [f"{path} [{mode}, {width}]: request to another host: {u}" for u in requests if urlsplit(u).hostname != "127.0.0.1"]
-            problems += [f"{path} [{mode}, {width}]: script error: {e}" for e in errors]
+            problems += [f"{path} [{mode}, {width}]: error in the console: {e}" for e in errors]
             errors.clear()
     finally:
         context.close()

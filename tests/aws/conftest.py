@@ -34,11 +34,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SNIPPETS = ROOT / "howto" / "snippets"
 OUTPUTS = ROOT / "howto" / "outputs"
-# `# [start NAME]`, optionally followed by `not-emulated: REASON` (shown, not run here) or by
-# `replace: VALUE[, VALUE]` (values the page tells the reader to replace with their own).
+# `# [start NAME]`, optionally followed by `not-emulated: REASON` (shown, not run here), by
+# `replace: VALUE[, VALUE]` (values the page tells the reader to replace with their own) or by
+# `fixed: VALUE[, VALUE]` (values the page sets on purpose, such as the Region of a dataset).
 START = re.compile(
     r"^# \[start (?P<name>[\w-]+)\]"
-    r"(?:\s+not-emulated:\s*(?P<reason>.+)|\s+replace:\s*(?P<replace>.+))?$"
+    r"(?:\s+not-emulated:\s*(?P<reason>.+)|\s+replace:\s*(?P<replace>.+)|\s+fixed:\s*(?P<fixed>.+))?$"
 )
 END = re.compile(r"^# \[end (?P<name>[\w-]+)\]$")
 REGION = "us-east-1"
@@ -50,6 +51,7 @@ class Section:
     line: int
     reason: str | None = None  # why it is not emulated, if it is not
     replace: tuple[str, ...] = ()  # values the reader replaces with their own
+    fixed: tuple[str, ...] = ()  # values the page sets on purpose
 
     @property
     def cleanup(self) -> bool:
@@ -62,8 +64,8 @@ def parse_sections(path: Path) -> list[Section]:
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         if m := START.match(line):
             assert current is None, f"{path}:{number}: section {m['name']!r} starts inside {current.name!r}"
-            replace = tuple(v.strip() for v in (m["replace"] or "").split(",") if v.strip())
-            current, body = Section(m["name"], "", number, m["reason"], replace), []
+            replace, fixed = (tuple(v.strip() for v in (m[k] or "").split(",") if v.strip()) for k in ("replace", "fixed"))
+            current, body = Section(m["name"], "", number, m["reason"], replace, fixed), []
         elif m := END.match(line):
             assert current and m["name"] == current.name, f"{path}:{number}: unexpected end of {m['name']!r}"
             current.code = "\n".join(body) + "\n"

@@ -86,19 +86,19 @@ def check_before_connecting(endpoint: str, terminal: Shell) -> None:
     """What the steps before the connection promise, read back from the account."""
     s3, iam, ec2 = client(endpoint, "s3", REGION), client(endpoint, "iam", REGION), client(endpoint, "ec2", REGION)
     bucket = terminal.value("TUTORIAL_BUCKET")
-    assert re.fullmatch(r"first-analysis-\d{12}-us-east-1", bucket), bucket
+    assert re.fullmatch(r"crashcourse-first-analysis-\d{12}-us-east-1", bucket), bucket
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [TAG]
     copied = s3.get_object(Bucket=bucket, Key="reads/NA12878_20k_reads_1.fastq")["Body"].read().decode()
     assert copied == fastq(1), "the copy is not the public file"
 
-    role = iam.get_role(RoleName="first-analysis")["Role"]
+    role = iam.get_role(RoleName="crashcourse-first-analysis")["Role"]
     assert role["AssumeRolePolicyDocument"]["Statement"] == [
         {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
     ]
     assert TAG in role["Tags"]
-    attached = iam.list_attached_role_policies(RoleName="first-analysis")["AttachedPolicies"]
+    attached = iam.list_attached_role_policies(RoleName="crashcourse-first-analysis")["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == [CORE]
-    inline = iam.get_role_policy(RoleName="first-analysis", PolicyName="first-analysis-bucket")["PolicyDocument"]
+    inline = iam.get_role_policy(RoleName="crashcourse-first-analysis", PolicyName="first-analysis-bucket")["PolicyDocument"]
     if isinstance(inline, str):
         inline = json.loads(inline)
     resources = sorted(
@@ -107,8 +107,8 @@ def check_before_connecting(endpoint: str, terminal: Shell) -> None:
     assert resources == [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"], "the role may use more than the tutorial's bucket"
     actions = sorted(a for statement in inline["Statement"] for a in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]))
     assert actions == ["s3:GetObject", "s3:ListBucket", "s3:PutObject"]
-    profile = iam.get_instance_profile(InstanceProfileName="first-analysis")["InstanceProfile"]
-    assert [r["RoleName"] for r in profile["Roles"]] == ["first-analysis"]
+    profile = iam.get_instance_profile(InstanceProfileName="crashcourse-first-analysis")["InstanceProfile"]
+    assert [r["RoleName"] for r in profile["Roles"]] == ["crashcourse-first-analysis"]
 
     (instance,) = [
         i for r in ec2.describe_instances(Filters=[{"Name": "tag:crashcourse", "Values": ["first-analysis"]}])["Reservations"]

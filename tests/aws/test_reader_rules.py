@@ -128,12 +128,13 @@ def zsh_splitting(paths: list[Path]) -> list[str]:
 # --- what the reader chooses ---------------------------------------------------------------
 
 def hard_coded_regions(paths: list[Path]) -> list[str]:
-    """A Region code only where the section lets the reader replace it (`replace: us-east-1`)."""
+    """A Region code only where the reader replaces it (`replace: us-east-1`) or the page fixes it
+    on purpose (`fixed: us-east-1`, the Region of a public dataset)."""
     found = []
     for path, section in sections(paths):
         for number, text in enumerate(section.code.splitlines(), start=section.line + 1):
             for region in REGION_LIKE.findall(text):
-                if region in REGIONS and region not in section.replace:
+                if region in REGIONS and region not in section.replace + section.fixed:
                     found.append(f"{where(path, number)}: hard-coded Region {region} in section "
                                  f"{section.name!r}: use the reader's own (their profile's) Region")
     return found

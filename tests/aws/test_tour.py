@@ -27,7 +27,8 @@ CLEAN_UP_LAST = "stop-and-clean-up"
 TOURS = {
     # name: (index page, snippets folder, outputs folder)
     "howto": (ROOT / "howto" / "index.md", ROOT / "howto" / "snippets", OUTPUTS),
-    "tutorial": (ROOT / "tutorials" / "index.md", ROOT / "tutorials" / "snippets", ROOT / "tutorials" / "outputs"),
+    # The tutorial's tour, with its public data and the commands typed on the instance, is
+    # tests/aws/test_first_analysis.py, built from the same parts.
 }
 REGIONS = (READER_VALUES["us-east-1"], "us-east-1")  # the reader's Region, and the CLI's fallback
 

@@ -11,7 +11,7 @@ aws --version
 session-manager-plugin --version
 # [end check-tools]
 
-# [start set-region]
+# [start set-region] fixed: us-east-1
 aws configure set region us-east-1
 aws configure get region
 # [end set-region]
@@ -31,8 +31,8 @@ mkdir -p ~/first-analysis && cd ~/first-analysis && pwd
 
 # [start name-things]
 REGION=$(aws configure get region)
-TUTORIAL_BUCKET="first-analysis-$(aws sts get-caller-identity --query Account --output text)-$REGION"
-TUTORIAL_ROLE=first-analysis
+TUTORIAL_BUCKET="crashcourse-first-analysis-$(aws sts get-caller-identity --query Account --output text)-$REGION"
+TUTORIAL_ROLE=crashcourse-first-analysis
 echo "$TUTORIAL_BUCKET"
 # [end name-things]
 
@@ -164,8 +164,8 @@ cat NA12878_20k_reads_1.stats.tsv
 
 # [start cleanup]
 REGION=$(aws configure get region)
-TUTORIAL_BUCKET="first-analysis-$(aws sts get-caller-identity --query Account --output text)-$REGION"
-TUTORIAL_ROLE=first-analysis
+TUTORIAL_BUCKET="crashcourse-first-analysis-$(aws sts get-caller-identity --query Account --output text)-$REGION"
+TUTORIAL_ROLE=crashcourse-first-analysis
 echo "$TUTORIAL_BUCKET"
 # [end cleanup]
 
@@ -192,13 +192,15 @@ done
 # [end cleanup-security-group]
 
 # [start cleanup-role]
-aws iam remove-role-from-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
-  --role-name "$TUTORIAL_ROLE"
-aws iam delete-instance-profile --instance-profile-name "$TUTORIAL_ROLE"
-aws iam detach-role-policy --role-name "$TUTORIAL_ROLE" \
-  --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
-aws iam delete-role-policy --role-name "$TUTORIAL_ROLE" --policy-name first-analysis-bucket
-aws iam delete-role --role-name "$TUTORIAL_ROLE"
+if aws iam get-role --role-name "$TUTORIAL_ROLE" >/dev/null 2>&1; then
+  aws iam remove-role-from-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
+    --role-name "$TUTORIAL_ROLE"
+  aws iam delete-instance-profile --instance-profile-name "$TUTORIAL_ROLE"
+  aws iam detach-role-policy --role-name "$TUTORIAL_ROLE" \
+    --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+  aws iam delete-role-policy --role-name "$TUTORIAL_ROLE" --policy-name first-analysis-bucket
+  aws iam delete-role --role-name "$TUTORIAL_ROLE"
+fi
 # [end cleanup-role]
 
 # [start cleanup-bucket]
@@ -217,9 +219,9 @@ echo "security groups: $(aws ec2 describe-security-groups \
   --filters Name=tag:crashcourse,Values=first-analysis \
   --query 'length(SecurityGroups)' --output text)"
 echo "roles: $(aws iam list-roles \
-  --query "length(Roles[?RoleName=='first-analysis'])" --output text)"
+  --query "length(Roles[?RoleName=='crashcourse-first-analysis'])" --output text)"
 echo "instance profiles: $(aws iam list-instance-profiles \
-  --query "length(InstanceProfiles[?InstanceProfileName=='first-analysis'])" --output text)"
+  --query "length(InstanceProfiles[?InstanceProfileName=='crashcourse-first-analysis'])" --output text)"
 echo "buckets: $(aws s3api list-buckets \
-  --query "length(Buckets[?starts_with(Name, 'first-analysis-')])" --output text)"
+  --query "length(Buckets[?starts_with(Name, 'crashcourse-first-analysis-')])" --output text)"
 # [end cleanup-check]

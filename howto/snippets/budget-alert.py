@@ -24,7 +24,7 @@ def alert(kind, percent):
 budgets.create_budget(
     AccountId=account_id,
     Budget={
-        "BudgetName": "crashcourse-monthly-spend-python",
+        "BudgetName": "crashcourse-monthly-spend",
         "BudgetType": "COST",
         "TimeUnit": "MONTHLY",
         "BudgetLimit": {"Amount": "50", "Unit": "USD"},

@@ -60,4 +60,5 @@ aws budgets describe-notifications-for-budget --account-id "$ACCOUNT_ID" \
 # [start cleanup]
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 aws budgets delete-budget --account-id "$ACCOUNT_ID" --budget-name crashcourse-monthly-spend
+rm -f budget.json notifications.json
 # [end cleanup]

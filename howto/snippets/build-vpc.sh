@@ -115,6 +115,10 @@ for vpc in $(aws ec2 describe-vpcs --filters Name=tag:project,Values=analysis-vp
     aws ec2 detach-internet-gateway --internet-gateway-id "$igw" --vpc-id "$vpc"
     aws ec2 delete-internet-gateway --internet-gateway-id "$igw"
   done
+  for sg in $(aws ec2 describe-security-groups --filters Name=vpc-id,Values="$vpc" \
+      --query 'SecurityGroups[?GroupName!=`default`].GroupId' --output text); do
+    aws ec2 delete-security-group --group-id "$sg"
+  done
   for subnet in $(aws ec2 describe-subnets --filters Name=vpc-id,Values="$vpc" \
       --query 'Subnets[].SubnetId' --output text); do
     aws ec2 delete-subnet --subnet-id "$subnet"

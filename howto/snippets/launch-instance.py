@@ -29,7 +29,20 @@ print(instance_id, instance["State"]["Name"], instance.get("PublicIpAddress"))
 # [end launch]
 
 # [start cleanup]
-ec2.terminate_instances(InstanceIds=[instance_id])
-ec2.get_waiter("instance_terminated").wait(InstanceIds=[instance_id])
-print(instance_id, "terminated")
+import boto3
+
+ec2 = boto3.client("ec2")
+ids = [  # found by the Name tag, so this works in a new session
+    i["InstanceId"]
+    for r in ec2.describe_instances(Filters=[
+        {"Name": "tag:Name", "Values": ["analysis-box"]},
+        {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]},
+    ])["Reservations"]
+    for i in r["Instances"]
+]
+if ids:
+    ec2.terminate_instances(InstanceIds=ids)
+    ec2.get_waiter("instance_terminated").wait(InstanceIds=ids)
+ec2.delete_key_pair(KeyName="analysis-key")
+print(*ids, "terminated")
 # [end cleanup]

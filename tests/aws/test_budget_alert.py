@@ -20,10 +20,11 @@ def test_budget_alert(guide):
     # moto does not implement DescribeSubscribersForNotification: read the address from the file sent.
     assert (g.workdir / "notifications.json").read_text().count('"Address": "you@example.com"') == 2
 
+    # The Python tab makes the same budget: a reader follows one tab or the other.
+    budgets.delete_budget(AccountId=ACCOUNT, BudgetName=name)
     g.run_python()
-    python_budget = budgets.describe_budget(AccountId=ACCOUNT, BudgetName="crashcourse-monthly-spend-python")["Budget"]
+    python_budget = budgets.describe_budget(AccountId=ACCOUNT, BudgetName=name)["Budget"]
     assert float(python_budget["BudgetLimit"]["Amount"]) == 50
-    budgets.delete_budget(AccountId=ACCOUNT, BudgetName="crashcourse-monthly-spend-python")
 
     g.cleanup()
     assert not budgets.describe_budgets(AccountId=ACCOUNT).get("Budgets")

@@ -1,92 +1,112 @@
-# Commands for howto/ebs-volume.md.
+# Commands for howto/ebs-volume.md. Sections hold no comments (interactive zsh would run them):
+# what a comment would say is on the page, next to the block.
 
 # [start find-instance]
-INSTANCE_ID=$(aws ec2 describe-instances \
+BOX_ID=$(aws ec2 describe-instances \
   --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=running \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
-AZ=$(aws ec2 describe-instances --instance-ids "$INSTANCE_ID" \
+BOX_AZ=$(aws ec2 describe-instances --instance-ids "$BOX_ID" \
   --query 'Reservations[0].Instances[0].Placement.AvailabilityZone' --output text)
-echo "$INSTANCE_ID $AZ"
+echo "$BOX_ID $BOX_AZ"
 # [end find-instance]
 
 # [start create-volume]
-VOLUME_ID=$(aws ec2 create-volume --availability-zone "$AZ" \
+DATA_VOLUME_ID=$(aws ec2 create-volume --availability-zone "$BOX_AZ" \
   --volume-type gp3 --size 100 \
   --tag-specifications 'ResourceType=volume,Tags=[{Key=Name,Value=analysis-data}]' \
   --query VolumeId --output text)
-aws ec2 wait volume-available --volume-ids "$VOLUME_ID"
-echo "$VOLUME_ID"
+aws ec2 wait volume-available --volume-ids "$DATA_VOLUME_ID"
+echo "$DATA_VOLUME_ID"
 # [end create-volume]
 
 # [start attach-volume]
-aws ec2 attach-volume --volume-id "$VOLUME_ID" --instance-id "$INSTANCE_ID" \
+aws ec2 attach-volume --volume-id "$DATA_VOLUME_ID" --instance-id "$BOX_ID" \
   --device /dev/sdf --query State --output text
-aws ec2 wait volume-in-use --volume-ids "$VOLUME_ID"
+aws ec2 wait volume-in-use --volume-ids "$DATA_VOLUME_ID"
 # [end attach-volume]
 
 # [start find-device] not-emulated: runs on the instance
-# On Nitro instances the volume shows up as an NVMe device; its SERIAL is the volume ID without the dash.
 lsblk -o NAME,SIZE,TYPE,FSTYPE,MOUNTPOINT,SERIAL
-DEVICE=/dev/nvme1n1   # the 100G disk whose SERIAL is your volume ID (no FSTYPE yet); numbering varies
-sudo file -s "$DEVICE"       # "data" means empty; anything else means it already holds a file system
+DATA_DEVICE=$(readlink -f /dev/sdf)
+echo "$DATA_DEVICE"
+sudo file -s "$DATA_DEVICE"
 # [end find-device]
 
 # [start format-mount] not-emulated: runs on the instance
-sudo mkfs -t xfs "$DEVICE"
+sudo mkfs -t xfs "$DATA_DEVICE"
 sudo mkdir -p /data
-sudo mount "$DEVICE" /data
-sudo chown ec2-user: /data
+sudo mount "$DATA_DEVICE" /data
+sudo chown "$(id -un):" /data
 df -h /data
 # [end format-mount]
 
 # [start fstab] not-emulated: runs on the instance
-UUID=$(sudo blkid -s UUID -o value "$DEVICE")
+DATA_UUID=$(sudo blkid -s UUID -o value "$DATA_DEVICE")
 sudo cp /etc/fstab /etc/fstab.orig
-echo "UUID=$UUID  /data  xfs  defaults,nofail  0  2" | sudo tee -a /etc/fstab
+echo "UUID=$DATA_UUID  /data  xfs  defaults,nofail  0  2" | sudo tee -a /etc/fstab
+sudo systemctl daemon-reload
 sudo umount /data
 sudo mount -a
 findmnt /data
 # [end fstab]
 
 # [start snapshot]
-SNAPSHOT_ID=$(aws ec2 create-snapshot --volume-id "$VOLUME_ID" \
+DATA_SNAPSHOT_ID=$(aws ec2 create-snapshot --volume-id "$DATA_VOLUME_ID" \
   --description "analysis-data before resize" \
   --tag-specifications 'ResourceType=snapshot,Tags=[{Key=Name,Value=analysis-data-before-resize}]' \
   --query SnapshotId --output text)
-aws ec2 wait snapshot-completed --snapshot-ids "$SNAPSHOT_ID"
-echo "$SNAPSHOT_ID"
+aws ec2 wait snapshot-completed --snapshot-ids "$DATA_SNAPSHOT_ID"
+echo "$DATA_SNAPSHOT_ID"
 # [end snapshot]
 
 # [start grow-volume]
-aws ec2 modify-volume --volume-id "$VOLUME_ID" --size 200 \
+aws ec2 modify-volume --volume-id "$DATA_VOLUME_ID" --size 200 \
   --query 'VolumeModification.[OriginalSize,TargetSize]' --output text
-aws ec2 describe-volumes-modifications --volume-ids "$VOLUME_ID" \
+DATA_WAITED=0
+until [ "$(aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
+    --query 'VolumesModifications[0].ModificationState' --output text)" != modifying ] \
+    || [ "$DATA_WAITED" -ge 300 ]; do
+  sleep 10
+  DATA_WAITED=$((DATA_WAITED + 10))
+done
+aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
   --query 'VolumesModifications[0].[ModificationState,Progress]' --output text
 # [end grow-volume]
 
 # [start grow-filesystem] not-emulated: runs on the instance
-lsblk "$DEVICE"              # the disk now shows 200G
-sudo xfs_growfs -d /data     # grow the XFS file system to fill the disk
+lsblk "$DATA_DEVICE"
+sudo xfs_growfs -d /data
 df -h /data
-# A disk with partitions (such as the root volume) needs its partition grown first:
-#   sudo growpart /dev/nvme0n1 1 && sudo xfs_growfs -d /
 # [end grow-filesystem]
 
 # [start check-volume]
-aws ec2 describe-volumes --volume-ids "$VOLUME_ID" \
+aws ec2 describe-volumes --volume-ids "$DATA_VOLUME_ID" \
   --query 'Volumes[0].[VolumeType,Size,AvailabilityZone,Attachments[0].InstanceId,Attachments[0].State]' \
   --output text
 # [end check-volume]
 
 # [start cleanup-unmount] not-emulated: runs on the instance
 sudo umount /data
-sudo sed -i '\|[[:space:]]/data[[:space:]]|d' /etc/fstab   # the line this guide added
+sudo sed -i '\|[[:space:]]/data[[:space:]]|d' /etc/fstab
+sudo systemctl daemon-reload
 # [end cleanup-unmount]
 
 # [start cleanup]
-aws ec2 detach-volume --volume-id "$VOLUME_ID" --instance-id "$INSTANCE_ID" \
-  --query State --output text
-aws ec2 wait volume-available --volume-ids "$VOLUME_ID"
-aws ec2 delete-volume --volume-id "$VOLUME_ID"
-aws ec2 delete-snapshot --snapshot-id "$SNAPSHOT_ID"
+for volume in $(aws ec2 describe-volumes \
+    --filters Name=tag:Name,Values=analysis-data Name=attachment.status,Values=attached \
+    --query 'Volumes[].VolumeId' --output text); do
+  aws ec2 detach-volume --volume-id "$volume" --query State --output text --instance-id \
+    "$(aws ec2 describe-volumes --volume-ids "$volume" \
+      --query 'Volumes[0].Attachments[0].InstanceId' --output text)"
+done
+for volume in $(aws ec2 describe-volumes --filters Name=tag:Name,Values=analysis-data \
+    --query 'Volumes[].VolumeId' --output text); do
+  aws ec2 wait volume-available --volume-ids "$volume"
+  aws ec2 delete-volume --volume-id "$volume"
+done
+for snapshot in $(aws ec2 describe-snapshots --owner-ids self \
+    --filters Name=tag:Name,Values=analysis-data-before-resize \
+    --query 'Snapshots[].SnapshotId' --output text); do
+  aws ec2 delete-snapshot --snapshot-id "$snapshot"
+done
 # [end cleanup]

@@ -1,63 +1,85 @@
-# Commands for howto/efs-shared.md.
+# Commands for howto/efs-shared.md. Sections hold no comments (interactive zsh would run them):
+# what a comment would say is on the page, next to the block.
 
 # [start find-network]
-VPC_ID=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
+EFS_VPC_ID=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
   --query 'Vpcs[0].VpcId' --output text)
-# One default subnet per Availability Zone: a mount target in each, so every instance can mount.
-SUBNETS=$(aws ec2 describe-subnets \
-  --filters Name=vpc-id,Values="$VPC_ID" Name=default-for-az,Values=true \
-  --query 'sort_by(Subnets, &AvailabilityZone)[].SubnetId' --output text)
-echo "$VPC_ID $SUBNETS"
+echo "$EFS_VPC_ID"
+aws ec2 describe-subnets \
+  --filters Name=vpc-id,Values="$EFS_VPC_ID" Name=default-for-az,Values=true \
+  --query 'sort_by(Subnets, &AvailabilityZone)[].[AvailabilityZone,SubnetId]' --output text
 # [end find-network]
 
 # [start security-groups]
-# The group your instances carry. If they already share one, set CLIENT_SG to its ID instead.
-CLIENT_SG=$(aws ec2 create-security-group --vpc-id "$VPC_ID" \
+EFS_CLIENT_SG_ID=$(aws ec2 create-security-group --vpc-id "$EFS_VPC_ID" \
   --group-name efs-clients --description "Instances that mount the shared file system" \
   --query GroupId --output text)
-# The group of the mount targets: NFS (TCP 2049) only from members of CLIENT_SG.
-EFS_SG=$(aws ec2 create-security-group --vpc-id "$VPC_ID" \
+EFS_TARGET_SG_ID=$(aws ec2 create-security-group --vpc-id "$EFS_VPC_ID" \
   --group-name efs-mount-targets --description "NFS from efs-clients only" \
   --query GroupId --output text)
-aws ec2 authorize-security-group-ingress --group-id "$EFS_SG" \
-  --ip-permissions "IpProtocol=tcp,FromPort=2049,ToPort=2049,UserIdGroupPairs=[{GroupId=$CLIENT_SG}]" \
+aws ec2 authorize-security-group-ingress --group-id "$EFS_TARGET_SG_ID" \
+  --ip-permissions "IpProtocol=tcp,FromPort=2049,ToPort=2049,UserIdGroupPairs=[{GroupId=$EFS_CLIENT_SG_ID}]" \
   --query 'SecurityGroupRules[0].[IpProtocol,FromPort,ReferencedGroupInfo.GroupId]' --output text
 # [end security-groups]
 
+# [start join-clients]
+BOX_ID=$(aws ec2 describe-instances \
+  --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=running \
+  --query 'Reservations[0].Instances[0].InstanceId' --output text)
+aws ec2 modify-instance-attribute --instance-id "$BOX_ID" --groups "$EFS_CLIENT_SG_ID" \
+  $(aws ec2 describe-instances --instance-ids "$BOX_ID" \
+    --query 'Reservations[0].Instances[0].SecurityGroups[].GroupId' --output text)
+aws ec2 describe-instances --instance-ids "$BOX_ID" \
+  --query 'Reservations[0].Instances[0].SecurityGroups[].GroupName' --output text
+# [end join-clients]
+
 # [start create-file-system]
-aws efs create-file-system --creation-token shared-data-2026-11 \
+aws efs create-file-system --creation-token shared-data \
   --encrypted --performance-mode generalPurpose --throughput-mode elastic \
-  --tags Key=Name,Value=shared-data Key=project,Value=crash-course \
+  --tags Key=Name,Value=shared-data \
   --query FileSystemId --output text
-# Look the ID up by its creation token, which also works if you run this step again.
-FS_ID=$(aws efs describe-file-systems --creation-token shared-data-2026-11 \
+EFS_ID=$(aws efs describe-file-systems --creation-token shared-data \
   --query 'FileSystems[0].FileSystemId' --output text)
-# Wait until the file system is ready (usually a few seconds).
-until [ "$(aws efs describe-file-systems --file-system-id "$FS_ID" \
-  --query 'FileSystems[0].LifeCycleState' --output text)" = "available" ]; do sleep 5; done
-echo "$FS_ID"
+EFS_WAITED=0
+until [ "$(aws efs describe-file-systems --file-system-id "$EFS_ID" \
+    --query 'FileSystems[0].LifeCycleState' --output text)" = available ] \
+    || [ "$EFS_WAITED" -ge 120 ]; do
+  sleep 5
+  EFS_WAITED=$((EFS_WAITED + 5))
+done
+aws efs describe-file-systems --file-system-id "$EFS_ID" \
+  --query 'FileSystems[0].[FileSystemId,LifeCycleState,Encrypted]' --output text
 # [end create-file-system]
 
 # [start mount-targets]
-for SUBNET in $SUBNETS; do
-  aws efs create-mount-target --file-system-id "$FS_ID" --subnet-id "$SUBNET" \
-    --security-groups "$EFS_SG" --query MountTargetId --output text
+for subnet in $(aws ec2 describe-subnets \
+    --filters Name=vpc-id,Values="$EFS_VPC_ID" Name=default-for-az,Values=true \
+    --query 'Subnets[].SubnetId' --output text); do
+  aws efs create-mount-target --file-system-id "$EFS_ID" --subnet-id "$subnet" \
+    --security-groups "$EFS_TARGET_SG_ID" --query MountTargetId --output text
+done
+EFS_WAITED=0
+until [ "$(aws efs describe-mount-targets --file-system-id "$EFS_ID" \
+    --query 'length(MountTargets[?LifeCycleState==`creating`])' --output text)" = 0 ] \
+    || [ "$EFS_WAITED" -ge 300 ]; do
+  sleep 10
+  EFS_WAITED=$((EFS_WAITED + 10))
 done
 # [end mount-targets]
 
 # [start check]
-aws efs describe-mount-targets --file-system-id "$FS_ID" \
-  --query 'MountTargets[].[AvailabilityZoneName,SubnetId,LifeCycleState]' --output text
+aws efs describe-mount-targets --file-system-id "$EFS_ID" \
+  --query 'sort_by(MountTargets, &AvailabilityZoneName)[].[AvailabilityZoneName,SubnetId,LifeCycleState]' \
+  --output text
 # [end check]
 
 # [start mount] not-emulated: runs on the instance
-# On each instance (Amazon Linux 2023), as ec2-user. Use the file system ID from step 3.
-FS_ID=fs-0123456789abcdef0
+EFS_ID=fs-0123456789abcdef0
 sudo dnf install -y amazon-efs-utils
 sudo mkdir -p /mnt/shared
-sudo mount -t efs -o tls "$FS_ID":/ /mnt/shared
-# Mount it again after a reboot:
-echo "$FS_ID:/ /mnt/shared efs _netdev,tls 0 0" | sudo tee -a /etc/fstab
+sudo mount -t efs -o tls "$EFS_ID":/ /mnt/shared
+echo "$EFS_ID:/ /mnt/shared efs _netdev,tls 0 0" | sudo tee -a /etc/fstab
+sudo systemctl daemon-reload
 # [end mount]
 
 # [start check-on-instance] not-emulated: runs on the instance
@@ -66,15 +88,46 @@ sudo touch /mnt/shared/hello-from-"$(hostname)"
 ls -l /mnt/shared
 # [end check-on-instance]
 
+# [start cleanup-unmount] not-emulated: runs on the instance
+sudo umount /mnt/shared
+sudo sed -i '\|[[:space:]]/mnt/shared[[:space:]]|d' /etc/fstab
+sudo systemctl daemon-reload
+# [end cleanup-unmount]
+
 # [start cleanup]
-for MT in $(aws efs describe-mount-targets --file-system-id "$FS_ID" \
-    --query 'MountTargets[].MountTargetId' --output text); do
-  aws efs delete-mount-target --mount-target-id "$MT"
+for efs in $(aws efs describe-file-systems \
+    --query "FileSystems[?Name=='shared-data'].FileSystemId" --output text); do
+  for target in $(aws efs describe-mount-targets --file-system-id "$efs" \
+      --query 'MountTargets[].MountTargetId' --output text); do
+    aws efs delete-mount-target --mount-target-id "$target"
+  done
+  waited=0
+  until [ "$(aws efs describe-mount-targets --file-system-id "$efs" \
+      --query 'length(MountTargets)' --output text)" = 0 ] || [ "$waited" -ge 300 ]; do
+    sleep 10
+    waited=$((waited + 10))
+  done
+  aws efs delete-file-system --file-system-id "$efs"
 done
-# The file system can be deleted only when its mount targets are gone.
-while [ "$(aws efs describe-mount-targets --file-system-id "$FS_ID" \
-    --query 'length(MountTargets)' --output text)" != "0" ]; do sleep 10; done
-aws efs delete-file-system --file-system-id "$FS_ID"
-aws ec2 delete-security-group --group-id "$EFS_SG"
-aws ec2 delete-security-group --group-id "$CLIENT_SG"
+for sg in $(aws ec2 describe-security-groups --filters Name=group-name,Values=efs-clients \
+    --query 'SecurityGroups[].GroupId' --output text); do
+  for id in $(aws ec2 describe-instances --query 'Reservations[].Instances[].InstanceId' --output text \
+      --filters Name=instance.group-id,Values="$sg" Name=instance-state-name,Values=pending,running,stopping,stopped); do
+    aws ec2 modify-instance-attribute --instance-id "$id" --groups $(aws ec2 describe-instances \
+      --instance-ids "$id" --output text \
+      --query "Reservations[0].Instances[0].SecurityGroups[?GroupId!='$sg'].GroupId")
+  done
+done
+for name in efs-mount-targets efs-clients; do
+  for sg in $(aws ec2 describe-security-groups --filters Name=group-name,Values="$name" \
+      --query 'SecurityGroups[].GroupId' --output text); do
+    waited=0
+    until [ "$(aws ec2 describe-network-interfaces --filters Name=group-id,Values="$sg" \
+        --query 'length(NetworkInterfaces)' --output text)" = 0 ] || [ "$waited" -ge 300 ]; do
+      sleep 10
+      waited=$((waited + 10))
+    done
+    aws ec2 delete-security-group --group-id "$sg"
+  done
+done
 # [end cleanup]

@@ -1,16 +1,17 @@
-# Commands for howto/instance-role-s3.md. BUCKET is the bucket the instance may use.
+# Commands for howto/instance-role-s3.md. Sections hold no comments (interactive zsh would run
+# them): what a comment would say is on the page, next to the block.
 
 # [start set-names]
-ROLE=analysis-s3-access        # the role, and the instance profile that carries it
-# The instance that needs the access, found by its Name tag (or set INSTANCE_ID yourself).
-INSTANCE_ID=$(aws ec2 describe-instances \
+S3_ROLE=crashcourse-s3-access
+ROLE_BUCKET="crashcourse-data-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
+BOX_ID=$(aws ec2 describe-instances \
   --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=running \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
-echo "$INSTANCE_ID"
+echo "$BOX_ID $ROLE_BUCKET"
 # [end set-names]
 
 # [start trust-policy]
-cat > trust-policy.json <<'EOF'
+cat > ec2-trust-policy.json <<'EOF'
 {
   "Version": "2012-10-17",
   "Statement": [
@@ -22,14 +23,13 @@ cat > trust-policy.json <<'EOF'
   ]
 }
 EOF
-aws iam create-role --role-name "$ROLE" \
-  --assume-role-policy-document file://trust-policy.json \
-  --description "Lets EC2 instances read and write one S3 bucket" \
+aws iam create-role --role-name "$S3_ROLE" \
+  --assume-role-policy-document file://ec2-trust-policy.json \
+  --description "Lets an EC2 instance read and write one S3 bucket, and use Session Manager" \
   --query Role.Arn --output text
 # [end trust-policy]
 
 # [start permissions-policy]
-# Unquoted EOF: the shell fills in $BUCKET.
 cat > s3-one-bucket.json <<EOF
 {
   "Version": "2012-10-17",
@@ -38,62 +38,90 @@ cat > s3-one-bucket.json <<EOF
       "Sid": "ListTheBucket",
       "Effect": "Allow",
       "Action": "s3:ListBucket",
-      "Resource": "arn:aws:s3:::$BUCKET"
+      "Resource": "arn:aws:s3:::$ROLE_BUCKET"
     },
     {
       "Sid": "ReadAndWriteObjects",
       "Effect": "Allow",
       "Action": ["s3:GetObject", "s3:PutObject"],
-      "Resource": "arn:aws:s3:::$BUCKET/*"
+      "Resource": "arn:aws:s3:::$ROLE_BUCKET/*"
     }
   ]
 }
 EOF
-aws iam put-role-policy --role-name "$ROLE" --policy-name s3-one-bucket \
+aws iam put-role-policy --role-name "$S3_ROLE" --policy-name s3-one-bucket \
   --policy-document file://s3-one-bucket.json
+aws iam attach-role-policy --role-name "$S3_ROLE" \
+  --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
 # [end permissions-policy]
 
 # [start instance-profile]
-aws iam create-instance-profile --instance-profile-name "$ROLE" \
+aws iam create-instance-profile --instance-profile-name "$S3_ROLE" \
   --query InstanceProfile.Arn --output text
-aws iam add-role-to-instance-profile --instance-profile-name "$ROLE" --role-name "$ROLE"
-aws iam wait instance-profile-exists --instance-profile-name "$ROLE"
+aws iam add-role-to-instance-profile --instance-profile-name "$S3_ROLE" --role-name "$S3_ROLE"
+aws iam wait instance-profile-exists --instance-profile-name "$S3_ROLE"
+sleep 10
 # [end instance-profile]
 
-# [start associate]
-# A new instance profile takes a few seconds to reach Amazon EC2: retry for up to a minute.
-for TRY in 1 2 3 4 5 6; do
-  aws ec2 associate-iam-instance-profile --instance-id "$INSTANCE_ID" \
-    --iam-instance-profile Name="$ROLE" \
-    --query 'IamInstanceProfileAssociation.State' --output text && break
-  sleep 10
-done
-# [end associate]
+# [start attach-profile]
+aws ec2 describe-instances --instance-ids "$BOX_ID" \
+  --query 'Reservations[0].Instances[0].IamInstanceProfile.Arn' --output text
+BOX_ASSOCIATION_ID=$(aws ec2 describe-iam-instance-profile-associations \
+  --filters Name=instance-id,Values="$BOX_ID" Name=state,Values=associated \
+  --query 'IamInstanceProfileAssociations[0].AssociationId' --output text)
+if [ "$BOX_ASSOCIATION_ID" = None ]; then
+  aws ec2 associate-iam-instance-profile --instance-id "$BOX_ID" \
+    --iam-instance-profile Name="$S3_ROLE" \
+    --query 'IamInstanceProfileAssociation.State' --output text
+else
+  aws ec2 replace-iam-instance-profile-association --association-id "$BOX_ASSOCIATION_ID" \
+    --iam-instance-profile Name="$S3_ROLE" \
+    --query 'IamInstanceProfileAssociation.State' --output text
+fi
+# [end attach-profile]
 
 # [start check]
 aws ec2 describe-iam-instance-profile-associations \
-  --filters Name=instance-id,Values="$INSTANCE_ID" \
+  --filters Name=instance-id,Values="$BOX_ID" Name=state,Values=associated \
   --query 'IamInstanceProfileAssociations[].[State,IamInstanceProfile.Arn]' --output text
 # [end check]
 
 # [start check-on-instance] not-emulated: runs on the instance
-# On the instance (the AWS CLI is installed on Amazon Linux 2023). No access keys needed:
+IMDS_TOKEN=$(curl -s -X PUT http://169.254.169.254/latest/api/token \
+  -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
+BOX_REGION=$(curl -s -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" \
+  http://169.254.169.254/latest/meta-data/placement/region)
+ROLE_BUCKET="crashcourse-data-$(aws sts get-caller-identity --query Account --output text)-$BOX_REGION"
 aws sts get-caller-identity --query Arn --output text
-aws s3 ls "s3://amzn-s3-demo-bucket-111122223333/"
-echo test > test.txt
-aws s3 cp test.txt "s3://amzn-s3-demo-bucket-111122223333/test.txt"
-# Any other bucket is refused with AccessDenied:
-aws s3 ls "s3://amzn-s3-demo-bucket-444455556666/"
+aws s3 ls "s3://$ROLE_BUCKET/"
+echo test > role-test.txt
+aws s3 cp role-test.txt "s3://$ROLE_BUCKET/role-test.txt"
+aws s3 ls
 # [end check-on-instance]
 
 # [start cleanup]
-ASSOCIATION_ID=$(aws ec2 describe-iam-instance-profile-associations \
-  --filters Name=instance-id,Values="$INSTANCE_ID" \
-  --query 'IamInstanceProfileAssociations[0].AssociationId' --output text)
-aws ec2 disassociate-iam-instance-profile --association-id "$ASSOCIATION_ID" \
-  --query 'IamInstanceProfileAssociation.State' --output text
-aws iam remove-role-from-instance-profile --instance-profile-name "$ROLE" --role-name "$ROLE"
-aws iam delete-instance-profile --instance-profile-name "$ROLE"
-aws iam delete-role-policy --role-name "$ROLE" --policy-name s3-one-bucket
-aws iam delete-role --role-name "$ROLE"
+for association in $(aws ec2 describe-iam-instance-profile-associations \
+    --filters Name=state,Values=associated --output text \
+    --query "IamInstanceProfileAssociations[?ends_with(IamInstanceProfile.Arn, '/crashcourse-s3-access')].AssociationId"); do
+  aws ec2 disassociate-iam-instance-profile --association-id "$association" \
+    --query 'IamInstanceProfileAssociation.State' --output text
+done
+for profile in $(aws iam list-instance-profiles --output text \
+    --query "InstanceProfiles[?InstanceProfileName=='crashcourse-s3-access'].InstanceProfileName"); do
+  for role in $(aws iam get-instance-profile --instance-profile-name "$profile" \
+      --query 'InstanceProfile.Roles[].RoleName' --output text); do
+    aws iam remove-role-from-instance-profile --instance-profile-name "$profile" --role-name "$role"
+  done
+  aws iam delete-instance-profile --instance-profile-name "$profile"
+done
+for role in $(aws iam list-roles --query "Roles[?RoleName=='crashcourse-s3-access'].RoleName" --output text); do
+  for policy in $(aws iam list-role-policies --role-name "$role" --query 'PolicyNames[]' --output text); do
+    aws iam delete-role-policy --role-name "$role" --policy-name "$policy"
+  done
+  for arn in $(aws iam list-attached-role-policies --role-name "$role" \
+      --query 'AttachedPolicies[].PolicyArn' --output text); do
+    aws iam detach-role-policy --role-name "$role" --policy-arn "$arn"
+  done
+  aws iam delete-role --role-name "$role"
+done
 # [end cleanup]

@@ -1,53 +1,58 @@
-# Commands for howto/s3-data.md. Set BUCKET to a globally unique name first, for example:
-# BUCKET=amzn-s3-demo-bucket-111122223333
+# Commands for howto/s3-data.md. Sections hold no comments (interactive zsh would run them):
+# what a comment would say is on the page, next to the block.
 
-# [start sample-data]
-# Only to try the guide out: two tiny gzipped FASTQ files and a run folder.
-mkdir -p run42
-printf '@read1\nACGTACGTAC\n+\nIIIIIIIIII\n' | gzip > sample1.fastq.gz
-cp sample1.fastq.gz run42/sample1_R1.fastq.gz
-cp sample1.fastq.gz run42/sample1_R2.fastq.gz
-printf 'scratch\n' > run42/align.tmp
-# [end sample-data]
+# [start name-bucket]
+DATA_BUCKET="crashcourse-data-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
+export DATA_BUCKET
+echo "$DATA_BUCKET"
+# [end name-bucket]
 
 # [start make-bucket]
-aws s3 mb "s3://$BUCKET" --region us-east-1
+aws s3 mb "s3://$DATA_BUCKET"
 # [end make-bucket]
 
+# [start sample-data]
+mkdir -p ~/crashcourse-s3/run42
+printf '@read1\nACGTACGTAC\n+\nIIIIIIIIII\n' | gzip > ~/crashcourse-s3/sample1.fastq.gz
+cp ~/crashcourse-s3/sample1.fastq.gz ~/crashcourse-s3/run42/sample1_R1.fastq.gz
+cp ~/crashcourse-s3/sample1.fastq.gz ~/crashcourse-s3/run42/sample1_R2.fastq.gz
+printf 'scratch\n' > ~/crashcourse-s3/run42/align.tmp
+cd ~/crashcourse-s3 && ls
+# [end sample-data]
+
 # [start copy-up]
-aws s3 cp sample1.fastq.gz "s3://$BUCKET/reads/sample1.fastq.gz"
+aws s3 cp sample1.fastq.gz "s3://$DATA_BUCKET/reads/sample1.fastq.gz"
 # [end copy-up]
 
 # [start sync-folder]
-aws s3 sync run42/ "s3://$BUCKET/runs/run42/" --exclude "*.tmp"
+aws s3 sync run42/ "s3://$DATA_BUCKET/runs/run42/" --exclude "*.tmp"
 # [end sync-folder]
 
 # [start list]
-aws s3 ls "s3://$BUCKET/"
-aws s3 ls "s3://$BUCKET/runs/run42/"
+aws s3 ls "s3://$DATA_BUCKET/"
+aws s3 ls "s3://$DATA_BUCKET/runs/run42/"
 # [end list]
 
 # [start list-s3api]
-aws s3api list-objects-v2 --bucket "$BUCKET" --prefix runs/ \
+aws s3api list-objects-v2 --bucket "$DATA_BUCKET" --prefix runs/ \
   --query 'Contents[].[Key,Size,StorageClass]' --output text
 # [end list-s3api]
 
 # [start download]
-aws s3 cp "s3://$BUCKET/reads/sample1.fastq.gz" downloads/sample1.fastq.gz
-aws s3 sync "s3://$BUCKET/runs/run42/" downloads/run42/
+aws s3 cp "s3://$DATA_BUCKET/reads/sample1.fastq.gz" from-s3/sample1.fastq.gz
+aws s3 sync "s3://$DATA_BUCKET/runs/run42/" from-s3/run42/
 # [end download]
 
 # [start multipart-config]
-aws configure set default.s3.multipart_chunksize 64MB
-aws configure set default.s3.max_concurrent_requests 20
+aws configure set s3.multipart_chunksize 64MB
+aws configure set s3.max_concurrent_requests 20
+aws configure get s3.multipart_chunksize
 # [end multipart-config]
 
 # [start storage-class]
-# Reads you analyse now and then: S3 Intelligent-Tiering moves them between tiers for you.
-aws s3 cp sample1.fastq.gz "s3://$BUCKET/reads/sample2.fastq.gz" \
+aws s3 cp sample1.fastq.gz "s3://$DATA_BUCKET/reads/sample2.fastq.gz" \
   --storage-class INTELLIGENT_TIERING
-# Raw reads you keep only in case: S3 Glacier Deep Archive, the cheapest class to store.
-aws s3 sync run42/ "s3://$BUCKET/archive/run42/" --exclude "*.tmp" \
+aws s3 sync run42/ "s3://$DATA_BUCKET/archive/run42/" --exclude "*.tmp" \
   --storage-class DEEP_ARCHIVE
 # [end storage-class]
 
@@ -70,20 +75,24 @@ cat > lifecycle.json <<'EOF'
   ]
 }
 EOF
-aws s3api put-bucket-lifecycle-configuration --bucket "$BUCKET" \
+aws s3api put-bucket-lifecycle-configuration --bucket "$DATA_BUCKET" \
   --lifecycle-configuration file://lifecycle.json
 # [end lifecycle]
 
 # [start check-lifecycle]
-aws s3api get-bucket-lifecycle-configuration --bucket "$BUCKET" \
+aws s3api get-bucket-lifecycle-configuration --bucket "$DATA_BUCKET" \
   --query 'Rules[].[ID,Status]' --output text
 # [end check-lifecycle]
 
 # [start check]
-aws s3api head-object --bucket "$BUCKET" --key archive/run42/sample1_R1.fastq.gz \
+aws s3api head-object --bucket "$DATA_BUCKET" --key archive/run42/sample1_R1.fastq.gz \
   --query '{Size: ContentLength, StorageClass: StorageClass}' --output text
 # [end check]
 
 # [start cleanup]
-aws s3 rb "s3://$BUCKET" --force
+DATA_BUCKET="crashcourse-data-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
+for bucket in $(aws s3api list-buckets --query "Buckets[?Name=='$DATA_BUCKET'].Name" --output text); do
+  aws s3 rb "s3://$bucket" --force
+done
+rm -rf ~/crashcourse-s3
 # [end cleanup]

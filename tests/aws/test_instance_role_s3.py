@@ -1,50 +1,87 @@
-"""Run howto/instance-role-s3.md against the emulator."""
+"""howto/instance-role-s3.md: a role for one bucket (and Session Manager) on `analysis-box`.
+
+An instance has at most one instance profile. The reader's tour reaches this page after
+session-manager, so `analysis-box` already carries that page's profile and step 5 takes its
+replace branch; here both branches run: an instance with no profile, and one with another.
+The clean-up runs in a new terminal that knows none of the page's variables.
+"""
 
 import json
 from urllib.parse import unquote
 
+import pytest
+
 AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+ROLE = "crashcourse-s3-access"
+BUCKET = "crashcourse-data-123456789012-us-east-1"  # s3-data's bucket: moto's account, the profile's Region
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
 
 
 def _document(doc):
     return json.loads(unquote(doc)) if isinstance(doc, str) else doc
 
 
-def test_instance_role_s3(guide):
+def profiles_on(ec2, instance_id):
+    return [
+        a["IamInstanceProfile"]["Arn"].rsplit("/", 1)[1]
+        for a in ec2.describe_iam_instance_profile_associations(
+            Filters=[{"Name": "instance-id", "Values": [instance_id]}]
+        )["IamInstanceProfileAssociations"]
+        if a["State"] == "associated"
+    ]
+
+
+@pytest.mark.parametrize("before", [None, "crashcourse-ssm"], ids=["no-profile", "has-a-profile"])
+def test_instance_role_s3(guide, before):
     g = guide("instance-role-s3")
+    (g.workdir / "config").write_text("[default]\nregion = us-east-1\n")
     ec2, iam = g.client("ec2"), g.client("iam")
-    # The reader's instance, from the launch-instance guide.
+    # The reader's instance, from the launch-instance guide (and, in the second case, with
+    # session-manager's profile on it).
     instance_id = ec2.run_instances(
         ImageId=AMI, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+        MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}]}],
     )["Instances"][0]["InstanceId"]
+    if before:
+        iam.create_role(RoleName=before, AssumeRolePolicyDocument=json.dumps(TRUST))
+        iam.create_instance_profile(InstanceProfileName=before)
+        iam.add_role_to_instance_profile(InstanceProfileName=before, RoleName=before)
+        ec2.associate_iam_instance_profile(InstanceId=instance_id, IamInstanceProfile={"Name": before})
 
     g.run()
-    assert g.var("INSTANCE_ID") == instance_id
-    role = g.var("ROLE")
-    trust = _document(iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"])
+    assert g.var("BOX_ID") == instance_id
+    assert g.var("ROLE_BUCKET") == BUCKET
+    trust = _document(iam.get_role(RoleName=ROLE)["Role"]["AssumeRolePolicyDocument"])
     assert trust["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
     assert trust["Statement"][0]["Action"] == "sts:AssumeRole"
 
-    policy = _document(iam.get_role_policy(RoleName=role, PolicyName="s3-one-bucket")["PolicyDocument"])
-    bucket = g.var("BUCKET")
+    policy = _document(iam.get_role_policy(RoleName=ROLE, PolicyName="s3-one-bucket")["PolicyDocument"])
     grants = {s["Sid"]: s for s in policy["Statement"]}
     assert grants["ListTheBucket"]["Action"] == "s3:ListBucket"
-    assert grants["ListTheBucket"]["Resource"] == f"arn:aws:s3:::{bucket}"
+    assert grants["ListTheBucket"]["Resource"] == f"arn:aws:s3:::{BUCKET}"
     assert sorted(grants["ReadAndWriteObjects"]["Action"]) == ["s3:GetObject", "s3:PutObject"]
-    assert grants["ReadAndWriteObjects"]["Resource"] == f"arn:aws:s3:::{bucket}/*"
+    assert grants["ReadAndWriteObjects"]["Resource"] == f"arn:aws:s3:::{BUCKET}/*"
     assert all(s["Effect"] == "Allow" and "*" not in s["Action"] for s in policy["Statement"])
+    # Session Manager keeps working on an instance whose profile this one replaced.
+    assert [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]] == [CORE]
 
-    profile = iam.get_instance_profile(InstanceProfileName=role)["InstanceProfile"]
-    assert [r["RoleName"] for r in profile["Roles"]] == [role]
-    assoc = ec2.describe_iam_instance_profile_associations(
-        Filters=[{"Name": "instance-id", "Values": [instance_id]}]
-    )["IamInstanceProfileAssociations"]
-    assert len(assoc) == 1 and assoc[0]["IamInstanceProfile"]["Arn"] == profile["Arn"]
+    profile = iam.get_instance_profile(InstanceProfileName=ROLE)["InstanceProfile"]
+    assert [r["RoleName"] for r in profile["Roles"]] == [ROLE]
+    assert profiles_on(ec2, instance_id) == [ROLE]  # one profile per instance: this page's
+    shown_before = f"arn:aws:iam::123456789012:instance-profile/{before}" if before else "None"
+    assert g.outputs["attach-profile"].split() == [shown_before, "associating"]
+    assert g.outputs["check"].split() == ["associated", profile["Arn"]]
 
+    (g.workdir / "state.sh").write_text("")  # the next day: a new terminal, none of the variables
     g.cleanup()
-    assert not iam.list_roles()["Roles"]
-    assert not iam.list_instance_profiles()["InstanceProfiles"]
-    assert not ec2.describe_iam_instance_profile_associations(
-        Filters=[{"Name": "instance-id", "Values": [instance_id]}]
-    )["IamInstanceProfileAssociations"]
+    assert ROLE not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    assert ROLE not in [p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]]
+    assert profiles_on(ec2, instance_id) == []
+    if before:  # another page's role and profile are that page's to delete
+        assert [r["RoleName"] for r in iam.get_instance_profile(InstanceProfileName=before)["InstanceProfile"]["Roles"]] == [before]
+    g.cleanup()  # pasted again: finds nothing, fails on nothing

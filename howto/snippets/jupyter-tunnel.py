@@ -12,5 +12,6 @@ reservations = ec2.describe_instances(
 )["Reservations"]
 for reservation in reservations:
     for instance in reservation["Instances"]:
-        print(instance["InstanceId"], instance.get("PublicIpAddress"))
+        profile = instance.get("IamInstanceProfile", {}).get("Arn")
+        print(instance["InstanceId"], instance.get("PublicIpAddress"), instance["InstanceType"], profile)
 # [end find-instance]

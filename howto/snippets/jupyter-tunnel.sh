@@ -1,34 +1,48 @@
-# Commands for howto/jupyter-tunnel.md.
+# Commands for howto/jupyter-tunnel.md. Sections are pasted as they are, so they hold no
+# comments: interactive zsh (macOS) runs a pasted "# ..." line as a command. What a block
+# does is said on the page, next to it.
 
 # [start find-instance]
-INSTANCE_NAME=analysis-box   # the Name tag of your instance
-aws ec2 describe-instances \
-  --filters Name=tag:Name,Values="$INSTANCE_NAME" Name=instance-state-name,Values=running \
-  --query 'Reservations[].Instances[].[InstanceId,PublicIpAddress,InstanceType]' --output text
-INSTANCE_ID=$(aws ec2 describe-instances \
-  --filters Name=tag:Name,Values="$INSTANCE_NAME" Name=instance-state-name,Values=running \
+BOX_ID=$(aws ec2 describe-instances \
+  --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=running \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
-PUBLIC_IP=$(aws ec2 describe-instances --instance-ids "$INSTANCE_ID" \
+BOX_IP=$(aws ec2 describe-instances --instance-ids "$BOX_ID" \
   --query 'Reservations[0].Instances[0].PublicIpAddress' --output text)
+aws ec2 describe-instances --instance-ids "$BOX_ID" \
+  --query 'Reservations[0].Instances[0].[InstanceId,PublicIpAddress,InstanceType,IamInstanceProfile.Arn]' \
+  --output text
 # [end find-instance]
 
-# [start install-jupyter] not-emulated: runs on the instance
-sudo dnf install -y python3-pip tmux
-python3 -m pip install --user jupyterlab
+# [start connect-ssh] not-emulated: opens an SSH session to a real instance
+ssh -i ~/.ssh/analysis-key.pem ec2-user@"$BOX_IP"
+# [end connect-ssh]
+
+# [start connect-ssm] not-emulated: opens a Session Manager session to a real instance
+aws ssm start-session --target "$BOX_ID"
+# [end connect-ssm]
+
+# [start become-ec2-user] not-emulated: runs on the instance, in a Session Manager session
+sudo -iu ec2-user
+# [end become-ec2-user]
+
+# [start install-jupyter] not-emulated: runs on the instance, as ec2-user
+sudo dnf install -y tmux
+python3 -m venv ~/jupyter-env
+~/jupyter-env/bin/python -m pip install jupyterlab
 # [end install-jupyter]
 
-# [start start-jupyter] not-emulated: runs on the instance
-tmux new-session -d -s jupyter 'jupyter lab --no-browser --ip=127.0.0.1 --port=8888'
-sleep 5
-jupyter server list
+# [start start-jupyter] not-emulated: runs on the instance, as ec2-user
+tmux new-session -d -s jupyter ~/jupyter-env/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=8888
+sleep 10
+~/jupyter-env/bin/jupyter server list
 # [end start-jupyter]
 
 # [start ssh-tunnel] not-emulated: opens an SSH connection to a real instance
-ssh -i analysis-key.pem -N -L 8888:localhost:8888 ec2-user@"$PUBLIC_IP"
+ssh -i ~/.ssh/analysis-key.pem -N -L 8888:localhost:8888 ec2-user@"$BOX_IP"
 # [end ssh-tunnel]
 
 # [start ssm-tunnel] not-emulated: opens a Session Manager session to a real instance
-aws ssm start-session --target "$INSTANCE_ID" \
+aws ssm start-session --target "$BOX_ID" \
   --document-name AWS-StartPortForwardingSession \
   --parameters '{"portNumber":["8888"],"localPortNumber":["8888"]}'
 # [end ssm-tunnel]
@@ -37,14 +51,16 @@ aws ssm start-session --target "$INSTANCE_ID" \
 curl -s -o /dev/null -w '%{http_code}\n' http://localhost:8888/api
 # [end check-tunnel]
 
-# [start stop-jupyter] not-emulated: runs on the instance
-jupyter server stop 8888
-tmux kill-session -t jupyter
+# [start stop-jupyter] not-emulated: runs on the instance, as ec2-user
+~/jupyter-env/bin/jupyter server stop 8888
 # [end stop-jupyter]
 
 # [start cleanup]
-# Stop the instance until you need it again; its EBS volumes are kept (and billed).
-aws ec2 stop-instances --instance-ids "$INSTANCE_ID" \
-  --query 'StoppingInstances[0].CurrentState.Name' --output text
-aws ec2 wait instance-stopped --instance-ids "$INSTANCE_ID"
+for id in $(aws ec2 describe-instances \
+    --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=pending,running \
+    --query 'Reservations[].Instances[].InstanceId' --output text); do
+  aws ec2 stop-instances --instance-ids "$id" \
+    --query 'StoppingInstances[0].CurrentState.Name' --output text
+  aws ec2 wait instance-stopped --instance-ids "$id"
+done
 # [end cleanup]

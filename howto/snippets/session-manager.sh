@@ -1,12 +1,15 @@
-# Commands for howto/session-manager.md.
+# Commands for howto/session-manager.md. Sections are pasted as they are, so they hold no
+# comments: interactive zsh (macOS) runs a pasted "# ..." line as a command. What a block
+# does is said on the page, next to it.
 
 # [start set-names]
-ROLE=analysis-ssm                # the IAM role, and the instance profile that carries it
-INSTANCE_NAME=analysis-private   # the Name tag of the new instance
+SSM_ROLE=crashcourse-ssm
+SSM_BOX_NAME=analysis-private
+SSM_SG_NAME=no-inbound
 # [end set-names]
 
 # [start create-role]
-cat > ec2-trust-policy.json <<'EOF'
+cat > ssm-trust-policy.json <<'EOF'
 {
   "Version": "2012-10-17",
   "Statement": [
@@ -18,69 +21,69 @@ cat > ec2-trust-policy.json <<'EOF'
   ]
 }
 EOF
-aws iam create-role --role-name "$ROLE" \
-  --assume-role-policy-document file://ec2-trust-policy.json \
+aws iam create-role --role-name "$SSM_ROLE" \
+  --assume-role-policy-document file://ssm-trust-policy.json \
   --query Role.Arn --output text
-aws iam attach-role-policy --role-name "$ROLE" \
+aws iam attach-role-policy --role-name "$SSM_ROLE" \
   --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
 # [end create-role]
 
 # [start create-profile]
-aws iam create-instance-profile --instance-profile-name "$ROLE" \
+aws iam create-instance-profile --instance-profile-name "$SSM_ROLE" \
   --query InstanceProfile.Arn --output text
-aws iam add-role-to-instance-profile --instance-profile-name "$ROLE" --role-name "$ROLE"
-aws iam wait instance-profile-exists --instance-profile-name "$ROLE"
-sleep 15   # IAM is eventually consistent: let the new profile reach Amazon EC2
+aws iam add-role-to-instance-profile --instance-profile-name "$SSM_ROLE" --role-name "$SSM_ROLE"
+aws iam wait instance-profile-exists --instance-profile-name "$SSM_ROLE"
 # [end create-profile]
 
 # [start no-inbound-group]
-VPC_ID=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
+SSM_VPC_ID=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
   --query 'Vpcs[0].VpcId' --output text)
-# A new security group has no inbound rules; its one outbound rule lets the agent reach AWS.
-SG_ID=$(aws ec2 create-security-group --group-name no-inbound \
+SSM_SG_ID=$(aws ec2 create-security-group --group-name "$SSM_SG_NAME" \
   --description "No inbound rules: connect with Session Manager" \
-  --vpc-id "$VPC_ID" --query GroupId --output text)
-aws ec2 describe-security-groups --group-ids "$SG_ID" \
+  --vpc-id "$SSM_VPC_ID" --query GroupId --output text)
+aws ec2 describe-security-groups --group-ids "$SSM_SG_ID" \
   --query 'SecurityGroups[0].[GroupName,length(IpPermissions),length(IpPermissionsEgress)]' \
   --output text
 # [end no-inbound-group]
 
 # [start launch]
-AMI_ID=$(aws ssm get-parameter \
+SSM_AMI_ID=$(aws ssm get-parameter \
   --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
   --query Parameter.Value --output text)
-INSTANCE_ID=$(aws ec2 run-instances --image-id "$AMI_ID" --instance-type t3.micro \
-  --iam-instance-profile Name="$ROLE" \
-  --security-group-ids "$SG_ID" \
-  --tag-specifications "ResourceType=instance,Tags=[{Key=Name,Value=$INSTANCE_NAME}]" \
-  --query 'Instances[0].InstanceId' --output text)
-aws ec2 wait instance-running --instance-ids "$INSTANCE_ID"
-echo "$INSTANCE_ID"
+for attempt in 1 2 3 4 5 6; do
+  SSM_BOX_ID=$(aws ec2 run-instances --image-id "$SSM_AMI_ID" --instance-type t3.micro \
+    --iam-instance-profile Name="$SSM_ROLE" \
+    --security-group-ids "$SSM_SG_ID" \
+    --metadata-options HttpTokens=required,HttpEndpoint=enabled \
+    --tag-specifications "ResourceType=instance,Tags=[{Key=Name,Value=$SSM_BOX_NAME}]" \
+    --query 'Instances[0].InstanceId' --output text) && break
+  sleep 10
+done
+aws ec2 wait instance-running --instance-ids "$SSM_BOX_ID"
+echo "$SSM_BOX_ID"
 # [end launch]
 
 # [start attach-existing]
-# An instance you already have (here the one from "How to launch an EC2 instance"):
-EXISTING_ID=$(aws ec2 describe-instances \
+BOX_ID=$(aws ec2 describe-instances \
   --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=running \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
-CURRENT_PROFILE=$(aws ec2 describe-instances --instance-ids "$EXISTING_ID" \
-  --query 'Reservations[0].Instances[0].IamInstanceProfile.Arn' --output text)
-if [ "$CURRENT_PROFILE" = "None" ]; then
-  aws ec2 associate-iam-instance-profile --instance-id "$EXISTING_ID" \
-    --iam-instance-profile Name="$ROLE" \
-    --query 'IamInstanceProfileAssociation.AssociationId' --output text
+BOX_PROFILE_ASSOCIATION=$(aws ec2 describe-iam-instance-profile-associations \
+  --filters Name=instance-id,Values="$BOX_ID" Name=state,Values=associated \
+  --query 'IamInstanceProfileAssociations[0].AssociationId' --output text)
+if [ "$BOX_PROFILE_ASSOCIATION" = None ]; then
+  aws ec2 associate-iam-instance-profile --instance-id "$BOX_ID" \
+    --iam-instance-profile Name="$SSM_ROLE" \
+    --query 'IamInstanceProfileAssociation.IamInstanceProfile.Arn' --output text
 else
-  # An instance has at most one profile: give the role it already has Session Manager's policy.
-  EXISTING_ROLE=$(aws iam get-instance-profile --instance-profile-name "${CURRENT_PROFILE##*/}" \
-    --query 'InstanceProfile.Roles[0].RoleName' --output text)
-  aws iam attach-role-policy --role-name "$EXISTING_ROLE" \
-    --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+  aws ec2 replace-iam-instance-profile-association --association-id "$BOX_PROFILE_ASSOCIATION" \
+    --iam-instance-profile Name="$SSM_ROLE" \
+    --query 'IamInstanceProfileAssociation.IamInstanceProfile.Arn' --output text
 fi
 # [end attach-existing]
 
 # [start check-instance]
-aws ec2 describe-instances --instance-ids "$INSTANCE_ID" \
-  --query 'Reservations[0].Instances[0].[State.Name,IamInstanceProfile.Arn,SecurityGroups[0].GroupName]' \
+aws ec2 describe-instances --instance-ids "$SSM_BOX_ID" \
+  --query 'Reservations[0].Instances[0].[State.Name,IamInstanceProfile.Arn,SecurityGroups[0].GroupName,KeyName]' \
   --output text
 # [end check-instance]
 
@@ -90,44 +93,58 @@ session-manager-plugin --version
 
 # [start check-managed] not-emulated: needs the SSM Agent on a real instance to report in
 aws ssm describe-instance-information \
-  --filters "Key=InstanceIds,Values=$INSTANCE_ID" \
+  --filters "Key=InstanceIds,Values=$SSM_BOX_ID,$BOX_ID" \
   --query 'InstanceInformationList[].[InstanceId,PingStatus,PlatformName]' --output text
 # [end check-managed]
 
 # [start start-session] not-emulated: opens an interactive shell on a real instance
-aws ssm start-session --target "$INSTANCE_ID"
+aws ssm start-session --target "$SSM_BOX_ID"
 # [end start-session]
 
+# [start whoami] not-emulated: runs on the instance, in the Session Manager session
+whoami
+sudo -iu ec2-user
+# [end whoami]
+
 # [start port-forward] not-emulated: forwards a port to a real instance
-aws ssm start-session --target "$INSTANCE_ID" \
+aws ssm start-session --target "$SSM_BOX_ID" \
   --document-name AWS-StartPortForwardingSession \
   --parameters '{"portNumber":["8888"],"localPortNumber":["8888"]}'
 # [end port-forward]
 
 # [start cleanup]
-aws ec2 terminate-instances --instance-ids "$INSTANCE_ID" \
-  --query 'TerminatingInstances[0].CurrentState.Name' --output text
-aws ec2 wait instance-terminated --instance-ids "$INSTANCE_ID"
-aws ec2 delete-security-group --group-id "$SG_ID"
+for id in $(aws ec2 describe-instances \
+    --filters Name=tag:Name,Values=analysis-private Name=instance-state-name,Values=pending,running,stopping,stopped \
+    --query 'Reservations[].Instances[].InstanceId' --output text); do
+  aws ec2 terminate-instances --instance-ids "$id" \
+    --query 'TerminatingInstances[0].CurrentState.Name' --output text
+  aws ec2 wait instance-terminated --instance-ids "$id"
+done
+for sg in $(aws ec2 describe-security-groups --filters Name=group-name,Values=no-inbound \
+    --query 'SecurityGroups[].GroupId' --output text); do
+  aws ec2 delete-security-group --group-id "$sg"
+done
 # [end cleanup]
 
 # [start cleanup-existing]
-if [ "$CURRENT_PROFILE" = "None" ]; then  # this guide attached the profile: take it off
-  ASSOCIATION_ID=$(aws ec2 describe-iam-instance-profile-associations \
-    --filters Name=instance-id,Values="$EXISTING_ID" Name=state,Values=associated \
-    --query 'IamInstanceProfileAssociations[0].AssociationId' --output text)
-  aws ec2 disassociate-iam-instance-profile --association-id "$ASSOCIATION_ID" \
+for association in $(aws ec2 describe-iam-instance-profile-associations \
+    --filters Name=state,Values=associated \
+    --query "IamInstanceProfileAssociations[?ends_with(IamInstanceProfile.Arn, '/crashcourse-ssm')].AssociationId" \
+    --output text); do
+  aws ec2 disassociate-iam-instance-profile --association-id "$association" \
     --query 'IamInstanceProfileAssociation.State' --output text
-else  # this guide added a policy to the instance's own role: remove it
-  aws iam detach-role-policy --role-name "$EXISTING_ROLE" \
-    --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
-fi
+done
 # [end cleanup-existing]
 
 # [start cleanup-role]
-aws iam remove-role-from-instance-profile --instance-profile-name "$ROLE" --role-name "$ROLE"
-aws iam delete-instance-profile --instance-profile-name "$ROLE"
-aws iam detach-role-policy --role-name "$ROLE" \
-  --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
-aws iam delete-role --role-name "$ROLE"
+for profile in $(aws iam list-instance-profiles \
+    --query "InstanceProfiles[?InstanceProfileName=='crashcourse-ssm'].InstanceProfileName" --output text); do
+  aws iam remove-role-from-instance-profile --instance-profile-name "$profile" --role-name crashcourse-ssm
+  aws iam delete-instance-profile --instance-profile-name "$profile"
+done
+for role in $(aws iam list-roles --query "Roles[?RoleName=='crashcourse-ssm'].RoleName" --output text); do
+  aws iam detach-role-policy --role-name "$role" \
+    --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+  aws iam delete-role --role-name "$role"
+done
 # [end cleanup-role]

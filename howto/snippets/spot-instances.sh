@@ -1,5 +1,15 @@
-# Commands for howto/spot-instances.md. BUCKET is where checkpoints go; the instance
-# profile analysis-s3-access (from howto/instance-role-s3.md) lets the instance write to it.
+# Commands for howto/spot-instances.md. Sections are pasted as they are, so they hold no
+# comments: interactive zsh (macOS) runs a pasted "# ..." line as a command. What a block
+# does is said on the page, next to it. (The user data script below is a file the block
+# writes, not commands the reader's shell runs, so it may hold comments.)
+
+# [start set-names]
+SPOT_ROLE=crashcourse-spot-worker
+SPOT_NAME=spot-worker
+SPOT_TYPE=m7i.xlarge
+SPOT_BUCKET="crashcourse-spot-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
+echo "$SPOT_BUCKET"
+# [end set-names]
 
 # [start price-history]
 aws ec2 describe-spot-price-history \
@@ -9,63 +19,143 @@ aws ec2 describe-spot-price-history \
   --query 'SpotPriceHistory[].[AvailabilityZone,InstanceType,SpotPrice]' --output text
 # [end price-history]
 
-# [start write-watcher]
-# The user data script: the first two lines carry your bucket name, the rest is fixed.
-printf '#!/bin/bash\nBUCKET=%s\n' "$BUCKET" > spot-watcher.sh
-cat >> spot-watcher.sh <<'EOF'
-# Runs at boot on the Spot Instance. Every 5 seconds it asks the instance metadata
-# service (IMDSv2) for an interruption notice; when one appears, it copies the job's
-# checkpoint directory to S3.
-CHECKPOINTS=/home/ec2-user/checkpoints
+# [start make-bucket]
+aws s3 mb "s3://$SPOT_BUCKET"
+# [end make-bucket]
+
+# [start create-role]
+cat > spot-trust-policy.json <<'EOF'
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {"Service": "ec2.amazonaws.com"},
+      "Action": "sts:AssumeRole"
+    }
+  ]
+}
+EOF
+cat > spot-bucket-policy.json <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "s3:ListBucket",
+      "Resource": "arn:aws:s3:::$SPOT_BUCKET"
+    },
+    {
+      "Effect": "Allow",
+      "Action": ["s3:GetObject", "s3:PutObject"],
+      "Resource": "arn:aws:s3:::$SPOT_BUCKET/*"
+    }
+  ]
+}
+EOF
+aws iam create-role --role-name "$SPOT_ROLE" \
+  --assume-role-policy-document file://spot-trust-policy.json \
+  --query Role.Arn --output text
+aws iam put-role-policy --role-name "$SPOT_ROLE" --policy-name checkpoint-bucket \
+  --policy-document file://spot-bucket-policy.json
+aws iam attach-role-policy --role-name "$SPOT_ROLE" \
+  --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+aws iam create-instance-profile --instance-profile-name "$SPOT_ROLE" \
+  --query InstanceProfile.Arn --output text
+aws iam add-role-to-instance-profile --instance-profile-name "$SPOT_ROLE" --role-name "$SPOT_ROLE"
+aws iam wait instance-profile-exists --instance-profile-name "$SPOT_ROLE"
+# [end create-role]
+
+# [start write-user-data]
+printf '#!/bin/bash\nSPOT_BUCKET=%s\n' "$SPOT_BUCKET" > spot-job.sh
+cat >> spot-job.sh <<'EOF'
+# Runs once, as root, when the Spot Instance first boots. Its output is in
+# /var/log/cloud-init-output.log on the instance.
+CHECKPOINTS=/opt/spot-job/checkpoints
 IMDS=http://169.254.169.254/latest
-mkdir -p "$CHECKPOINTS" && chown ec2-user: "$CHECKPOINTS"
-(
+mkdir -p "$CHECKPOINTS"
+
+# 1. Resume: fetch the checkpoints an earlier, interrupted instance saved (none the first time).
+aws s3 sync "s3://$SPOT_BUCKET/checkpoints/" "$CHECKPOINTS/"
+
+# 2. Watch, in the background: every 5 seconds, ask the instance metadata service (IMDSv2)
+#    for an interruption notice; when one appears, save the checkpoints to S3.
+watch_for_interruption() {
   while true; do
-    TOKEN=$(curl -s -X PUT "$IMDS/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
-    STATUS=$(curl -s -o /tmp/instance-action -w '%{http_code}' \
-      -H "X-aws-ec2-metadata-token: $TOKEN" "$IMDS/meta-data/spot/instance-action")
-    if [ "$STATUS" = "200" ]; then
-      ID=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" "$IMDS/meta-data/instance-id")
+    token=$(curl -s -X PUT "$IMDS/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
+    status=$(curl -s -o /tmp/instance-action -w '%{http_code}' \
+      -H "X-aws-ec2-metadata-token: $token" "$IMDS/meta-data/spot/instance-action")
+    if [ "$status" = 200 ]; then
       echo "$(date -u +%FT%TZ) interruption notice: $(cat /tmp/instance-action)"
-      aws s3 sync "$CHECKPOINTS" "s3://$BUCKET/checkpoints/$ID/"
-      break
+      aws s3 sync "$CHECKPOINTS/" "s3://$SPOT_BUCKET/checkpoints/"
+      return
     fi
     sleep 5
   done
-) >> /var/log/spot-watcher.log 2>&1 &
+}
+watch_for_interruption >> /var/log/spot-watcher.log 2>&1 &
+
+# 3. The job. This one counts to 30, a minute a step, and writes the step it reached as its
+#    checkpoint; it starts after the last step saved. Put your own job here: it must write
+#    its checkpoints to $CHECKPOINTS and start from the latest one it finds there.
+step=$(cat "$CHECKPOINTS/step" 2>/dev/null || echo 0)
+while [ "$step" -lt 30 ]; do
+  sleep 60
+  step=$((step + 1))
+  echo "$step" > "$CHECKPOINTS/step"
+  aws s3 cp "$CHECKPOINTS/step" "s3://$SPOT_BUCKET/checkpoints/step"
+done
+echo "counted to $step" > "$CHECKPOINTS/result"
+
+# 4. Done: save the result, and shut down. The launch set shutdown to mean terminate.
+aws s3 sync "$CHECKPOINTS/" "s3://$SPOT_BUCKET/checkpoints/"
+shutdown -h now
 EOF
-# [end write-watcher]
+# [end write-user-data]
 
 # [start launch-spot]
-INSTANCE_ID=$(aws ec2 run-instances \
-  --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
-  --instance-type m7i.xlarge \
-  --instance-market-options 'MarketType=spot,SpotOptions={SpotInstanceType=one-time,InstanceInterruptionBehavior=terminate}' \
-  --iam-instance-profile Name=analysis-s3-access \
-  --metadata-options HttpTokens=required \
-  --user-data file://spot-watcher.sh \
-  --tag-specifications 'ResourceType=instance,Tags=[{Key=Name,Value=spot-worker}]' \
-  --query 'Instances[0].InstanceId' --output text)
-aws ec2 wait instance-running --instance-ids "$INSTANCE_ID"
+for attempt in 1 2 3 4 5 6; do
+  SPOT_ID=$(aws ec2 run-instances \
+    --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
+    --instance-type "$SPOT_TYPE" \
+    --instance-market-options 'MarketType=spot,SpotOptions={SpotInstanceType=one-time,InstanceInterruptionBehavior=terminate}' \
+    --instance-initiated-shutdown-behavior terminate \
+    --iam-instance-profile Name="$SPOT_ROLE" \
+    --metadata-options HttpTokens=required,HttpEndpoint=enabled \
+    --user-data file://spot-job.sh \
+    --tag-specifications "ResourceType=instance,Tags=[{Key=Name,Value=$SPOT_NAME}]" \
+    --query 'Instances[0].InstanceId' --output text) && break
+  sleep 10
+done
+aws ec2 wait instance-running --instance-ids "$SPOT_ID"
 # [end launch-spot]
 
 # [start check-spot]
-aws ec2 describe-instances --instance-ids "$INSTANCE_ID" \
-  --query 'Reservations[0].Instances[0].[InstanceType,InstanceLifecycle,State.Name]' \
+aws ec2 describe-instances --instance-ids "$SPOT_ID" \
+  --query 'Reservations[0].Instances[0].[InstanceType,InstanceLifecycle,State.Name,IamInstanceProfile.Arn]' \
   --output text
 # [end check-spot]
 
-# [start watch-log] not-emulated: runs on the instance
-# On the instance: the watcher runs inside the user data script.
-pgrep -af /var/lib/cloud/instance/scripts
-# It writes what it did to its log:
+# [start check-progress] not-emulated: the checkpoints come from the job on a real instance
+aws s3 ls "s3://$SPOT_BUCKET/checkpoints/"
+aws s3 cp "s3://$SPOT_BUCKET/checkpoints/step" -
+# [end check-progress]
+
+# [start look-in] not-emulated: opens a Session Manager session to a real instance
+aws ssm start-session --target "$SPOT_ID"
+# [end look-in]
+
+# [start watch-log] not-emulated: runs on the instance, in the Session Manager session
+sudo tail -n 5 /var/log/cloud-init-output.log
 sudo cat /var/log/spot-watcher.log
+cat /opt/spot-job/checkpoints/step
 # [end watch-log]
 
-# [start notify-topic]
-TOPIC_ARN=$(aws sns create-topic --name spot-interruptions --query TopicArn --output text)
-aws sns subscribe --topic-arn "$TOPIC_ARN" --protocol email \
-  --notification-endpoint user@example.com --query SubscriptionArn --output text
+# [start notify-topic] replace: you@example.com
+SPOT_TOPIC_ARN=$(aws sns create-topic --name crashcourse-spot-interruptions \
+  --query TopicArn --output text)
+aws sns subscribe --topic-arn "$SPOT_TOPIC_ARN" --protocol email \
+  --notification-endpoint you@example.com --query SubscriptionArn --output text
 # [end notify-topic]
 
 # [start event-rule]
@@ -75,40 +165,73 @@ cat > spot-interruption-pattern.json <<'EOF'
   "detail-type": ["EC2 Spot Instance Interruption Warning"]
 }
 EOF
-RULE_ARN=$(aws events put-rule --name spot-interruption-warning \
+SPOT_RULE_ARN=$(aws events put-rule --name crashcourse-spot-interruption-warning \
   --event-pattern file://spot-interruption-pattern.json \
   --description "Two-minute warnings for this account's Spot Instances" \
   --query RuleArn --output text)
-# Let EventBridge, for this rule only, publish to the topic.
-cat > topic-policy.json <<EOF
+cat > spot-topic-policy.json <<EOF
 {
   "Version": "2012-10-17",
   "Statement": [{
     "Effect": "Allow",
     "Principal": {"Service": "events.amazonaws.com"},
     "Action": "sns:Publish",
-    "Resource": "$TOPIC_ARN",
-    "Condition": {"ArnEquals": {"aws:SourceArn": "$RULE_ARN"}}
+    "Resource": "$SPOT_TOPIC_ARN",
+    "Condition": {"ArnEquals": {"aws:SourceArn": "$SPOT_RULE_ARN"}}
   }]
 }
 EOF
-aws sns set-topic-attributes --topic-arn "$TOPIC_ARN" \
-  --attribute-name Policy --attribute-value file://topic-policy.json
-aws events put-targets --rule spot-interruption-warning \
-  --targets "Id=email-me,Arn=$TOPIC_ARN" --query FailedEntryCount --output text
+aws sns set-topic-attributes --topic-arn "$SPOT_TOPIC_ARN" \
+  --attribute-name Policy --attribute-value file://spot-topic-policy.json
+aws events put-targets --rule crashcourse-spot-interruption-warning \
+  --targets "Id=email-me,Arn=$SPOT_TOPIC_ARN" --query FailedEntryCount --output text
 # [end event-rule]
 
 # [start check-rule]
-aws events describe-rule --name spot-interruption-warning \
+aws events describe-rule --name crashcourse-spot-interruption-warning \
   --query '[State,EventPattern]' --output text
 # [end check-rule]
 
 # [start cleanup]
-aws ec2 terminate-instances --instance-ids "$INSTANCE_ID" \
-  --query 'TerminatingInstances[0].CurrentState.Name' --output text
-aws ec2 wait instance-terminated --instance-ids "$INSTANCE_ID"
-aws events remove-targets --rule spot-interruption-warning --ids email-me \
-  --query FailedEntryCount --output text
-aws events delete-rule --name spot-interruption-warning
-aws sns delete-topic --topic-arn "$TOPIC_ARN"
+for id in $(aws ec2 describe-instances \
+    --filters Name=tag:Name,Values=spot-worker Name=instance-state-name,Values=pending,running,stopping,stopped \
+    --query 'Reservations[].Instances[].InstanceId' --output text); do
+  aws ec2 terminate-instances --instance-ids "$id" \
+    --query 'TerminatingInstances[0].CurrentState.Name' --output text
+  aws ec2 wait instance-terminated --instance-ids "$id"
+done
 # [end cleanup]
+
+# [start cleanup-alerts]
+for rule in $(aws events list-rules --name-prefix crashcourse-spot-interruption-warning \
+    --query 'Rules[].Name' --output text); do
+  aws events remove-targets --rule "$rule" --ids email-me --query FailedEntryCount --output text
+  aws events delete-rule --name "$rule"
+done
+for topic in $(aws sns list-topics \
+    --query "Topics[?ends_with(TopicArn, ':crashcourse-spot-interruptions')].TopicArn" --output text); do
+  aws sns delete-topic --topic-arn "$topic"
+done
+# [end cleanup-alerts]
+
+# [start cleanup-role]
+for profile in $(aws iam list-instance-profiles \
+    --query "InstanceProfiles[?InstanceProfileName=='crashcourse-spot-worker'].InstanceProfileName" --output text); do
+  aws iam remove-role-from-instance-profile --instance-profile-name "$profile" \
+    --role-name crashcourse-spot-worker
+  aws iam delete-instance-profile --instance-profile-name "$profile"
+done
+for role in $(aws iam list-roles --query "Roles[?RoleName=='crashcourse-spot-worker'].RoleName" --output text); do
+  aws iam delete-role-policy --role-name "$role" --policy-name checkpoint-bucket
+  aws iam detach-role-policy --role-name "$role" \
+    --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+  aws iam delete-role --role-name "$role"
+done
+# [end cleanup-role]
+
+# [start cleanup-bucket]
+SPOT_BUCKET="crashcourse-spot-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
+for bucket in $(aws s3api list-buckets --query "Buckets[?Name=='$SPOT_BUCKET'].Name" --output text); do
+  aws s3 rb "s3://$bucket" --force
+done
+# [end cleanup-bucket]

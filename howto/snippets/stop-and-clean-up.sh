@@ -1,115 +1,165 @@
-# Commands for howto/stop-and-clean-up.md.
+# Commands for howto/stop-and-clean-up.md. Sections are pasted as they are, so they hold no
+# comments: interactive zsh (macOS) runs a pasted "# ..." line as a command. What a block
+# does is said on the page, next to it.
+#
+# Every block finds what it acts on again, by name or by listing, so each works in a new
+# terminal and does nothing when there is nothing to do. Every wait is bounded: the AWS CLI
+# waiters give up after a fixed number of tries, and the one hand-made loop (EFS mount
+# targets) stops after 30 tries.
 
 # [start set-instance]
-# The instance to stop, found by its Name tag (or set INSTANCE_ID yourself).
-INSTANCE_ID=$(aws ec2 describe-instances \
-  --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=running,stopped \
-  --query 'Reservations[0].Instances[0].InstanceId' --output text)
+BOX_NAME=analysis-box
 # [end set-instance]
 
 # [start stop]
-aws ec2 stop-instances --instance-ids "$INSTANCE_ID" \
-  --query 'StoppingInstances[0].CurrentState.Name' --output text
-aws ec2 wait instance-stopped --instance-ids "$INSTANCE_ID"
+for id in $(aws ec2 describe-instances \
+    --filters Name=tag:Name,Values="$BOX_NAME" Name=instance-state-name,Values=running \
+    --query 'Reservations[].Instances[].InstanceId' --output text); do
+  aws ec2 stop-instances --instance-ids "$id" \
+    --query 'StoppingInstances[0].CurrentState.Name' --output text
+  aws ec2 wait instance-stopped --instance-ids "$id"
+done
 # [end stop]
 
 # [start start]
-aws ec2 start-instances --instance-ids "$INSTANCE_ID" \
-  --query 'StartingInstances[0].CurrentState.Name' --output text
-aws ec2 wait instance-running --instance-ids "$INSTANCE_ID"
-# The public IPv4 address usually changes after a stop and start:
-aws ec2 describe-instances --instance-ids "$INSTANCE_ID" \
-  --query 'Reservations[0].Instances[0].[State.Name,PublicIpAddress]' --output text
+for id in $(aws ec2 describe-instances \
+    --filters Name=tag:Name,Values="$BOX_NAME" Name=instance-state-name,Values=stopped \
+    --query 'Reservations[].Instances[].InstanceId' --output text); do
+  aws ec2 start-instances --instance-ids "$id" \
+    --query 'StartingInstances[0].CurrentState.Name' --output text
+  aws ec2 wait instance-running --instance-ids "$id"
+  aws ec2 describe-instances --instance-ids "$id" \
+    --query 'Reservations[0].Instances[0].[State.Name,PublicIpAddress]' --output text
+done
 # [end start]
 
 # [start terminate]
-aws ec2 terminate-instances --instance-ids "$INSTANCE_ID" \
-  --query 'TerminatingInstances[0].CurrentState.Name' --output text
-aws ec2 wait instance-terminated --instance-ids "$INSTANCE_ID"
+for id in $(aws ec2 describe-instances \
+    --filters Name=tag:Name,Values="$BOX_NAME" Name=instance-state-name,Values=pending,running,stopping,stopped \
+    --query 'Reservations[].Instances[].InstanceId' --output text); do
+  aws ec2 terminate-instances --instance-ids "$id" \
+    --query 'TerminatingInstances[0].CurrentState.Name' --output text
+  aws ec2 wait instance-terminated --instance-ids "$id"
+done
 # [end terminate]
 
+# [start list-leftovers]
+SWEEP_REGION=$(aws ec2 describe-availability-zones --query 'AvailabilityZones[0].RegionName' --output text)
+SWEEP_ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
+echo "In $SWEEP_REGION:"
+aws ec2 describe-instances \
+  --filters Name=instance-state-name,Values=pending,running,stopping,stopped \
+  --query 'Reservations[].Instances[].[`instance`,InstanceId,InstanceLifecycle || `on-demand`,State.Name,Tags[?Key==`Name`].Value | [0] || `-`]' \
+  --output text
+aws ec2 describe-spot-instance-requests --filters Name=state,Values=open,active \
+  --query 'SpotInstanceRequests[].[`spot-request`,SpotInstanceRequestId,Type,State]' --output text
+aws ec2 describe-nat-gateways --filter Name=state,Values=pending,available \
+  --query 'NatGateways[].[`nat-gateway`,NatGatewayId,State]' --output text
+aws ec2 describe-addresses \
+  --query 'Addresses[].[`elastic-ip`,AllocationId,AssociationId || `unassociated`]' --output text
+aws efs describe-file-systems \
+  --query 'FileSystems[].[`efs`,FileSystemId,Name || `-`,NumberOfMountTargets]' --output text
+aws ec2 describe-volumes --filters Name=status,Values=available \
+  --query 'Volumes[].[`volume`,VolumeId,Size,VolumeType]' --output text
+aws ec2 describe-snapshots --filters Name=owner-id,Values="$SWEEP_ACCOUNT" \
+  --query 'Snapshots[].[`snapshot`,SnapshotId,VolumeSize,Description]' --output text
+aws s3api list-buckets \
+  --query "Buckets[?starts_with(Name, 'crashcourse-') && ends_with(Name, '-$SWEEP_REGION')].['bucket',Name]" \
+  --output text
+# [end list-leftovers]
+
 # [start all-regions]
-# Every Region you can use: how many EBS volumes are attached (to running or stopped
-# instances) and how many are not.
-for r in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do
-  read -r attached loose < <(aws ec2 describe-volumes --region "$r" --output text \
-    --query '[length(Volumes[?State==`in-use`]), length(Volumes[?State==`available`])]')
-  if [ "$attached$loose" != "00" ]; then
-    echo "$r: $attached attached, $loose unattached EBS volumes"
+for region in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do
+  volumes=$(aws ec2 describe-volumes --region "$region" --query 'length(Volumes)' --output text)
+  if [ "$volumes" != 0 ]; then
+    echo "$region: $volumes EBS volumes"
   fi
 done
 # [end all-regions]
 
-# [start find-volumes]
-# Volumes attached to no instance.
-VOLUMES=$(aws ec2 describe-volumes --filters Name=status,Values=available \
-  --query 'Volumes[].VolumeId' --output text)
-aws ec2 describe-volumes --filters Name=status,Values=available \
-  --query 'Volumes[].[VolumeId,Size,VolumeType,AvailabilityZone]' --output text
-# [end find-volumes]
+# [start cleanup-spot-requests]
+for request in $(aws ec2 describe-spot-instance-requests --filters Name=state,Values=open,active \
+    --query 'SpotInstanceRequests[].SpotInstanceRequestId' --output text); do
+  aws ec2 cancel-spot-instance-requests --spot-instance-request-ids "$request" \
+    --query 'CancelledSpotInstanceRequests[0].State' --output text
+done
+# [end cleanup-spot-requests]
 
-# [start find-snapshots]
-# Snapshots your account owns, less those behind your own AMIs.
-ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
-SNAPSHOTS=$(aws ec2 describe-snapshots --filters Name=owner-id,Values="$ACCOUNT_ID" \
-  --query "Snapshots[?!starts_with(Description, 'Created by CreateImage')].SnapshotId" \
-  --output text)
-aws ec2 describe-snapshots --filters Name=owner-id,Values="$ACCOUNT_ID" \
-  --query 'Snapshots[].[SnapshotId,VolumeSize,StorageTier]' --output text
-# [end find-snapshots]
-
-# [start find-nat-gateways]
-NAT_GATEWAYS=$(aws ec2 describe-nat-gateways --filter Name=state,Values=available \
-  --query 'NatGateways[].NatGatewayId' --output text)
-NAT_ADDRESSES=$(aws ec2 describe-nat-gateways --filter Name=state,Values=available \
-  --query 'NatGateways[].NatGatewayAddresses[].AllocationId' --output text)
-echo "$NAT_GATEWAYS"
-# [end find-nat-gateways]
-
-# [start find-addresses]
-# Elastic IP addresses that no instance or network interface uses.
-ADDRESSES=$(aws ec2 describe-addresses \
-  --query 'Addresses[?AssociationId==null].AllocationId' --output text)
-aws ec2 describe-addresses \
-  --query 'Addresses[].[AllocationId,AssociationId || `unassociated`]' --output text
-# [end find-addresses]
-
-# [start find-buckets]
-aws s3 ls
-# [end find-buckets]
-
-# [start cleanup-volumes]
-for v in $VOLUMES; do aws ec2 delete-volume --volume-id "$v"; done
-# [end cleanup-volumes]
-
-# [start cleanup-snapshots]
-for s in $SNAPSHOTS; do aws ec2 delete-snapshot --snapshot-id "$s"; done
-# [end cleanup-snapshots]
+# [start cleanup-instances]
+for id in $(aws ec2 describe-instances \
+    --filters Name=instance-state-name,Values=pending,running,stopping,stopped \
+    --query 'Reservations[].Instances[].InstanceId' --output text); do
+  aws ec2 terminate-instances --instance-ids "$id" \
+    --query 'TerminatingInstances[0].CurrentState.Name' --output text
+  aws ec2 wait instance-terminated --instance-ids "$id"
+done
+# [end cleanup-instances]
 
 # [start cleanup-nat-gateways]
-for n in $NAT_GATEWAYS; do
-  aws ec2 delete-nat-gateway --nat-gateway-id "$n" --query NatGatewayId --output text
+for nat in $(aws ec2 describe-nat-gateways --filter Name=state,Values=pending,available \
+    --query 'NatGateways[].NatGatewayId' --output text); do
+  aws ec2 delete-nat-gateway --nat-gateway-id "$nat" --query NatGatewayId --output text
+  aws ec2 wait nat-gateway-deleted --nat-gateway-ids "$nat"
+  for allocation in $(aws ec2 describe-nat-gateways --nat-gateway-ids "$nat" \
+      --query 'NatGateways[0].NatGatewayAddresses[].AllocationId' --output text); do
+    aws ec2 release-address --allocation-id "$allocation"
+  done
 done
-if [ -n "$NAT_GATEWAYS" ]; then
-  aws ec2 wait nat-gateway-deleted --nat-gateway-ids $NAT_GATEWAYS
-fi
-# Their Elastic IP addresses stay allocated, and billed, until you release them.
-for a in $NAT_ADDRESSES; do aws ec2 release-address --allocation-id "$a"; done
 # [end cleanup-nat-gateways]
 
 # [start cleanup-addresses]
-for a in $ADDRESSES; do aws ec2 release-address --allocation-id "$a"; done
+for allocation in $(aws ec2 describe-addresses \
+    --query 'Addresses[?AssociationId==null].AllocationId' --output text); do
+  aws ec2 release-address --allocation-id "$allocation"
+done
 # [end cleanup-addresses]
 
-# [start cleanup-bucket]
-# Deletes every object in the bucket, then the bucket. There is no undo.
-BUCKET=amzn-s3-demo-bucket-111122223333   # one name from the list in the earlier step
-aws s3 rb "s3://$BUCKET" --force
-# [end cleanup-bucket]
+# [start cleanup-efs]
+for fs in $(aws efs describe-file-systems --query 'FileSystems[].FileSystemId' --output text); do
+  for target in $(aws efs describe-mount-targets --file-system-id "$fs" \
+      --query 'MountTargets[].MountTargetId' --output text); do
+    aws efs delete-mount-target --mount-target-id "$target"
+  done
+  for attempt in $(seq 1 30); do
+    [ "$(aws efs describe-mount-targets --file-system-id "$fs" --query 'length(MountTargets)' --output text)" = 0 ] && break
+    sleep 10
+  done
+  aws efs delete-file-system --file-system-id "$fs"
+done
+# [end cleanup-efs]
+
+# [start cleanup-volumes]
+for volume in $(aws ec2 describe-volumes --filters Name=status,Values=available \
+    --query 'Volumes[].VolumeId' --output text); do
+  aws ec2 delete-volume --volume-id "$volume"
+done
+# [end cleanup-volumes]
+
+# [start cleanup-snapshots]
+SWEEP_ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
+for snapshot in $(aws ec2 describe-snapshots --filters Name=owner-id,Values="$SWEEP_ACCOUNT" \
+    --query 'Snapshots[?!starts_with(Description || `""`, `"Created by CreateImage"`)].SnapshotId' \
+    --output text); do
+  aws ec2 delete-snapshot --snapshot-id "$snapshot"
+done
+# [end cleanup-snapshots]
+
+# [start cleanup-buckets]
+SWEEP_REGION=$(aws ec2 describe-availability-zones --query 'AvailabilityZones[0].RegionName' --output text)
+for bucket in $(aws s3api list-buckets \
+    --query "Buckets[?starts_with(Name, 'crashcourse-') && ends_with(Name, '-$SWEEP_REGION')].Name" \
+    --output text); do
+  aws s3 rb "s3://$bucket" --force
+done
+# [end cleanup-buckets]
 
 # [start cleanup-check]
-aws ec2 describe-volumes --filters Name=status,Values=available --query 'length(Volumes)'
-aws ec2 describe-addresses --query 'length(Addresses)'
-aws ec2 describe-nat-gateways --filter Name=state,Values=pending,available \
-  --query 'length(NatGateways)'
+aws ec2 describe-instances --filters Name=instance-state-name,Values=pending,running,stopping,stopped \
+  --query 'length(Reservations[].Instances[])' --output text
+aws ec2 describe-nat-gateways --filter Name=state,Values=pending,available --query 'length(NatGateways)' --output text
+aws ec2 describe-addresses --query 'length(Addresses)' --output text
+aws efs describe-file-systems --query 'length(FileSystems)' --output text
+aws ec2 describe-volumes --query 'length(Volumes)' --output text
+aws ec2 describe-snapshots --filters Name=owner-id,Values="$SWEEP_ACCOUNT" \
+  --query 'length(Snapshots)' --output text
 # [end cleanup-check]

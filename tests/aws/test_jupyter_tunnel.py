@@ -19,18 +19,25 @@ def test_jupyter_tunnel(guide):
     g.run()
 
     described = ec2.describe_instances(InstanceIds=[wanted])["Reservations"][0]["Instances"][0]
-    assert g.var("INSTANCE_ID") == wanted
-    assert g.var("PUBLIC_IP") == described["PublicIpAddress"]
-    assert g.outputs["find-instance"].split() == [wanted, described["PublicIpAddress"], "t3.micro"]
+    assert g.var("BOX_ID") == wanted
+    assert g.var("BOX_IP") == described["PublicIpAddress"]
+    # No instance profile yet: the last column says so (the Session Manager way in needs one).
+    assert g.outputs["find-instance"].split() == [wanted, described["PublicIpAddress"], "t3.micro", "None"]
     assert other not in g.outputs["find-instance"]
 
     printed = g.run_python()
-    assert printed.split() == [wanted, described["PublicIpAddress"]]
+    assert printed.split() == [wanted, described["PublicIpAddress"], "t3.micro", "None"]
 
-    g.cleanup()
+    # The clean-up, in a new shell that knows none of the page's variables: it stops that
+    # instance only, and a second run finds nothing left to stop.
+    cleanup = [s for s in g.sections() if s.cleanup]
+    g._bash(cleanup, None, g.workdir / "after.sh")
+    assert g.outputs["cleanup"] == "stopping\n"
     states = {
         i["InstanceId"]: i["State"]["Name"]
         for r in ec2.describe_instances(InstanceIds=[wanted, other])["Reservations"]
         for i in r["Instances"]
     }
     assert states == {wanted: "stopped", other: "running"}
+    g._bash(cleanup, None, g.workdir / "after.sh")
+    assert g.outputs["cleanup"] == ""

@@ -1,69 +1,89 @@
-"""howto/session-manager.md: a role with AmazonSSMManagedInstanceCore on an instance with no inbound rules."""
+"""howto/session-manager.md: a role with AmazonSSMManagedInstanceCore on an instance with no inbound rules.
 
-import pytest
+The reader's tour (test_tour.py) follows the page after launch-instance, when `analysis-box`
+has no instance profile yet, so it takes the `associate` branch of step 6. This test gives
+`analysis-box` a profile of its own first, so the page's other branch (replace) runs too, and
+then runs the clean-up from a shell that knows none of the page's variables.
+"""
 
-from conftest import moto_server
+import json
+
 
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint():
-    """This module's own emulator, with AWS managed policies loaded (moto leaves them out by default).
-
-    It overrides the session-wide server from conftest.py for these tests only.
-    """
-    with moto_server(MOTO_IAM_LOAD_MANAGED_POLICIES="true") as url:
-        yield url
+ROLE = "crashcourse-ssm"
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
 
 
 def instance(ec2, instance_id):
     return ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
 
 
+def associations(ec2, instance_id):
+    return [
+        a["IamInstanceProfile"]["Arn"].rsplit("/", 1)[1]
+        for a in ec2.describe_iam_instance_profile_associations(
+            Filters=[{"Name": "instance-id", "Values": [instance_id]}]
+        )["IamInstanceProfileAssociations"]
+        if a["State"] == "associated"
+    ]
+
+
 def test_session_manager(guide):
     g = guide("session-manager")
     ec2, iam = g.client("ec2"), g.client("iam")
     ami = g.client("ssm").get_parameter(Name=AL2023)["Parameter"]["Value"]
-    existing = ec2.run_instances(  # the instance "How to launch an EC2 instance" leaves running
+    # The instance "How to launch an EC2 instance" leaves running, here with a profile already.
+    iam.create_role(RoleName="crashcourse-other", AssumeRolePolicyDocument=json.dumps(TRUST))
+    iam.create_instance_profile(InstanceProfileName="crashcourse-other")
+    iam.add_role_to_instance_profile(InstanceProfileName="crashcourse-other", RoleName="crashcourse-other")
+    existing = ec2.run_instances(
         ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+        IamInstanceProfile={"Name": "crashcourse-other"},
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}]}],
     )["Instances"][0]["InstanceId"]
     g.run()
 
     # The role trusts EC2 and carries exactly the AWS managed core policy; the profile carries the role.
-    role = iam.get_role(RoleName="analysis-ssm")["Role"]
+    role = iam.get_role(RoleName=ROLE)["Role"]
     assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
-    attached = iam.list_attached_role_policies(RoleName="analysis-ssm")["AttachedPolicies"]
+    attached = iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == [CORE]
-    profile = iam.get_instance_profile(InstanceProfileName="analysis-ssm")["InstanceProfile"]
-    assert [r["RoleName"] for r in profile["Roles"]] == ["analysis-ssm"]
+    profile = iam.get_instance_profile(InstanceProfileName=ROLE)["InstanceProfile"]
+    assert [r["RoleName"] for r in profile["Roles"]] == [ROLE]
 
-    # The new instance: running, with the profile, in one group that lets nothing in.
-    new = instance(ec2, g.var("INSTANCE_ID"))
+    # The new instance: running, IMDSv2 only, with the profile, in one group that lets nothing in.
+    new = instance(ec2, g.var("SSM_BOX_ID"))
     assert new["State"]["Name"] == "running"
+    assert new["MetadataOptions"]["HttpTokens"] == "required"
     assert new["IamInstanceProfile"]["Arn"] == profile["Arn"]
     (group,) = new["SecurityGroups"]
-    assert group["GroupId"] == g.var("SG_ID")
+    assert group["GroupId"] == g.var("SSM_SG_ID")
     (sg,) = ec2.describe_security_groups(GroupIds=[group["GroupId"]])["SecurityGroups"]
     assert sg["IpPermissions"] == []
     assert not new.get("KeyName")  # no key pair: nothing to connect with over SSH
     assert g.outputs["no-inbound-group"].split() == ["no-inbound", "0", "1"]
+    assert g.outputs["check-instance"].split() == ["running", profile["Arn"], "no-inbound", "None"]
 
-    # The existing instance got the same profile.
-    assert g.var("EXISTING_ID") == existing
-    (assoc,) = ec2.describe_iam_instance_profile_associations(
-        Filters=[{"Name": "instance-id", "Values": [existing]}]
-    )["IamInstanceProfileAssociations"]
-    assert assoc["IamInstanceProfile"]["Arn"] == profile["Arn"]
+    # The existing instance now holds this page's profile, in place of the one it had.
+    assert g.var("BOX_ID") == existing
+    assert associations(ec2, existing) == [ROLE]
+    assert g.outputs["attach-existing"].strip() == profile["Arn"]
 
-    g.cleanup()
-    assert instance(ec2, g.var("INSTANCE_ID"))["State"]["Name"] == "terminated"
+    # The clean-up, in a new shell: nothing the page set is known there.
+    cleanup = [s for s in g.sections() if s.cleanup]
+    assert [s.name for s in cleanup] == ["cleanup", "cleanup-existing", "cleanup-role"]
+    g._bash(cleanup, None, g.workdir / "after.sh")
+    assert instance(ec2, g.var("SSM_BOX_ID"))["State"]["Name"] == "terminated"
     assert "no-inbound" not in [s["GroupName"] for s in ec2.describe_security_groups()["SecurityGroups"]]
-    assert not [
-        a for a in ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"]
-        if a["State"] == "associated"
-    ]
-    assert not iam.list_instance_profiles()["InstanceProfiles"]
-    assert not iam.list_roles()["Roles"]
+    assert associations(ec2, existing) == []
+    assert instance(ec2, existing)["State"]["Name"] == "running"  # not this page's to stop
+    assert [p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]] == ["crashcourse-other"]
+    assert [r["RoleName"] for r in iam.list_roles()["Roles"]] == ["crashcourse-other"]
+
+    # Run twice (the reader is not sure it worked): nothing left to find, and no error.
+    g._bash(cleanup, None, g.workdir / "after.sh")
+    assert g.outputs["cleanup"] == g.outputs["cleanup-existing"] == g.outputs["cleanup-role"] == ""

@@ -1,45 +1,88 @@
-"""Run howto/spot-instances.md against the emulator."""
+"""howto/spot-instances.md: a Spot Instance that starts its own job from user data, with a
+checkpoint bucket and a role of its own, and an email alert for the interruption warning."""
 
 import base64
 import json
+import subprocess
 
 
-def test_spot_instances(guide):
+CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+ROLE = "crashcourse-spot-worker"
+BUCKET = "crashcourse-spot-123456789012-us-east-1"  # moto's account, the tests' Region
+
+
+def test_spot_instances(guide, tmp_path):
     g = guide("spot-instances")
-    iam = g.client("iam")
-    # The prerequisite: the instance profile from howto/instance-role-s3.md.
-    iam.create_role(RoleName="analysis-s3-access", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }))
-    iam.create_instance_profile(InstanceProfileName="analysis-s3-access")
-    iam.add_role_to_instance_profile(InstanceProfileName="analysis-s3-access", RoleName="analysis-s3-access")
-
+    (g.workdir / "config").write_text("[default]\nregion = us-east-1\n")  # as choose-region.md sets it
     g.run()
-    ec2, events, sns = g.client("ec2"), g.client("events"), g.client("sns")
-    instance_id = g.var("INSTANCE_ID")
-    instance = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+    ec2, events, sns, iam, s3 = (g.client(s) for s in ("ec2", "events", "sns", "iam", "s3"))
+
+    # The bucket's name is derived from the account and the Region.
+    assert g.var("SPOT_BUCKET") == BUCKET
+    assert BUCKET in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+    # The role: assumable by EC2 only, Session Manager's managed policy, and one bucket.
+    role = iam.get_role(RoleName=ROLE)["Role"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
+    assert [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]] == [CORE]
+    policy = iam.get_role_policy(RoleName=ROLE, PolicyName="checkpoint-bucket")["PolicyDocument"]
+    assert [(s["Action"], s["Resource"]) for s in policy["Statement"]] == [
+        ("s3:ListBucket", f"arn:aws:s3:::{BUCKET}"),
+        (["s3:GetObject", "s3:PutObject"], f"arn:aws:s3:::{BUCKET}/*"),
+    ]
+
+    # The instance: a Spot Instance of the type the page names, IMDSv2 only, with the profile,
+    # terminating when its job shuts it down.
+    spot_id = g.var("SPOT_ID")
+    instance = ec2.describe_instances(InstanceIds=[spot_id])["Reservations"][0]["Instances"][0]
     assert instance["InstanceLifecycle"] == "spot"
     assert instance["InstanceType"] == "m7i.xlarge"
-    assert instance["IamInstanceProfile"]["Arn"].endswith("instance-profile/analysis-s3-access")
+    assert instance["MetadataOptions"]["HttpTokens"] == "required"
+    assert instance["IamInstanceProfile"]["Arn"].endswith(f"instance-profile/{ROLE}")
+    behavior = ec2.describe_instance_attribute(InstanceId=spot_id, Attribute="instanceInitiatedShutdownBehavior")
+    assert behavior["InstanceInitiatedShutdownBehavior"]["Value"] == "terminate"
+    assert g.outputs["check-spot"].split()[:3] == ["m7i.xlarge", "spot", "running"]
 
-    user_data = ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="userData")["UserData"]["Value"]
+    # The user data: the bucket's name, then the fixed script, which resumes, watches, works
+    # and shuts down. It is valid bash (shellcheck runs on it in test_reader_rules.py).
+    user_data = ec2.describe_instance_attribute(InstanceId=spot_id, Attribute="userData")["UserData"]["Value"]
     script = base64.b64decode(user_data).decode()
-    assert script.startswith("#!/bin/bash\nBUCKET=amzn-s3-demo-bucket-111122223333\n")
-    assert "meta-data/spot/instance-action" in script and "X-aws-ec2-metadata-token" in script
-    assert "sleep 5" in script
+    assert script.startswith(f"#!/bin/bash\nSPOT_BUCKET={BUCKET}\n")
+    for piece in ('aws s3 sync "s3://$SPOT_BUCKET/checkpoints/" "$CHECKPOINTS/"',
+                  "meta-data/spot/instance-action", "X-aws-ec2-metadata-token", "sleep 5",
+                  "shutdown -h now"):
+        assert piece in script, piece
+    assert script == (g.workdir / "spot-job.sh").read_text()
+    syntax = subprocess.run(["bash", "-n"], input=script, capture_output=True, text=True)
+    assert syntax.returncode == 0, syntax.stderr
 
-    rule = events.describe_rule(Name="spot-interruption-warning")
+    # The alert: the rule matches the warning and targets the topic, which lets this rule publish.
+    rule = events.describe_rule(Name="crashcourse-spot-interruption-warning")
     assert json.loads(rule["EventPattern"]) == {
         "source": ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"],
     }
-    targets = events.list_targets_by_rule(Rule="spot-interruption-warning")["Targets"]
-    assert [t["Arn"] for t in targets] == [g.var("TOPIC_ARN")]
-    policy = json.loads(sns.get_topic_attributes(TopicArn=g.var("TOPIC_ARN"))["Attributes"]["Policy"])
-    assert policy["Statement"][0]["Principal"] == {"Service": "events.amazonaws.com"}
+    targets = events.list_targets_by_rule(Rule="crashcourse-spot-interruption-warning")["Targets"]
+    topic = g.var("SPOT_TOPIC_ARN")
+    assert [t["Arn"] for t in targets] == [topic]
+    statement = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])["Statement"][0]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": rule["Arn"]}}
+    (subscription,) = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert subscription["Protocol"] == "email"
 
-    g.cleanup()
-    state = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["State"]["Name"]
+    # A checkpoint the job would have saved, so that the clean-up must empty the bucket.
+    s3.put_object(Bucket=BUCKET, Key="checkpoints/step", Body=b"7\n")
+
+    # The clean-up, in a new shell: it finds everything again by name and leaves nothing.
+    cleanup = [s for s in g.sections() if s.cleanup]
+    g._bash(cleanup, None, g.workdir / "after.sh")
+    state = ec2.describe_instances(InstanceIds=[spot_id])["Reservations"][0]["Instances"][0]["State"]["Name"]
     assert state == "terminated"
     assert not events.list_rules()["Rules"]
     assert not sns.list_topics()["Topics"]
+    assert not iam.list_instance_profiles()["InstanceProfiles"]
+    assert not iam.list_roles()["Roles"]
+    assert not s3.list_buckets()["Buckets"]
+    # Run twice: nothing left to find, and no error.
+    g._bash(cleanup, None, g.workdir / "after.sh")
+    assert all(g.outputs[s.name] == "" for s in cleanup)

@@ -57,6 +57,7 @@ for attempt in 1 2 3 4 5 6; do
     --metadata-options HttpTokens=required,HttpEndpoint=enabled \
     --tag-specifications "ResourceType=instance,Tags=[{Key=Name,Value=$SSM_BOX_NAME}]" \
     --query 'Instances[0].InstanceId' --output text) && break
+  echo "Try $attempt of 6 failed; trying again in 10 seconds."
   sleep 10
 done
 aws ec2 wait instance-running --instance-ids "$SSM_BOX_ID"

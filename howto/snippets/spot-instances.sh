@@ -125,6 +125,7 @@ for attempt in 1 2 3 4 5 6; do
     --user-data file://spot-job.sh \
     --tag-specifications "ResourceType=instance,Tags=[{Key=Name,Value=$SPOT_NAME}]" \
     --query 'Instances[0].InstanceId' --output text) && break
+  echo "Try $attempt of 6 failed; trying again in 10 seconds."
   sleep 10
 done
 aws ec2 wait instance-running --instance-ids "$SPOT_ID"

@@ -64,7 +64,7 @@ aws ec2 describe-volumes --filters Name=status,Values=available \
 aws ec2 describe-snapshots --filters Name=owner-id,Values="$SWEEP_ACCOUNT" \
   --query 'Snapshots[].[`snapshot`,SnapshotId,VolumeSize,Description]' --output text
 aws s3api list-buckets \
-  --query "Buckets[?starts_with(Name, 'crashcourse-') && ends_with(Name, '-$SWEEP_REGION')].['bucket',Name]" \
+  --query "Buckets[?starts_with(Name, 'crashcourse-') && ends_with(Name, '-$SWEEP_ACCOUNT-$SWEEP_REGION')].['bucket',Name]" \
   --output text
 # [end list-leftovers]
 
@@ -122,6 +122,7 @@ for fs in $(aws efs describe-file-systems --query 'FileSystems[].FileSystemId' -
   done
   for attempt in $(seq 1 30); do
     [ "$(aws efs describe-mount-targets --file-system-id "$fs" --query 'length(MountTargets)' --output text)" = 0 ] && break
+    echo "Check $attempt of 30: the mount targets of $fs are still there; checking again in 10 seconds."
     sleep 10
   done
   aws efs delete-file-system --file-system-id "$fs"
@@ -146,8 +147,9 @@ done
 
 # [start cleanup-buckets]
 SWEEP_REGION=$(aws ec2 describe-availability-zones --query 'AvailabilityZones[0].RegionName' --output text)
+SWEEP_ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
 for bucket in $(aws s3api list-buckets \
-    --query "Buckets[?starts_with(Name, 'crashcourse-') && ends_with(Name, '-$SWEEP_REGION')].Name" \
+    --query "Buckets[?starts_with(Name, 'crashcourse-') && ends_with(Name, '-$SWEEP_ACCOUNT-$SWEEP_REGION')].Name" \
     --output text); do
   aws s3 rb "s3://$bucket" --force
 done

@@ -453,16 +453,14 @@ def links_between(root: Path, source: str, target: str) -> dict[Path, set[Path]]
     }
 
 
-def quadrant_link_problems(root: Path = ROOT) -> list[str]:
+def quadrant_link_problems(root: Path = ROOT, quadrants: tuple[str, ...] = ("howto", "reference")) -> list[str]:
+    """Each page of these quadrants links to an explanation page, and an explanation page links to it."""
     problems = []
-    guides_out = links_between(root, "howto", "explanation")
-    into_guides = set().union(*links_between(root, "explanation", "howto").values())
-    problems += [f"{where(p, 1)}: links to no explanation page" for p, t in guides_out.items() if not t]
-    problems += [f"{where(p, 1)}: no explanation page links to it" for p in guides_out if p not in into_guides]
-    reference_out = links_between(root, "reference", "explanation")
-    into_reference = set().union(*links_between(root, "explanation", "reference").values())
-    problems += [f"{where(p, 1)}: links to no explanation page" for p, t in reference_out.items() if not t]
-    problems += [f"{where(p, 1)}: no explanation page links to it" for p in reference_out if p not in into_reference]
+    for quadrant in quadrants:
+        out = links_between(root, quadrant, "explanation")
+        into = set().union(*links_between(root, "explanation", quadrant).values())
+        problems += [f"{where(p, 1)}: links to no explanation page" for p, targets in out.items() if not targets]
+        problems += [f"{where(p, 1)}: no explanation page links to it" for p in out if p not in into]
     return problems
 
 

@@ -13,10 +13,7 @@ gzip-compressed (as Read the Docs serves them), when tests/lighthouse has been i
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import gzip
-import http.server
 import json
 import os
 import platform
@@ -25,14 +22,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from browser import Visit, chromium, chromium_path  # noqa: E402
-from conftest import ROOT, SITE_PREFIX, _SiteHandler, run_sphinx, serve  # noqa: E402
+from conftest import ROOT, _SiteHandler, run_sphinx, serve  # noqa: E402
 
 PAGES = {
     "landing page": "index.html",
@@ -87,18 +83,6 @@ class _GzipHandler(_SiteHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-
-
-@contextlib.contextmanager
-def serve_compressed(directory: Path):
-    handler = functools.partial(type("Handler", (_GzipHandler,), {"prefix": SITE_PREFIX}), directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{SITE_PREFIX.rstrip('/')}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def weight(browser, url: str) -> tuple[int, int, int, int]:
@@ -176,7 +160,7 @@ def main() -> None:
         print(f"| No-op rebuild | {times['noop']:.2f} | |")
         print(f"| Rebuild after one page changes | {times['edit']:.2f} | |\n")
 
-    with serve(site) as url, serve_compressed(site) as gzip_url, chromium() as browser:
+    with serve(site) as url, serve(site, base=_GzipHandler) as gzip_url, chromium() as browser:
         print("| Page | Requests | KiB | KiB gzipped | KiB of Mermaid's JavaScript |")
         print("| --- | ---: | ---: | ---: | ---: |")
         for label, page in PAGES.items():

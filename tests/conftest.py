@@ -74,9 +74,9 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path, prefix: str = SITE_PREFIX):
+def serve(directory: Path, prefix: str = SITE_PREFIX, base: type = _SiteHandler):
     """Serve a built site over HTTP on 127.0.0.1 under `prefix`; yield its base URL (no trailing slash)."""
-    handler = functools.partial(type("Handler", (_SiteHandler,), {"prefix": prefix}), directory=str(directory))
+    handler = functools.partial(type("Handler", (base,), {"prefix": prefix}), directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -120,7 +120,7 @@ def lint(session: nox.Session) -> None:
     session.install("-r", TEST_REQUIREMENTS)
     session.run("codespell")  # settings: [tool.codespell] in pyproject.toml; words: .codespell-words
     # settings: [tool.pymarkdown] in pyproject.toml
-    session.run("pymarkdown", "scan", "-r", "index.md", "README.md", "explanation", "howto", "reference", "docs")
+    session.run("pymarkdown", "scan", "-r", "index.md", "README.md", "explanation", "howto", "reference", "tutorials", "docs")
 
 
 @nox.session

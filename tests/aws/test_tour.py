@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -54,16 +55,19 @@ class Tour:
         self.printed: dict[str, dict[str, str]] = defaultdict(dict)
         self.made_by: dict[str, str] = {}  # resource -> the page whose steps made it
         self.problems: list[str] = []
+        self.seconds: dict[str, float] = {}  # how long each block took (TOUR_TIMES=1 prints them)
 
     def resources(self) -> set[str]:
         return {item for region in REGIONS for item in inventory(lambda s, r=region: client(self.endpoint, s, r))}
 
     def run(self, shell: Shell, step) -> None:
+        started = time.monotonic()
         try:
             out, failed = shell.paste(step.code)
         except ShellError as e:
             pytest.fail(f"{step.where()}: [{self.kind}] section {step.section.name!r} {e}\n{shell.stderr()}", pytrace=False)
         self.printed[step.guide][step.section.name] = out
+        self.seconds[step.where()] = time.monotonic() - started
         if failed:
             pytest.fail(
                 f"{step.where()}: [{self.kind}] section {step.section.name!r}: a command failed "
@@ -135,6 +139,10 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path)
     left = sorted(t.resources() - defaults)
     t.problems += [f"left in the account after every clean-up: {item}, made by {t.made_by.get(item, 'no page')}"
                    for item in left]
+    if os.environ.get("TOUR_TIMES"):
+        slowest = sorted(t.seconds.items(), key=lambda kv: -kv[1])[:20]
+        print(f"\n[{shell}] {sum(t.seconds.values()):.0f} s in {len(t.seconds)} blocks; slowest:")
+        print("\n".join(f"  {seconds:6.1f} s  {where}" for where, seconds in slowest))
     assert not t.problems, f"[{shell}] " + f"\n[{shell}] ".join(t.problems)
     return t.printed
 

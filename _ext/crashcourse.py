@@ -237,10 +237,9 @@ def report_fallback_diagrams(app, exception) -> None:
     if exception or not stale:
         return
     names = "; ".join(f"{i['location']} ({i['title']})" for i in sorted(stale, key=lambda i: i["location"]))
-    logger.info(
-        f"{len(stale)} diagram(s) have no up-to-date files in {DIAGRAMS}/, so Mermaid draws them in the "
-        f"browser: {names}. Run `nox -s diagrams`."
-    )
+    count = "1 diagram has" if len(stale) == 1 else f"{len(stale)} diagrams have"
+    them = "it" if len(stale) == 1 else "them"
+    logger.info(f"{count} no up-to-date files in {DIAGRAMS}/, so Mermaid draws {them} in the browser: {names}. Run `nox -s diagrams`.")
 
 
 # -- Accessibility of theme markup ----------------------------------------------

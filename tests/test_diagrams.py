@@ -311,7 +311,7 @@ def test_a_stale_diagram_falls_back_and_is_named_by_file_and_line(browser, tmp_p
     result = run_sphinx(src, tmp_path / "out")
     assert result.returncode == 0, result.stderr  # a stale diagram does not stop the build...
     said = [ln for ln in result.stdout.splitlines() if "diagram" in ln and "nox -s diagrams" in ln]
-    assert said == [f"1 diagram(s) have no up-to-date files in {DIAGRAMS}/, so Mermaid draws them in the browser: "
+    assert said == [f"1 diagram has no up-to-date files in {DIAGRAMS}/, so Mermaid draws it in the browser: "
                     "index.md:3 (Changed flow). Run `nox -s diagrams`."], result.stdout  # ...it says so in one line
     assert diagrams_drawn_in_the_browser(tmp_path / "out") == [
         f"index.md:3: the diagram 'Changed flow' (index.html) has no up-to-date files in {DIAGRAMS}/, "

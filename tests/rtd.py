@@ -20,6 +20,7 @@ _build/rtd/checkout/_readthedocs/.
 
 from __future__ import annotations
 
+import ast
 import os
 import shlex
 import shutil
@@ -31,14 +32,18 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from conf import PUBLISHED_URL, REPOSITORY_URL  # noqa: E402
-
 WORK = ROOT / "_build" / "rtd"
 # The user-defined jobs, in the order Read the Docs runs them around its own steps.
 JOBS_BEFORE_INSTALL = ("pre_system_dependencies", "post_system_dependencies", "pre_create_environment")
 LATEX_APT = "apt-get install latexmk texlive-latex-extra texlive-fonts-recommended tex-gyre"
+
+
+def conf_constant(name: str) -> str:
+    """A constant of conf.py, read without running it (conf.py imports the Sphinx extensions)."""
+    for node in ast.parse((ROOT / "conf.py").read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise SystemExit(f"conf.py has no {name}")
 
 
 def find_python(version: str) -> str | None:
@@ -94,7 +99,8 @@ def main() -> None:
     checkout, venv = WORK / "checkout", WORK / "venv"
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     branch = subprocess.run(["git", "rev-parse", "--abbrev-ref", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    slug = PUBLISHED_URL.split("://", 1)[1].split(".", 1)[0]
+    published = conf_constant("PUBLISHED_URL")
+    slug = published.split("://", 1)[1].split(".", 1)[0]
     output = checkout / "_readthedocs"
     nox_bin = os.environ.get("VIRTUAL_ENV")  # nox's own environment: not part of Read the Docs' build
     path = [p for p in os.environ["PATH"].split(os.pathsep) if not (nox_bin and p.startswith(nox_bin))]
@@ -109,9 +115,9 @@ def main() -> None:
         "READTHEDOCS_VERSION_TYPE": "branch",
         "READTHEDOCS_VIRTUALENV_PATH": str(venv),
         "READTHEDOCS_OUTPUT": str(output),
-        "READTHEDOCS_CANONICAL_URL": PUBLISHED_URL,
+        "READTHEDOCS_CANONICAL_URL": published,
         "READTHEDOCS_REPOSITORY_PATH": str(checkout),
-        "READTHEDOCS_GIT_CLONE_URL": REPOSITORY_URL,
+        "READTHEDOCS_GIT_CLONE_URL": conf_constant("REPOSITORY_URL"),
         "READTHEDOCS_GIT_IDENTIFIER": branch,
         "READTHEDOCS_GIT_COMMIT_HASH": commit,
     }

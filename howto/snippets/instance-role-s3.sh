@@ -25,7 +25,7 @@ cat > ec2-trust-policy.json <<'EOF'
 EOF
 aws iam create-role --role-name "$S3_ROLE" \
   --assume-role-policy-document file://ec2-trust-policy.json \
-  --description "Lets an EC2 instance read and write one S3 bucket, and use Session Manager" \
+  --description "One S3 bucket, and Session Manager" \
   --query Role.Arn --output text
 # [end trust-policy]
 

@@ -111,7 +111,8 @@ def aws(session: nox.Session) -> None:
     """Run every how-to guide's AWS CLI and boto3 commands against a local moto server."""
     session.install("-r", AWS_REQUIREMENTS)
     # --confcutdir: tests/conftest.py belongs to the docs environment (Sphinx, nox), not this one.
-    session.run("pytest", "--confcutdir=tests/aws", "tests/aws", *session.posargs)
+    # Two workers (pytest-xdist), each with its own emulator; idle workers take queued tests.
+    session.run("pytest", "--confcutdir=tests/aws", "-n", "2", "--dist", "worksteal", "tests/aws", *session.posargs)
 
 
 @nox.session

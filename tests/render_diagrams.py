@@ -8,15 +8,18 @@ diagram uses, and fails naming the Markdown file and line of any diagram Mermaid
 
 The diagrams are found by reading the site with Sphinx, exactly as the build does. They are drawn
 by Debian's Chromium (through Playwright) with the Mermaid that package-lock.json pins, served
-from node_modules on 127.0.0.1. Labels are laid out with the fonts installed here: Chromium's
-Debian package brings Liberation Sans, which has Arial's metrics, and the theme settings ask for
-Arial, so a reader's browser draws each label the width it was measured.
+from node_modules on 127.0.0.1. Labels are laid out with the fonts installed here: the theme
+settings ask for Arial or Liberation Sans, its metric twin (Debian's fonts-liberation, which
+Chromium's package recommends), so a reader's browser draws each label the width it was measured;
+without either font, this stops and says so.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -90,6 +93,16 @@ def site_diagrams(srcdir: Path) -> tuple[list[dict], dict]:
         return found, diagram_settings(app.config)
 
 
+def check_fonts() -> None:
+    """Stop, in one sentence, where the labels could only be measured in some other font."""
+    if shutil.which("fc-list"):
+        families = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+        if not re.search(r"\b(Arial|Liberation Sans)\b", families):
+            raise SystemExit("Neither Arial nor Liberation Sans is installed, so labels would be measured in another "
+                             "font and overflow their boxes on readers' screens: install fonts-liberation "
+                             "(Debian and Ubuntu: `apt-get install fonts-liberation`), then run this again.")
+
+
 def where_mermaid_failed(info: dict, message: str) -> str:
     """The Markdown file and line Mermaid's message points at (its "line N" counts from the diagram's first line)."""
     path, fence = info["location"].rsplit(":", 1)
@@ -112,6 +125,7 @@ def main() -> int:
     todo = [info for info in diagrams if not all((outdir / f"{info['key']}-{k}").is_file() for k in ("light.svg", "dark.svg", "light.pdf"))]
     failures, rendered = [], 0
     if todo:
+        check_fonts()
         with serve(srcdir / "node_modules" / "mermaid" / "dist", prefix="/") as url, chromium() as browser:
             page = browser.new_page()
             page.goto(f"{url}/")

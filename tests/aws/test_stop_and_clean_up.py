@@ -139,7 +139,5 @@ def test_stop_and_clean_up(guide):
     # Another Region is left alone: the page says how to sweep it.
     assert [v["VolumeId"] for v in elsewhere(g, "ec2").describe_volumes()["Volumes"]] == [made["elsewhere"]]
     assert g.run_python() == "eu-west-1 {'volumes': 1}\n"
-
-    # Run twice (the reader is not sure it worked): nothing left to find, and no error.
-    g._bash(cleanup, None, g.workdir / "after.sh")
-    assert all(g.outputs[s.name] == "" for s in cleanup if s.name != "cleanup-check")
+    # (That every block does nothing, without error, when nothing is left is what the reader's
+    # tour proves: it runs this page last, on an account its other pages have emptied.)

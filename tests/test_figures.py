@@ -30,12 +30,6 @@ sources = pytest.mark.sources  # needs no built site
 PAGES = [page for page in pages() if page.parent.name != "docs"]
 # How-to guides the lead is rewriting for issue 11; the report of issue 12 names the `{{ name }}`
 # each one should use. Remove a guide from this list once it uses them.
-AWAITING_ISSUE_11 = {
-    "howto/s3-data.md",
-    "howto/spot-instances.md", "howto/stop-and-clean-up.md",
-}
-
-
 def rel(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
@@ -110,8 +104,6 @@ def test_every_substitution_on_a_page_names_a_figure():
 @sources
 @pytest.mark.parametrize("page", PAGES, ids=rel)
 def test_no_page_types_a_figure_by_hand(page):
-    if rel(page) in AWAITING_ISSUE_11:
-        pytest.skip("the lead is rewriting this guide for issue 11 and applies the substitutions named in issue 12's report")
     problems = hand_typed(page, FIGURES)
     assert not problems, "\n".join(problems)
 

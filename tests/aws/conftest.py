@@ -86,7 +86,7 @@ class Normalizer:
     a page can show that the subnet created in one step is the one used in the next.
     """
 
-    ID = re.compile(r"\b(ami|i|vpc|subnet|sg|sgr|igw|eigw|rtb|rtbassoc|nat|eipalloc|eipassoc|vol|snap|vpce|acl|aclassoc|eni|key|lt|r|pl|fs|fsmt|fsap)-[0-9a-f]{8,17}\b")
+    ID = re.compile(r"\b(ami|i|sir|vpc|subnet|sg|sgr|igw|eigw|rtb|rtbassoc|nat|eipalloc|eipassoc|vol|snap|vpce|acl|aclassoc|eni|key|lt|r|pl|fs|fsmt|fsap)-[0-9a-f]{8,17}\b")
     TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?")
     IPV4 = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d./])")
     UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")

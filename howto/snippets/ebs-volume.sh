@@ -36,7 +36,7 @@ sudo file -s "$DATA_DEVICE"
 sudo mkfs -t xfs "$DATA_DEVICE"
 sudo mkdir -p /data
 sudo mount "$DATA_DEVICE" /data
-sudo chown "$(id -un):" /data
+sudo chown ec2-user:ec2-user /data
 df -h /data
 # [end format-mount]
 

@@ -94,8 +94,8 @@ BOX_REGION=$(curl -s -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" \
 ROLE_BUCKET="crashcourse-data-$(aws sts get-caller-identity --query Account --output text)-$BOX_REGION"
 aws sts get-caller-identity --query Arn --output text
 aws s3 ls "s3://$ROLE_BUCKET/"
-echo test > role-test.txt
-aws s3 cp role-test.txt "s3://$ROLE_BUCKET/role-test.txt"
+echo test > /tmp/role-test.txt
+aws s3 cp /tmp/role-test.txt "s3://$ROLE_BUCKET/role-test.txt"
 aws s3 ls
 # [end check-on-instance]
 
@@ -124,4 +124,5 @@ for role in $(aws iam list-roles --query "Roles[?RoleName=='crashcourse-s3-acces
   done
   aws iam delete-role --role-name "$role"
 done
+rm -f ec2-trust-policy.json s3-one-bucket.json
 # [end cleanup]

@@ -38,7 +38,7 @@ sleep 10
 # [end start-jupyter]
 
 # [start ssh-tunnel] not-emulated: opens an SSH connection to a real instance
-ssh -i ~/.ssh/analysis-key.pem -N -L 8888:localhost:8888 ec2-user@"$BOX_IP"
+ssh -i ~/.ssh/analysis-key.pem -N -L 8888:127.0.0.1:8888 ec2-user@"$BOX_IP"
 # [end ssh-tunnel]
 
 # [start ssm-tunnel] not-emulated: opens a Session Manager session to a real instance

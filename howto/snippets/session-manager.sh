@@ -60,8 +60,12 @@ for attempt in 1 2 3 4 5 6; do
   echo "Try $attempt of 6 failed; trying again in 10 seconds."
   sleep 10
 done
-aws ec2 wait instance-running --instance-ids "$SSM_BOX_ID"
-echo "$SSM_BOX_ID"
+if [ -n "$SSM_BOX_ID" ]; then
+  aws ec2 wait instance-running --instance-ids "$SSM_BOX_ID"
+  echo "$SSM_BOX_ID"
+else
+  echo "The launch failed six times: read the first error above."
+fi
 # [end launch]
 
 # [start attach-existing]
@@ -148,4 +152,5 @@ for role in $(aws iam list-roles --query "Roles[?RoleName=='crashcourse-ssm'].Ro
     --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
   aws iam delete-role --role-name "$role"
 done
+rm -f ssm-trust-policy.json
 # [end cleanup-role]

@@ -128,7 +128,11 @@ for attempt in 1 2 3 4 5 6; do
   echo "Try $attempt of 6 failed; trying again in 10 seconds."
   sleep 10
 done
-aws ec2 wait instance-running --instance-ids "$SPOT_ID"
+if [ -n "$SPOT_ID" ]; then
+  aws ec2 wait instance-running --instance-ids "$SPOT_ID"
+else
+  echo "The launch failed six times: read the first error above."
+fi
 # [end launch-spot]
 
 # [start check-spot]
@@ -235,4 +239,5 @@ SPOT_BUCKET="crashcourse-spot-$(aws sts get-caller-identity --query Account --ou
 for bucket in $(aws s3api list-buckets --query "Buckets[?Name=='$SPOT_BUCKET'].Name" --output text); do
   aws s3 rb "s3://$bucket" --force
 done
+rm -f spot-trust-policy.json spot-bucket-policy.json spot-job.sh spot-interruption-pattern.json spot-topic-policy.json
 # [end cleanup-bucket]

@@ -156,6 +156,7 @@ done
 # [end cleanup-buckets]
 
 # [start cleanup-check]
+SWEEP_ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
 aws ec2 describe-instances --filters Name=instance-state-name,Values=pending,running,stopping,stopped \
   --query 'length(Reservations[].Instances[])' --output text
 aws ec2 describe-nat-gateways --filter Name=state,Values=pending,available --query 'length(NatGateways)' --output text

@@ -396,6 +396,15 @@ def implied_needs(call: Call, profiles: dict[str, str], env: dict) -> list[Need]
         needs += [Need(f"ec2:{a}", "*") for a in ("DescribeSubnets", "DescribeNetworkInterfaces", "CreateNetworkInterface")]
     if key == "efs:CreateFileSystem" and params.get("Tags"):
         needs.append(Need("elasticfilesystem:TagResource", "*"))
+    # The first Spot Instance, or the first EFS file system, in an account makes AWS create a
+    # service-linked role on the caller's behalf (EC2 User Guide, "Service-linked role for Spot
+    # Instance requests"; EFS User Guide, "Using service-linked roles for Amazon EFS").
+    spot = key == "ec2:RunInstances" and lookup(params, "InstanceMarketOptions.MarketType") == "spot"
+    for service, made_by in (("spot.amazonaws.com", spot or key == "ec2:RequestSpotInstances"),
+                             ("elasticfilesystem.amazonaws.com", key == "efs:CreateFileSystem")):
+        if made_by:
+            needs.append(Need("iam:CreateServiceLinkedRole", f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/{service}/*",
+                              {"iam:AWSServiceName": service}))
     return needs
 
 
@@ -504,7 +513,7 @@ def test_policy_conditions_are_ones_the_evaluator_checks():
     policy may use no other operator, and only keys this test supplies."""
     for statement in json.loads(POLICY.read_text())["Statement"]:
         for operator, keys in statement.get("Condition", {}).items():
-            assert operator == "StringEquals" and set(keys) <= {"iam:PassedToService"}, statement
+            assert operator == "StringEquals" and set(keys) <= {"iam:PassedToService", "iam:AWSServiceName"}, statement
 
 
 # Parliament findings the policy accepts, by (issue, service or action), each with its reason.

@@ -466,7 +466,11 @@ def note_inputs(env) -> None:
 def outdated_generated_pages(app, env, added, changed, removed) -> list[str]:
     inputs = getattr(env, "crashcourse_inputs", {})
     now = input_files(env.srcdir)
-    return [doc for doc, files in inputs.items() if files != now and doc in env.found_docs]
+    outdated = [doc for doc, files in inputs.items() if files != now and doc in env.found_docs]
+    figures = getattr(env, "crashcourse_figures_doc", None)  # lists the pages: a new one may use a figure
+    if figures in env.found_docs and (added or removed):
+        outdated.append(figures)
+    return outdated
 
 
 def purge_inputs(app, env, docname) -> None:
@@ -596,6 +600,7 @@ class FiguresTable(Directive):
 
     def run(self):
         env = self.state.document.settings.env
+        env.crashcourse_figures_doc = env.docname
         path = Path(env.srcdir, FIGURES_FILE)
         env.note_dependency(str(path))
         figures = load_figures(path)

@@ -86,6 +86,24 @@ def test_a_new_snippet_file_or_a_changed_extension_rebuilds_the_commands_page(co
     assert "commands, found today in howto/snippets/" in _text(page)
 
 
+def test_a_new_page_that_uses_a_figure_is_listed_on_the_figures_page(tmp_path):
+    src = tmp_path / "src"
+    (src / "reference").mkdir(parents=True)
+    for name in ("conf.py", "_static", "_ext", "node_modules", "package-lock.json", "figures.toml"):
+        (src / name).symlink_to(ROOT / name)
+    (src / "index.md").write_text("# Home\n\n```{toctree}\n:glob:\n\n*\nreference/*\n```\n")
+    (src / "reference" / "figures.md").write_text("# Figures\n\n```{figures-table}\n```\n")
+    _git_commit(src)
+    out = tmp_path / "out"
+    run_sphinx(src, out)  # warns that figures are used nowhere; only the "Used on" column matters here
+    page = out / "reference" / "figures.html"
+    assert "New page" not in _text(page)
+
+    (src / "newpage.md").write_text("# New page\n\nA NAT gateway costs {{ nat_hour }}.\n")
+    again = run_sphinx(src, out)
+    assert "New page" in _text(page), again.stdout
+
+
 # -- nox -s linkcheck -- PAGE... ------------------------------------------------------------------
 
 

@@ -60,7 +60,7 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def serve(session: nox.Session) -> None:
     """Preview with live reload on http://127.0.0.1:8000 (sphinx-autobuild)."""
-    session.install("-r", DOCS_REQUIREMENTS, "sphinx-autobuild==2025.8.25")
+    session.install("-r", "requirements/serve.txt")
     npm_ci(session)
     session.log("Serving the site on http://127.0.0.1:8000 (Ctrl+C stops it)")
     command = sphinx_command("html", ROOT, BUILD / "html")

@@ -280,6 +280,17 @@ class Guide:
         )
 
 
+def profiles_on(ec2, instance_id: str) -> list[str]:
+    """The names of the instance profiles associated with an instance."""
+    return [
+        a["IamInstanceProfile"]["Arn"].rsplit("/", 1)[1]
+        for a in ec2.describe_iam_instance_profile_associations(
+            Filters=[{"Name": "instance-id", "Values": [instance_id]}]
+        )["IamInstanceProfileAssociations"]
+        if a["State"] == "associated"
+    ]
+
+
 @pytest.fixture
 def fresh_account(moto_endpoint):
     """The emulator, reset: an account with nothing in it but each Region's default VPC.

@@ -11,6 +11,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from conftest import profiles_on
+
 AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 ROLE = "crashcourse-s3-access"
@@ -23,16 +25,6 @@ TRUST = {
 
 def _document(doc):
     return json.loads(unquote(doc)) if isinstance(doc, str) else doc
-
-
-def profiles_on(ec2, instance_id):
-    return [
-        a["IamInstanceProfile"]["Arn"].rsplit("/", 1)[1]
-        for a in ec2.describe_iam_instance_profile_associations(
-            Filters=[{"Name": "instance-id", "Values": [instance_id]}]
-        )["IamInstanceProfileAssociations"]
-        if a["State"] == "associated"
-    ]
 
 
 @pytest.mark.parametrize("before", [None, "crashcourse-ssm"], ids=["no-profile", "has-a-profile"])

@@ -8,6 +8,7 @@ then runs the clean-up from a shell that knows none of the page's variables.
 
 import json
 
+from conftest import profiles_on
 
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
@@ -20,16 +21,6 @@ TRUST = {
 
 def instance(ec2, instance_id):
     return ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
-
-
-def associations(ec2, instance_id):
-    return [
-        a["IamInstanceProfile"]["Arn"].rsplit("/", 1)[1]
-        for a in ec2.describe_iam_instance_profile_associations(
-            Filters=[{"Name": "instance-id", "Values": [instance_id]}]
-        )["IamInstanceProfileAssociations"]
-        if a["State"] == "associated"
-    ]
 
 
 def test_session_manager(guide):
@@ -70,7 +61,7 @@ def test_session_manager(guide):
 
     # The existing instance now holds this page's profile, in place of the one it had.
     assert g.var("BOX_ID") == existing
-    assert associations(ec2, existing) == [ROLE]
+    assert profiles_on(ec2, existing) == [ROLE]
     assert g.outputs["attach-existing"].strip() == profile["Arn"]
 
     # The clean-up, in a new shell: nothing the page set is known there.
@@ -79,7 +70,7 @@ def test_session_manager(guide):
     g._bash(cleanup, None, g.workdir / "after.sh")
     assert instance(ec2, g.var("SSM_BOX_ID"))["State"]["Name"] == "terminated"
     assert "no-inbound" not in [s["GroupName"] for s in ec2.describe_security_groups()["SecurityGroups"]]
-    assert associations(ec2, existing) == []
+    assert profiles_on(ec2, existing) == []
     assert instance(ec2, existing)["State"]["Name"] == "running"  # not this page's to stop
     assert [p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]] == ["crashcourse-other"]
     assert [r["RoleName"] for r in iam.list_roles()["Roles"]] == ["crashcourse-other"]

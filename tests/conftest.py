@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(config, items):
 def site(tmp_path_factory) -> Path:
     """The built site: the one nox built for this session, or a strict build made here once."""
     if built := os.environ.get("CRASHCOURSE_SITE"):
-        return Path(built)
+        return Path(built).resolve()  # relative links are checked against absolute paths
     outdir = tmp_path_factory.mktemp("site")
     result = run_sphinx(ROOT, outdir)
     assert result.returncode == 0, f"the site does not build strictly:\n{result.stderr}"

@@ -1,18 +1,18 @@
 """Sphinx configuration for "A Crash Course in AWS".
 
 Read top to bottom: project facts, extensions, sources, HTML output, then
-one block per extension. Custom code lives in ``_ext/crashcourse.py``.
+one block per extension. The site's own Sphinx code is in ``_ext/``, one module per concern.
 """
 
 import contextlib
 import io
 import os
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT / "_ext"))
+import sources  # noqa: E402  (_ext/sources.py: the one reader of the site's sources, figures.toml too)
 
 # -- Project -----------------------------------------------------------------
 project = "A Crash Course in AWS"
@@ -39,7 +39,13 @@ extensions = [
     "sphinx_sitemap",
     "notfound.extension",
     "sphinx_last_updated_by_git",
-    "crashcourse",  # local: self-hosted Mermaid, generated tables, link summary
+    # The site's own, in _ext/:
+    "diagrams",  # Mermaid diagrams drawn ahead (_diagrams/), inlined as SVG
+    "aws_tables",  # {regions-table} and {cli-commands-table}, from botocore's data
+    "figures",  # {figures-table}: every figure in figures.toml and the pages that use it
+    "linkcheck_report",  # nox -s linkcheck: a network preflight and a summary by page
+    "accessibility",  # aria-level on the theme's caption headings
+    "quiet_build",  # drops myst-parser's configuration dump from the build log
 ]
 
 # -- Sources -----------------------------------------------------------------
@@ -59,6 +65,7 @@ exclude_patterns = [
     "howto/outputs",
     "requirements",
     "tests",
+    "tools",
     ".github",
     ".ci",
 ]
@@ -102,13 +109,10 @@ myst_heading_anchors = 3
 # figures.toml. A page writes {{ name }} for its value, linked to the AWS page that states it, and
 # {{ name_as_of }} for the month it was checked; reference/figures.md lists them all. (A test's
 # fixture project may have no figures.toml; a page of this site that uses one then fails the build.)
-FIGURES_FILE = ROOT / "figures.toml"
-FIGURES = tomllib.loads(FIGURES_FILE.read_text()) if FIGURES_FILE.is_file() else {}
-myst_substitutions = {name: f"[{fig['value']}]({fig['source']})" for name, fig in FIGURES.items()}
-myst_substitutions |= {f"{name}_as_of": f"{fig['as_of']:%B %Y}" for name, fig in FIGURES.items()}
+myst_substitutions = sources.figure_substitutions(sources.load_figures(ROOT / "figures.toml"))
 
 # -- Mermaid: `nox -s diagrams` renders each diagram to SVG with these settings; the browser ----
-# draws a diagram only while its SVG is missing (see _ext/crashcourse.py, "Diagrams").
+# draws a diagram only while its SVG is missing (see _ext/diagrams.py).
 mermaid_version = ""
 mermaid_use_local = "mermaid/mermaid.esm.min.mjs"
 mermaid_output_format = "raw"

@@ -93,7 +93,13 @@ def check(session: nox.Session) -> None:
 @nox.session(python=False)
 def new(session: nox.Session) -> None:
     """Start a page: nox -s new -- KIND NAME "Title" (KIND: explanation, howto, reference, tutorial)."""
-    session.run(sys.executable, str(ROOT / "docs" / "templates" / "new.py"), *session.posargs)
+    session.run(sys.executable, str(ROOT / "tools" / "new_page.py"), *session.posargs)
+
+
+def names_tests(args: list[str]) -> bool:
+    """Whether the arguments after `--` name test files or folders (`tests/test_x.py::test_y`):
+    then pytest runs those alone, not the whole suite as well."""
+    return any(not arg.startswith("-") and Path(arg.split("::", 1)[0]).exists() for arg in args)
 
 
 @nox.session
@@ -103,7 +109,8 @@ def tests(session: nox.Session) -> None:
     site = BUILD / "test-html"
     shutil.rmtree(site, ignore_errors=True)  # a clean build, so every warning is seen
     build(session, "html", site, "--warning-file", str(BUILD / "test-html-warnings.txt"))
-    session.run("pytest", "tests", "--ignore=tests/aws", *session.posargs, env={"CRASHCOURSE_SITE": str(site)})
+    where = [] if names_tests(session.posargs) else ["tests", "--ignore=tests/aws"]
+    session.run("pytest", *where, *session.posargs, env={"CRASHCOURSE_SITE": str(site)})
 
 
 @nox.session
@@ -112,7 +119,8 @@ def aws(session: nox.Session) -> None:
     session.install("-r", AWS_REQUIREMENTS)
     # --confcutdir: tests/conftest.py belongs to the docs environment (Sphinx, nox), not this one.
     # Two workers (pytest-xdist), each with its own emulator; idle workers take queued tests.
-    session.run("pytest", "--confcutdir=tests/aws", "-n", "2", "--dist", "worksteal", "tests/aws", *session.posargs)
+    where = [] if names_tests(session.posargs) else ["tests/aws"]
+    session.run("pytest", "--confcutdir=tests/aws", "-n", "2", "--dist", "worksteal", *where, *session.posargs)
 
 
 @nox.session
@@ -186,8 +194,8 @@ def bench(session: nox.Session) -> None:
     """Measure build time, page weight, diagram rendering and Lighthouse scores; print a table."""
     session.install("-r", TEST_REQUIREMENTS)
     npm_ci(session)
-    session.run("npm", "ci", "--prefix", "tests/lighthouse", "--no-audit", "--no-fund", external=True)
-    session.run("python", "tests/bench.py", *session.posargs)
+    session.run("npm", "ci", "--prefix", "tools/lighthouse", "--no-audit", "--no-fund", external=True)
+    session.run("python", "tools/bench.py", *session.posargs)
 
 
 @nox.session
@@ -195,7 +203,7 @@ def screenshots(session: nox.Session) -> None:
     """Screenshots of pages at laptop and phone widths, light and dark, into _build/screenshots."""
     session.install("-r", TEST_REQUIREMENTS)
     site = build(session)
-    session.run("python", "tests/screenshots.py", str(site), str(BUILD / "screenshots"), *session.posargs)
+    session.run("python", "tools/screenshots.py", str(site), str(BUILD / "screenshots"), *session.posargs)
 
 
 @nox.session
@@ -203,7 +211,7 @@ def diagrams(session: nox.Session) -> None:
     """Render every Mermaid diagram to SVG (light and dark) and PDF in _diagrams/, in Chromium."""
     session.install("-r", TEST_REQUIREMENTS)
     npm_ci(session)
-    session.run("python", "tests/render_diagrams.py", *session.posargs)
+    session.run("python", "tools/render_diagrams.py", *session.posargs)
 
 
 @nox.session
@@ -218,4 +226,4 @@ def epub(session: nox.Session) -> None:
 def rtd(session: nox.Session) -> None:
     """Build as Read the Docs does: a shallow clone of HEAD, the steps and Python in .readthedocs.yaml."""
     session.install("-c", DOCS_REQUIREMENTS, "PyYAML")  # to read .readthedocs.yaml
-    session.run("python", "tests/rtd.py", *session.posargs)
+    session.run("python", "tools/rtd.py", *session.posargs)

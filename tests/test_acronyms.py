@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pages import ROOT, pages, parse, where
+from sources import ROOT, pages, parse, where
 
 pytestmark = pytest.mark.sources
 

@@ -7,15 +7,11 @@ build does, without building.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from pages import ROOT
-
-sys.path.insert(0, str(ROOT / "_ext"))
-from crashcourse import (  # noqa: E402  (the site's own extension)
+from aws_tables import (  # the site's own extension
     CLI_DESCRIPTIONS,
     _first_sentence,
     cli_commands,
@@ -23,6 +19,7 @@ from crashcourse import (  # noqa: E402  (the site's own extension)
     describe_cli_command,
     description_problem,
 )
+from sources import ROOT
 
 pytestmark = pytest.mark.sources
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pages import QUADRANTS, ROOT, RUNNABLE, pages, parse, sections, where, words
+from snippets import parse_sections as sections
+from sources import QUADRANTS, ROOT, RUNNABLE, pages, parse, where, words
 
 pytestmark = pytest.mark.sources
 

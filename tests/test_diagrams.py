@@ -1,7 +1,7 @@
 """Diagrams: drawn once by `nox -s diagrams`, inlined in the page as SVG, right in every theme.
 
 The build marks each diagram with the Markdown file and line it comes from (data-diagram-source,
-written by _ext/crashcourse.py), so every failure here names them. The fixture tests at the end
+written by _ext/diagrams.py), so every failure here names them. The fixture tests at the end
 prove that a stale diagram and a Mermaid syntax error are caught.
 """
 
@@ -19,46 +19,32 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from markdown_it.renderer import RendererHTML
-from myst_parser.config.main import MdParserConfig
-from myst_parser.parsers.mdit import create_md_parser
 
 import conf
 from browser import WIDTHS, chromium
 from conftest import ROOT, run_sphinx, serve
-from pages import lines, pages
+from sources import lines, pages, parse
 
-sys.path.insert(0, str(ROOT / "_ext"))
-from crashcourse import DIAGRAMS, diagram_key  # noqa: E402
+from diagrams import DIAGRAMS, diagram_key  # noqa: E402
 
 ACC_TITLE = re.compile(r"^\s*accTitle\s*:\s*(.+?)\s*$", re.M)
 KEY = re.compile(r"\bd-([0-9a-f]{16})-(?:light|dark)\b")
 RUN = "run `nox -s diagrams`"
 
 
-# -- The diagrams in the sources, as markdown-it (MyST's parser) reads them ------------------
-
-_MD = create_md_parser(MdParserConfig(enable_extensions={"colon_fence", "deflist", "attrs_block", "attrs_inline"}), RendererHTML)
+# -- The diagrams in the sources, as _ext/sources.py reads them ------------------------------
 
 
 def source_diagrams(files: list[Path] | None = None) -> list[dict]:
-    """Every {mermaid} block: its file, fence line, code, and accTitle; found inside prose directives too."""
+    """Every {mermaid} block: its file, fence line, code (options included) and accTitle; inside prose
+    directives too."""
     found = []
-
-    def scan(path: Path, text: str, offset: int) -> None:
-        for token in _MD.parse(text):
-            if token.type not in ("fence", "colon_fence") or not token.info.startswith("{"):
-                continue
-            line = offset + token.map[0] + 1
-            if token.info.split()[0] == "{mermaid}":
-                title = ACC_TITLE.search(token.content)
-                found.append({"where": f"{path.relative_to(ROOT).as_posix()}:{line}", "code": token.content,
-                              "title": title.group(1) if title else None})
-            else:  # a directive such as {note}: its body is Markdown that may hold a diagram
-                scan(path, token.content, line)
-
     for path in files or pages():
-        scan(path, path.read_text(), 0)
+        for block in parse(path).blocks:
+            if block.name == "mermaid":
+                options = "".join(f":{key}: {value}\n" for key, value in block.options.items())
+                title = ACC_TITLE.search(block.body)
+                found.append({"where": block.where(), "code": options + block.body, "title": title.group(1) if title else None})
     return found
 
 
@@ -333,7 +319,7 @@ def test_a_stale_diagram_falls_back_and_is_named_by_file_and_line(browser, tmp_p
 def test_a_mermaid_syntax_error_fails_nox_diagrams_naming_file_and_line(tmp_path):
     page = diagram_page("Good flow", "  a --> b") + "\n" + diagram_page("Broken flow", "  a --> b -->\n  c -->> d((").split("\n", 2)[2]
     src = fixture_site(tmp_path, page)
-    result = subprocess.run([sys.executable, str(ROOT / "tests" / "render_diagrams.py"), "--srcdir", str(src)],
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "render_diagrams.py"), "--srcdir", str(src)],
                             capture_output=True, text=True)
     assert result.returncode == 1, result.stdout + result.stderr
     fence, broken = [n for n, text in enumerate(page.splitlines(), 1) if text in ("```{mermaid}", "  c -->> d((")][1:]

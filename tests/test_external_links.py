@@ -2,7 +2,7 @@
 
 Offline, over the Markdown sources rather than the network (`nox -s linkcheck` asks the
 network). Code is skipped: fenced blocks (except directives whose body is prose, such as
-``{note}``; see ``pages.py``), inline code and comments. So a command that talks to
+``{note}``; see ``_ext/sources.py``), inline code and comments. So a command that talks to
 ``http://127.0.0.1:8000`` or an example that uses ``example.com`` is fine; a link a reader
 can click is not.
 """
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pages import ROOT, pages, prose
+from sources import ROOT, pages, prose
 
 pytestmark = pytest.mark.sources
 

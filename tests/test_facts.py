@@ -12,7 +12,7 @@ import botocore
 import botocore.session
 import pytest
 
-from pages import ROOT, RUNNABLE, pages
+from sources import ROOT, RUNNABLE, pages
 
 pytestmark = pytest.mark.sources
 

@@ -17,11 +17,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
+from figures import FIGURES_FILE, figure_problems, figure_uses, load_figures, typed_figures
 from noxfile import stale_figures
-from pages import pages
-
-sys.path.insert(0, str(ROOT / "_ext"))
-from crashcourse import FIGURES_FILE, figure_problems, figure_uses, load_figures, typed_figures  # noqa: E402
+from sources import pages
 
 FIGURES = load_figures(ROOT / FIGURES_FILE)
 sources = pytest.mark.sources  # needs no built site
@@ -37,12 +35,12 @@ def rel(path: Path) -> str:
 def hand_typed(path: Path, figures: dict) -> list[str]:
     return [
         f"{rel(path)}:{line}: types {value!r} by hand; write {{{{ {name} }}}} (figures.toml)"
-        for line, name, value in typed_figures(path.read_text(), figures)
+        for line, name, value in typed_figures(path, figures)
     ]
 
 
 def unused(figures: dict, pages: list[Path]) -> list[str]:
-    used = {name for page in pages for _, name in figure_uses(page.read_text())}
+    used = {name for page in pages for _, name in figure_uses(page)}
     return [f"{FIGURES_FILE}: [{name}] is used on no page" for name in figures if name not in used]
 
 
@@ -93,7 +91,7 @@ def test_every_substitution_on_a_page_names_a_figure():
     known = set(FIGURES) | {f"{name}_as_of" for name in FIGURES}
     unknown = [
         f"{rel(page)}:{line}: {{{{ {name} }}}} is not in {FIGURES_FILE}"
-        for page in PAGES for line, name in figure_uses(page.read_text()) if name not in known
+        for page in PAGES for line, name in figure_uses(page) if name not in known
     ]
     assert not unknown, "\n".join(unknown)
 

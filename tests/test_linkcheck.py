@@ -1,7 +1,7 @@
 """The link check (`nox -s linkcheck`), run offline against a web server on 127.0.0.1.
 
 A small fixture project runs the project's own ``conf.py`` (so its ``linkcheck_*`` settings
-and the ``crashcourse`` preflight and summary are what is tested), then changes only what a
+and the ``linkcheck_report`` preflight and summary are what is tested), then changes only what a
 local test must: fewer extensions, the preflight address, and short timeouts. Its page links
 to paths on a local server whose answers are scripted (200, 404, 301, 429 then 200, too slow),
 and each test reads the verdicts from the builder's ``output.json`` and from the summary that
@@ -148,7 +148,7 @@ __file__, _fixture_file = str(_project_conf), __file__  # the project conf finds
 exec(compile(_project_conf.read_text(), str(_project_conf), "exec"))
 __file__ = _fixture_file
 
-extensions = ["myst_parser", "crashcourse"]  # the link check needs no theme or HTML extension
+extensions = ["myst_parser", "linkcheck_report"]  # the link check needs no theme or HTML extension
 html_static_path = []  # the project's _static/ is relative to its own folder, not this one
 html_favicon = None  # it lives in the project's _static/ too
 crashcourse_preflight_url = {preflight!r}

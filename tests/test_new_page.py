@@ -1,6 +1,6 @@
 """`nox -s new -- KIND NAME "Title"` starts a page that `nox -s check` then guides to green.
 
-Each test runs docs/templates/new.py on a copy of the tree's index.md and templates in a
+Each test runs tools/new_page.py on a copy of the tree's index.md and templates in a
 temporary folder, then the same checkers `nox -s check` runs.
 """
 
@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from pages import ROOT
+from sources import ROOT
 from test_content import explanation_problems, guide_problems, placeholders, toctree_problems, unmatched_outputs, untested_snippets
 
 pytestmark = pytest.mark.sources
 
-NEW = ROOT / "docs" / "templates" / "new.py"
+NEW = ROOT / "tools" / "new_page.py"
 _spec = importlib.util.spec_from_file_location("new_page", NEW)
 new = sys.modules["new_page"] = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(new)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pages import ROOT, RUNNABLE, lines, pages
+from sources import ROOT, RUNNABLE, lines, pages
 
 pytestmark = pytest.mark.sources
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pages import ROOT, parse, where, words
+from sources import ROOT, parse, where, words
 from test_content import links_between
 
 pytestmark = pytest.mark.sources

@@ -32,51 +32,12 @@ import boto3
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "_ext"))
+from snippets import Section, parse_sections  # noqa: E402,F401  (the one reader of snippet files)
+
 SNIPPETS = ROOT / "howto" / "snippets"
 OUTPUTS = ROOT / "howto" / "outputs"
-# `# [start NAME]`, optionally followed by `not-emulated: REASON` (shown, not run here), by
-# `replace: VALUE[, VALUE]` (values the page tells the reader to replace with their own) or by
-# `fixed: VALUE[, VALUE]` (values the page sets on purpose, such as the Region of a dataset).
-START = re.compile(
-    r"^# \[start (?P<name>[\w-]+)\]"
-    r"(?:\s+not-emulated:\s*(?P<reason>.+)|\s+replace:\s*(?P<replace>.+)|\s+fixed:\s*(?P<fixed>.+))?$"
-)
-END = re.compile(r"^# \[end (?P<name>[\w-]+)\]$")
 REGION = "us-east-1"
-
-@dataclass
-class Section:
-    name: str
-    code: str
-    line: int
-    reason: str | None = None  # why it is not emulated, if it is not
-    replace: tuple[str, ...] = ()  # values the reader replaces with their own
-    fixed: tuple[str, ...] = ()  # values the page sets on purpose
-
-    @property
-    def cleanup(self) -> bool:
-        return self.name == "cleanup" or self.name.startswith("cleanup-")
-
-
-def parse_sections(path: Path) -> list[Section]:
-    """Split a snippet file into its named sections; a malformed file fails with file:line."""
-    sections, current, body = [], None, []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        if m := START.match(line):
-            assert current is None, f"{path}:{number}: section {m['name']!r} starts inside {current.name!r}"
-            replace, fixed = (tuple(v.strip() for v in (m[k] or "").split(",") if v.strip()) for k in ("replace", "fixed"))
-            current, body = Section(m["name"], "", number, m["reason"], replace, fixed), []
-        elif m := END.match(line):
-            assert current and m["name"] == current.name, f"{path}:{number}: unexpected end of {m['name']!r}"
-            current.code = "\n".join(body) + "\n"
-            sections.append(current)
-            current = None
-        elif current is not None:
-            body.append(line)
-    assert current is None, f"{path}: section {current.name!r} is never ended"
-    names = [s.name for s in sections]
-    assert len(names) == len(set(names)), f"{path}: duplicate section names in {names}"
-    return sections
 
 
 class Normalizer:

@@ -2,7 +2,7 @@
 
 For each diagram: a light and a dark SVG, which the build inlines in the page, and a PDF of the
 light one for the PDF edition. The files are named by a hash of the diagram's source, Mermaid's
-version and the theme settings (`diagram_key()` in _ext/crashcourse.py), so a changed diagram
+version and the theme settings (`diagram_key()` in _ext/diagrams.py), so a changed diagram
 has no files until this runs again. It renders only what is missing, deletes files that no
 diagram uses, and fails naming the Markdown file and line of any diagram Mermaid cannot draw.
 
@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from browser import chromium  # noqa: E402
-from conftest import ROOT, serve  # noqa: E402
+from localsite import ROOT, serve  # noqa: E402
 
 # Draw one diagram in one theme; make the SVG stand alone (its natural size as width and height)
 # and read as one image (role="img", named by its <title>, described by its <desc>).
@@ -84,7 +84,7 @@ def site_diagrams(srcdir: Path) -> tuple[list[dict], dict]:
     from sphinx.application import Sphinx
 
     sys.path.insert(0, str(srcdir / "_ext"))
-    from crashcourse import _site_diagrams, diagram_settings
+    from diagrams import _site_diagrams, diagram_settings
 
     with tempfile.TemporaryDirectory() as out:
         app = Sphinx(srcdir, srcdir, out, Path(out, "doctrees"), "dummy", status=None, warning=None, freshenv=True)

@@ -5,7 +5,7 @@ Weight: requests and bytes a browser loads for three pages (as sent, and gzipped
 serves them), and how many of those bytes are Mermaid's JavaScript.
 Rendering: time from navigation until every diagram on the heaviest diagram page is an SVG.
 Lighthouse: scores for the same pages with its mobile and desktop presets, served uncompressed and
-gzip-compressed (as Read the Docs serves them), when tests/lighthouse has been installed (npm ci).
+gzip-compressed (as Read the Docs serves them), when tools/lighthouse has been installed (npm ci).
 
 `--site DIR` measures a site built elsewhere (an earlier commit, say) and skips the build timings.
 """
@@ -28,14 +28,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from browser import Visit, chromium, chromium_path  # noqa: E402
-from conftest import ROOT, _SiteHandler, run_sphinx, serve  # noqa: E402
+from localsite import ROOT, _SiteHandler, run_sphinx, serve  # noqa: E402
 
 PAGES = {
     "landing page": "index.html",
     "long text page": "explanation/identity-and-permissions.html",
     "heaviest diagram page": "explanation/vpc.html",
 }
-LIGHTHOUSE = ROOT / "tests" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = ROOT / "tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 
 
 def timed(fn) -> float:
@@ -120,7 +120,7 @@ def render_time(browser, url: str, runs: int) -> float:
 def lighthouse(url: str, preset: str, runs: int) -> dict[str, int] | str:
     """Scores for one page with Lighthouse's "mobile" (its default) or "desktop" preset; median performance."""
     if not LIGHTHOUSE.exists():
-        return "not run: `npm ci --prefix tests/lighthouse` installs it"
+        return "not run: `npm ci --prefix tools/lighthouse` installs it"
     results = []
     for _ in range(runs):
         result = subprocess.run(

@@ -1,6 +1,6 @@
 """Screenshots of built pages at laptop and phone widths, in light and dark (nox -s screenshots).
 
-Usage: python tests/screenshots.py SITE_DIR OUT_DIR [PAGE ...]   (pages like explanation/vpc.html)
+Usage: python tools/screenshots.py SITE_DIR OUT_DIR [PAGE ...]   (pages like explanation/vpc.html)
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from browser import Visit, chromium  # noqa: E402
-from conftest import serve  # noqa: E402
+from localsite import serve  # noqa: E402
 
 DEFAULT_PAGES = ["index.html", "explanation/vpc.html", "howto/launch-instance.html", "reference/networking.html"]
 

@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = Path("docs", "templates")
 NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MARKER = re.compile(r"\\<|<(guide|tutorial|section)>|description: <")  # what the author still has to replace

@@ -1,99 +1,25 @@
-"""Reading the site's Markdown sources the way the build does.
-
-Each page is parsed by markdown-it-py set up exactly as myst-parser sets it up for Sphinx
-(`create_md_parser` with the `myst_*` settings of conf.py), so a check sees what a reader sees:
-a heading is a heading, a numbered list is a list, code is code. The body of a directive whose
-content is Markdown (`{note}`, `{tab-item}`, `{grid-item-card}`...) is parsed the same way, in
-place, so its text counts as prose; every other fenced block is code. Every token keeps its
-line in the source file, so each check can name `FILE:LINE`.
-
-What the checks use:
-
-- `pages()`: every page of the site, in quadrant order;
-- `parse(path)`: a `Page`, with its `headings`, `blocks` (directives and code), `text()`
-  (the words a reader sees, line by line), `links`, `ordered_lists` and `front_matter`;
-- `lines(path)` / `prose(path)`: every source line with whether it is code and which
-  directives enclose it, for checks that read whole lines (secrets, open ports);
-- `words(path)`: how many words a reader sees on the page;
-- `sections(path)`: the `# [start NAME]` ... `# [end NAME]` sections of a snippet file.
-"""
+"""A page parsed into what a reader sees: headings, blocks, text, links, each with its line."""
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from myst_parser.config.main import MdParserConfig
-from myst_parser.parsers.directives import is_option_line
-from myst_parser.parsers.mdit import create_md_parser
 
-ROOT = Path(__file__).resolve().parents[1]
-QUADRANTS = ("tutorials", "explanation", "howto", "reference", "docs")
-# Quadrants whose pages run commands from <quadrant>/snippets/, with output in <quadrant>/outputs/.
-RUNNABLE = ("tutorials", "howto")
-
-# Directives whose body is Markdown a reader reads; the body of any other directive is code.
-PROSE_DIRECTIVES = {
-    "note", "warning", "tip", "important", "caution", "danger", "attention", "hint", "seealso", "admonition",
-    "grid", "grid-item", "grid-item-card", "card", "tab-set", "tab-item", "dropdown", "glossary", "list-table",
-    "table", "div", "rubric", "topic", "sidebar", "epigraph", "figure",
-}
-FENCES = ("fence", "colon_fence")
-DIRECTIVE = re.compile(r"^\{(?P<name>[\w:-]+)\}\s*(?P<argument>.*)$")
-
-
-def pages(root: Path = ROOT) -> list[Path]:
-    found = [p for q in QUADRANTS for p in sorted((root / q).glob("*.md"))]
-    return found + ([root / "index.md"] if (root / "index.md").is_file() else [])
-
-
-def where(path: Path, line: int) -> str:
-    """`FILE:LINE`, with FILE relative to the repository when it is inside it."""
-    try:
-        return f"{path.relative_to(ROOT)}:{line}"
-    except ValueError:
-        return f"{path}:{line}"
-
-
-@functools.cache
-def _conf():
-    """The site's conf.py, as a module."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import conf
-
-    return conf
-
-
-@functools.cache
-def parser() -> MarkdownIt:
-    """markdown-it-py as myst-parser builds it from conf.py's `myst_*` settings."""
-    conf = _conf()
-    names = {f.name for f in dataclasses.fields(MdParserConfig)}
-    settings = {
-        name: getattr(conf, f"myst_{name}") for name in names if hasattr(conf, f"myst_{name}")
-    }
-    if "enable_extensions" in settings:
-        settings["enable_extensions"] = set(settings["enable_extensions"])
-    return create_md_parser(MdParserConfig(**settings), RendererHTML)
+from .reading import DIRECTIVE, FENCES, PROSE_DIRECTIVES, QUADRANTS, figure_substitutions, load_figures, parser, where
 
 
 @functools.cache
 def substitutions() -> dict[str, str]:
-    """What `{{ name }}` shows a reader (conf.py's `myst_substitutions`, which may hold Markdown)."""
-    conf = _conf()
+    """What `{{ name }}` shows a reader (the substitutions conf.py makes from figures.toml)."""
     return {
-        str(name): "".join(_plain(token) for token in parser().parse(str(value)) if token.type == "inline")
-        for name, value in getattr(conf, "myst_substitutions", {}).items()
+        name: "".join(_plain(token) for token in parser().parse(value) if token.type == "inline")
+        for name, value in figure_substitutions(load_figures()).items()
     }
 
 
@@ -209,6 +135,41 @@ class Page:
         return found
 
     @functools.cached_property
+    def substitutions_used(self) -> list[tuple[int, str]]:
+        """(line, name) for every `{{ name }}` in the page's text."""
+        found = []
+        for token in self.tokens:
+            if token.type == "inline" and token.map:
+                line = token.map[0] + 1
+                for child in token.children or []:
+                    if child.type in ("softbreak", "hardbreak"):
+                        line += 1
+                    elif child.type == "substitution_inline":
+                        found.append((line, child.content.strip()))
+        return found
+
+    def prose_runs(self) -> list[tuple[str, list[tuple[int, int]], tuple[str, ...]]]:
+        """Each paragraph-like run of prose as one string (line breaks as spaces; code, roles and
+        substitutions as a space), with (offset, line) where each source line starts, and the
+        directives around it: for checks that match across a line break ("per\nhour")."""
+        runs = []
+        for token in self.tokens:
+            if token.type != "inline" or not token.map:
+                continue
+            line, text, starts = token.map[0] + 1, "", [(0, token.map[0] + 1)]
+            for child in token.children or []:
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
+                    text += " "
+                    starts.append((len(text), line))
+                elif child.type == "text":
+                    text += child.content
+                else:
+                    text += " "
+            runs.append((text, starts, token.meta["directives"]))
+        return runs
+
+    @functools.cached_property
     def links(self) -> list[Link]:
         """Every link in the page's text, `{doc}` roles and cards' `:link:` options included."""
         found = []
@@ -255,6 +216,12 @@ def _plain(inline: Token) -> str:
         elif child.type == "substitution_inline":
             out.append(substitutions().get(child.content.strip(), ""))
     return "".join(out)
+
+
+def is_option_line(line: str) -> bool:
+    """A `:key: value` line of a directive's options block (myst-parser's rule: not a `:::` fence)."""
+    stripped = line.lstrip()
+    return stripped.startswith(":") and not stripped.startswith(":::")
 
 
 def _split_directive(body: str) -> tuple[dict[str, str], str, int]:
@@ -325,79 +292,3 @@ def parse(path: Path) -> Page:
     """The page at `path`, parsed (once per version of the file)."""
     path = Path(path)
     return _parse(path, path.stat().st_mtime)
-
-
-# -- Lines, for checks that read whole lines -------------------------------------------------
-
-
-@dataclass
-class Line:
-    path: Path
-    number: int
-    text: str
-    code: bool  # in code: a code block, a directive whose body is not Markdown, front matter
-    directives: tuple[str, ...]  # the enclosing directives, outermost first ("code" for a code block)
-
-    def where(self) -> str:
-        return where(self.path, self.number)
-
-
-def lines(path: Path) -> list[Line]:
-    """Every line of the page, with whether it is code and which directives enclose it."""
-    page = parse(path)
-    texts = page.source.splitlines()
-    code = [False] * len(texts)
-    around: list[tuple[str, ...]] = [()] * len(texts)
-    first, last = page.front_matter_lines
-    for n in range(first - 1, last) if first else ():
-        code[n] = True
-    for token, block in zip((t for t in page.tokens if t.type in FENCES or t.type == "code_block"), page.blocks):
-        start, end = token.map
-        inner = (*block.directives, block.name)
-        prose_body = block.name in PROSE_DIRECTIVES
-        for n in range(start, min(end, len(texts))):
-            if prose_body:
-                fence = n == start or (n == end - 1 and token.type in FENCES and _closes(texts[n], token.markup))
-                code[n] = fence
-                around[n] = block.directives if fence and n != start else inner
-            else:
-                code[n] = True
-                around[n] = inner
-    return [Line(page.path, n + 1, texts[n], code[n], around[n]) for n in range(len(texts))]
-
-
-def _closes(text: str, markup: str) -> bool:
-    stripped = text.strip()
-    return bool(stripped) and set(stripped) == {markup[0]} and len(stripped) >= len(markup)
-
-
-def prose(path: Path) -> list[Line]:
-    return [ln for ln in lines(path) if not ln.code]
-
-
-def words(path: Path) -> int:
-    """The words a reader sees: text, headings and inline code, not link targets or markup."""
-    return sum(len(re.findall(r"[A-Za-z0-9][\w'’-]*", t.text)) for t in parse(path).text())
-
-
-# -- Snippet files ------------------------------------------------------------------------------
-
-# `# [start NAME]`, maybe followed by `not-emulated: REASON` or another `key: value` for the runner.
-START = re.compile(r"^# \[start (?P<name>[\w-]+)\](?:\s+not-emulated:\s*(?P<reason>.+)|\s+[\w-]+:.*)?$")
-END = re.compile(r"^# \[end (?P<name>[\w-]+)\]$")
-
-
-@dataclass(frozen=True)
-class Section:
-    name: str
-    line: int
-    reason: str | None  # why the emulator does not run it, if it does not
-
-
-def sections(path: Path) -> list[Section]:
-    """The named sections of a snippet file (the runner in tests/aws/ checks their shape)."""
-    found = []
-    for number, text in enumerate(path.read_text().splitlines(), start=1):
-        if m := START.match(text):
-            found.append(Section(m["name"], number, m["reason"]))
-    return found

@@ -1,8 +1,12 @@
 """Reference tables generated from AWS's own data, at build time.
 
 - ``{regions-table}``: every commercial AWS Region, from the installed botocore's endpoint data.
-- ``{cli-commands-table}``: every ``aws SERVICE COMMAND`` the how-to guides run, described from
-  botocore's API documentation (or by hand, in reference/cli-commands.toml).
+- ``{partitions-table}``: every partition in that data that has Regions, with its Regions and
+  who can use it (which partitions need an account of their own is written here, in
+  ``PARTITION_ACCESS``; a partition botocore adds stops the build until it is described).
+- ``{cli-commands-table}``: every ``aws`` command the how-to guides and the tutorial run, found in
+  their snippet files, described from botocore's API documentation (or by hand, in
+  reference/cli-commands.toml, for the AWS CLI's own commands such as ``aws login``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+import sources
+from snippets import parse_sections
 from tables import make_table, page_links
 
 logger = logging.getLogger(__name__)
@@ -35,16 +41,79 @@ def botocore_data(name: str) -> dict:
     return json.loads(Path(botocore.__file__).with_name("data").joinpath(name).read_text())
 
 
-def commercial_regions() -> list[tuple[str, str, str]]:
+def partitions(endpoints: dict | None = None) -> dict[str, dict]:
+    """Every partition in botocore's endpoint data that has Regions, by ID, in the data's order:
+    {"name": ..., "dns": its endpoints' domain, "regions": {code: name}}."""
+    data = endpoints if endpoints is not None else botocore_data("endpoints.json")
+    return {
+        p["partition"]: {
+            "name": p["partitionName"],
+            "dns": p.get("dnsSuffix", ""),
+            "regions": {c: r["description"] for c, r in p["regions"].items()},
+        }
+        for p in data["partitions"] if p.get("regions")
+    }
+
+
+def commercial_regions(endpoints: dict | None = None) -> list[tuple[str, str, str]]:
     """(code, name, partition) for every Region in the commercial ``aws`` partition."""
-    for partition in botocore_data("endpoints.json")["partitions"]:
-        if partition["partition"] == "aws":
-            regions = partition["regions"]
-            return sorted(
-                (code, info["description"], partition["partitionName"])
-                for code, info in regions.items()
-            )
-    raise ExtensionError("botocore's endpoints.json has no 'aws' partition")
+    found = partitions(endpoints)
+    if "aws" not in found:
+        raise ExtensionError("botocore's endpoints.json has no 'aws' partition")
+    return sorted((code, name, found["aws"]["name"]) for code, name in found["aws"]["regions"].items())
+
+
+# Who can use each partition: not in botocore's data, so written here, each with the page that says
+# so (for the isolated partitions, botocore's own data: their endpoints' domains). `own_account` is
+# True where a commercial AWS account cannot reach the partition's Regions. `{dns}` in `who` shows
+# the partition's endpoint domain from botocore.
+PARTITION_ACCESS: dict[str, dict] = {
+    "aws": {
+        "own_account": False,
+        "who": "Any AWS account: the commercial Regions",
+        "source": "https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html",
+    },
+    "aws-cn": {
+        "own_account": True,
+        "who": "Holders of an account for the China Regions: other accounts' credentials do not work there",
+        "source": "https://docs.amazonaws.cn/en_us/aws/latest/userguide/general-info.html",
+    },
+    "aws-us-gov": {
+        "own_account": True,
+        "who": "Holders of an AWS GovCloud (US) account, for US regulated workloads; it is linked to a standard account for billing",
+        "source": "https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/getting-started-sign-up.html",
+    },
+    "aws-eusc": {
+        "own_account": True,
+        "who": "Holders of an account in the AWS European Sovereign Cloud, with its own billing, accounts and identities",
+        "source": "https://docs.aws.amazon.com/whitepapers/latest/overview-aws-european-sovereign-cloud/design-approach.html",
+    },
+    **{
+        iso: {
+            "own_account": True,
+            "who": "Only users of the government networks that host its endpoints (domain {dns}): an isolated partition",
+            "source": "https://github.com/boto/botocore/blob/develop/botocore/data/endpoints.json",
+        }
+        for iso in ("aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f")
+    },
+}
+
+
+def partition_rows(endpoints: dict | None = None, access: dict | None = None) -> list[tuple[str, str, list[str], dict]]:
+    """(ID, name, Region codes, access) for every partition with Regions; a partition that
+    `access` does not describe stops the build, naming it."""
+    access = PARTITION_ACCESS if access is None else access
+    found = partitions(endpoints)
+    missing = [pid for pid in found if pid not in access]
+    if missing:
+        raise ExtensionError(
+            f"botocore {botocore.__version__} lists partitions with Regions that _ext/aws_tables.py does not describe: "
+            f"{', '.join(missing)}; add each to PARTITION_ACCESS with who can use it and the AWS page that says so"
+        )
+    return [
+        (pid, p["name"], sorted(p["regions"]), {**access[pid], "who": access[pid]["who"].format(dns=p["dns"])})
+        for pid, p in found.items()
+    ]
 
 
 def _pin_date(confdir: str) -> str | None:
@@ -81,10 +150,45 @@ class RegionsTable(Directive):
         return [caption, table]
 
 
-# -- AWS CLI commands used in the how-to guides ----------------------------------
+class PartitionsTable(Directive):
+    """Every partition in botocore's endpoint data that has Regions, and who can use it."""
 
-# `aws [--global-option [value]]... SERVICE COMMAND`
-AWS_COMMAND = re.compile(r"(?<![\w-])aws\s+(?:--[\w-]+(?:[ =](?!-)[^\s-]\S*)?\s+)*([a-z][a-z0-9-]*)\s+([a-z][a-z0-9-]*)")
+    has_content = False
+
+    def run(self):
+        env = self.state.document.settings.env
+        env.note_dependency(str(Path(botocore.__file__).with_name("data") / "endpoints.json"))
+        env.note_dependency(__file__)
+        rows = []
+        for pid, name, regions, access in partition_rows():
+            codes = nodes.inline()
+            for i, code in enumerate(regions):
+                if i:
+                    codes += nodes.Text(", ")
+                codes += nodes.literal(text=code)
+            who = nodes.inline()
+            who += nodes.reference("", access["who"], refuri=access["source"])
+            if pid == "aws":
+                codes = nodes.inline(text=f"{len(regions)} Regions: the table above")
+            rows.append([nodes.literal(text=pid), name, codes, "Yes" if access["own_account"] else "No", who])
+        table = make_table(
+            "partitions-table",
+            {"Partition ID": 14, "Name in botocore": 16, "Regions": 30, "Needs an account of its own": 12, "Who can use it": 28},
+            rows,
+        )
+        caption = nodes.paragraph(
+            text=f"{len(rows)} partitions with Regions, generated from the endpoint data of botocore {botocore.__version__}."
+        )
+        return [caption, table]
+
+
+# -- AWS CLI commands used in the how-to guides and the tutorial --------------------------
+
+# `aws [--global-option [value]]... SERVICE [COMMAND]`: a command of the AWS CLI itself, such as
+# `aws login`, has no second word.
+AWS_COMMAND = re.compile(
+    r"(?<![\w-])aws\s+(?:--[\w-]+(?:[ =](?!-)[^\s-]\S*)?\s+)*([a-z][a-z0-9-]*)(?:[ \t]+([a-z][a-z0-9-]*))?"
+)
 CLI_SERVICE = {"s3api": "s3", "configservice": "config"}
 # Hand-written descriptions: [cli] for the AWS CLI's own commands, [override] to replace botocore's.
 CLI_DESCRIPTIONS = Path("reference", "cli-commands.toml")
@@ -121,16 +225,47 @@ def description_problem(text: str) -> str | None:
     return None
 
 
-def cli_commands(snippets: Path) -> dict[tuple[str, str], set[str]]:
-    """(service, command) -> the guides whose snippets run it."""
+# The folders of snippet files, one per quadrant whose pages run commands (sources.RUNNABLE).
+SNIPPET_FOLDERS = (Path("howto", "snippets"), Path("tutorials", "snippets"))
+
+
+def section_pages(root: Path) -> dict[tuple[Path, str], set[str]]:
+    """(snippet file, section name) -> the pages (docnames) that show the section with
+    `literalinclude` and `:start-after: "[start NAME]"`."""
+    shown: dict[tuple[Path, str], set[str]] = defaultdict(set)
+    for folder in SNIPPET_FOLDERS:
+        quadrant = Path(root, folder).parent
+        for page in sorted(quadrant.glob("*.md")):
+            for block in sources.parse(page).blocks:
+                start = re.match(r'"?\[start ([\w-]+)\]', block.options.get("start-after", "").strip())
+                if block.name == "literalinclude" and block.argument and start:
+                    shown[((page.parent / block.argument.strip()).resolve(), start[1])].add(f"{quadrant.name}/{page.stem}")
+    return shown
+
+
+def cli_commands(root: Path) -> dict[tuple[str, str], set[str]]:
+    """(service, command) -> the pages that show a snippet section running it; `command` is "" for a
+    command of the AWS CLI itself with no second word (`aws login`). Only sections count: lines
+    outside them are neither shown nor run. A section no page shows counts for the page named like
+    its file, so that it still appears (and tests/test_content.py reports the section)."""
+    root = Path(root)
+    shown = section_pages(root)
     used: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for path in sorted(snippets.glob("*.sh")):
-        for line in path.read_text().splitlines():
-            if line.lstrip().startswith("#"):
-                continue
-            for service, command in AWS_COMMAND.findall(line):
-                used[(service, command)].add(path.stem)
+    for folder in SNIPPET_FOLDERS:
+        for path in sorted(Path(root, folder).glob("*.sh")):
+            for section in parse_sections(path):
+                pages = shown.get((path.resolve(), section.name)) or {f"{folder.parent.as_posix()}/{path.stem}"}
+                for line in section.code.splitlines():
+                    if line.lstrip().startswith("#"):
+                        continue
+                    for service, command in AWS_COMMAND.findall(line):
+                        used[(service, command)] |= pages
     return used
+
+
+def command_name(service: str, command: str) -> str:
+    """`aws ec2 run-instances`, or `aws login` for a command of the AWS CLI with no second word."""
+    return f"aws {service} {command}".rstrip()
 
 
 @functools.cache
@@ -144,9 +279,14 @@ def _service_model(service: str):
 
 def describe_cli_command(service: str, command: str, hand: dict[str, str]) -> str:
     """What `aws SERVICE COMMAND` does: written by hand (`cli_descriptions`), or from botocore."""
-    key = f"{service} {command}"
+    key = f"{service} {command}".rstrip()
     if key in hand:
         return hand[key]
+    if not command:
+        raise ExtensionError(
+            f"`aws {key}` is not a command botocore describes: if it is a command of the AWS CLI itself, "
+            f"describe it under [cli] in {CLI_DESCRIPTIONS}"
+        )
     model = _service_model(CLI_SERVICE.get(service, service))
     operations = {xform_name(op, "-"): op for op in model.operation_names}
     if command not in operations:
@@ -157,42 +297,40 @@ def describe_cli_command(service: str, command: str, hand: dict[str, str]) -> st
     return _first_sentence(model.operation_model(operations[command]).documentation)
 
 
-SNIPPET_FOLDERS = (Path("howto", "snippets"),)
-
-
 def input_files(srcdir: str) -> tuple[str, ...]:
     """The files the generated pages read, by name: a new or deleted one makes them outdated."""
     return tuple(sorted(str(p.relative_to(srcdir)) for f in SNIPPET_FOLDERS for p in Path(srcdir, f).glob("*")))
 
 
 class CliCommandsTable(Directive):
-    """Every `aws SERVICE COMMAND` the how-to snippets run, what it does, and the guides using it."""
+    """Every `aws` command the how-to guides' and the tutorial's snippets run, what it does, and the pages using it."""
 
     has_content = False
 
     def run(self):
         env = self.state.document.settings.env
-        snippets = Path(env.srcdir, "howto", "snippets")
         descriptions = Path(env.srcdir, CLI_DESCRIPTIONS)
-        for path in [*snippets.glob("*.sh"), descriptions, Path(__file__)]:
+        snippet_files = [p for folder in SNIPPET_FOLDERS for p in Path(env.srcdir, folder).glob("*.sh")]
+        pages = [p for folder in SNIPPET_FOLDERS for p in Path(env.srcdir, folder).parent.glob("*.md")]
+        for path in [*snippet_files, *pages, descriptions, Path(__file__)]:
             env.note_dependency(str(path))
         note_inputs(env)
         hand = cli_descriptions(descriptions)
-        used = cli_commands(snippets)
+        used = cli_commands(Path(env.srcdir))
         rows = []
-        for (service, command), guides in sorted(used.items()):
-            links = page_links(f"howto/{guide}" for guide in guides)
+        for (service, command), docnames in sorted(used.items()):
+            links = page_links(docnames)
             description = describe_cli_command(service, command, hand)
             if problem := description_problem(description):
                 logger.warning(
-                    f"`aws {service} {command}`: the description {description!r} cannot go on the page: {problem}; "
+                    f"`{command_name(service, command)}`: the description {description!r} cannot go on the page: {problem}; "
                     f"write one under [override] in {CLI_DESCRIPTIONS}",
                     location=(env.docname, self.lineno),
                 )
-            rows.append([nodes.literal(text=f"aws {service} {command}"), description, links])
+            rows.append([nodes.literal(text=command_name(service, command)), description, links])
         table = make_table("cli-commands-table", {"Command": 30, "What it does": 50, "Used in": 20}, rows)
         caption = nodes.paragraph(
-            text=f"{len(used)} commands, found in howto/snippets/ at build time. A description is the first sentence "
+            text=f"{len(used)} commands, found in howto/snippets/ and tutorials/snippets/ at build time. A description is the first sentence "
             f"of the API documentation in botocore {botocore.__version__}, after any leading note, or one written for this "
             f"site ({CLI_DESCRIPTIONS.as_posix()}) for the AWS CLI's own commands and where botocore's reads badly."
         )
@@ -230,6 +368,7 @@ def merge_inputs(app, env, docnames, other) -> None:
 
 def setup(app):
     app.add_directive("regions-table", RegionsTable)
+    app.add_directive("partitions-table", PartitionsTable)
     app.add_directive("cli-commands-table", CliCommandsTable)
     app.connect("env-get-outdated", outdated_generated_pages)
     app.connect("env-purge-doc", purge_inputs)

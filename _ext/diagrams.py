@@ -2,15 +2,18 @@
 
 - Inlines the light and dark SVGs in _diagrams/ on the HTML site (CSS shows the one that matches the
   theme), and gives the PDF and ePub editions the PDF and light SVG as images.
-- Where a diagram has no files yet, falls back to drawing it in the browser with Mermaid, served from
-  the site itself (copied from node_modules), and says so in one line.
+- A diagram whose current source has no files there is a warning naming its Markdown file and line,
+  so a strict build fails: a published page never leaves a diagram to the reader's browser.
+- While editing, `nox -s serve` sets `diagrams_in_browser`: a diagram without files is then drawn in
+  the browser by Mermaid, served from the site itself (copied from node_modules, which that session
+  installs), and the build says so in one line.
+
+Neither the files' names (diagram_keys.py: Mermaid's version comes from package-lock.json) nor a
+build with every diagram drawn needs Node.js or node_modules.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 import shutil
 from pathlib import Path
 from xml.etree import ElementTree
@@ -20,6 +23,8 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinxcontrib.mermaid import Mermaid, install_js, mermaid
 
+from diagram_keys import ACC_TITLE, DIAGRAMS, diagram_files, diagram_key, diagram_settings, mermaid_version, undrawn_message
+
 logger = logging.getLogger(__name__)
 
 MERMAID_DIST = Path("node_modules", "mermaid", "dist")
@@ -27,7 +32,12 @@ MERMAID_ENTRY = "mermaid.esm.min.mjs"
 MERMAID_CHUNKS = Path("chunks", "mermaid.esm.min")
 
 
-# -- Self-hosted Mermaid ------------------------------------------------------
+def in_browser(app) -> bool:
+    """Whether a diagram without files is drawn in the browser (the HTML site, with diagrams_in_browser)."""
+    return app.config.diagrams_in_browser and app.builder.format == "html" and app.builder.name != "epub"
+
+
+# -- Self-hosted Mermaid, for the diagrams drawn in the browser while editing -------------------
 
 
 def _mermaid_dist(app) -> Path:
@@ -35,21 +45,23 @@ def _mermaid_dist(app) -> Path:
 
 
 def check_mermaid(app) -> None:
-    if app.builder.format != "html":
-        return
-    if not (_mermaid_dist(app) / MERMAID_ENTRY).is_file():
+    if in_browser(app) and not (_mermaid_dist(app) / MERMAID_ENTRY).is_file():
         raise ExtensionError(
-            "Mermaid's JavaScript is missing: install Node.js 18 or newer with npm, "
-            "then run `npm ci` in the repository root."
+            "diagrams_in_browser needs Mermaid's JavaScript in node_modules/: `nox -s serve` installs it "
+            "(npm ci, on the Node.js that requirements/node.txt pins)."
         )
 
 
 def copy_mermaid(app, exception) -> None:
-    """Copy only what the browser loads: the ESM entry file and its chunks, no source maps."""
+    """Copy only what the browser loads: the ESM entry file and its chunks, no source maps; and none
+    of it into a site whose diagrams are all drawn ahead."""
     if exception or app.builder.format != "html" or app.builder.name == "epub":
         return  # the ePub has its diagrams as images, and no JavaScript
-    dist = _mermaid_dist(app)
     target = Path(app.outdir, "_static", "mermaid")
+    if not in_browser(app):
+        shutil.rmtree(target, ignore_errors=True)  # left by `nox -s serve` in the same folder
+        return
+    dist = _mermaid_dist(app)
     files = [Path(MERMAID_ENTRY)]
     files += [p.relative_to(dist) for p in (dist / MERMAID_CHUNKS).glob("*.mjs")]
     for rel in files:
@@ -65,34 +77,17 @@ def copy_mermaid(app, exception) -> None:
 # -- Diagrams: rendered once by `nox -s diagrams`, inlined as SVG ----------------
 # Each {mermaid} diagram has files in _diagrams/ named by diagram_key(): a light and a dark SVG
 # (inlined in the HTML page, CSS shows the one that matches the theme) and a PDF (for the PDF
-# edition; the ePub takes the light SVG). A diagram whose files are missing falls back to
-# sphinxcontrib-mermaid's client-side rendering, and the build says so in one line.
-
-DIAGRAMS = Path("_diagrams")
-DIAGRAM_FILES = ("light.svg", "dark.svg", "light.pdf")
-DIAGRAM_FORMAT = 1  # raise it when tools/render_diagrams.py changes what it writes
+# edition; the ePub takes the light SVG). A diagram whose files are missing is a warning; with
+# diagrams_in_browser it falls back to sphinxcontrib-mermaid's client-side rendering instead.
 
 
 class diagram(nodes.General, nodes.Element):
     """A diagram's light and dark SVGs, inlined in an HTML page."""
 
 
-def diagram_settings(config) -> dict[str, dict]:
-    """What Mermaid is given in each theme: what sphinxcontrib-mermaid gives it in the browser."""
-    themes = {"light": config.mermaid_light_theme, "dark": config.mermaid_dark_theme}
-    return {theme: {**config.mermaid_init_config, "darkMode": theme == "dark", "theme": name} for theme, name in themes.items()}
-
-
-def diagram_key(srcdir, config, code: str) -> str:
-    """A hash of the diagram's source, Mermaid's version and the theme settings: its files' name."""
-    package = Path(srcdir, MERMAID_DIST.parent, "package.json")
-    version = json.loads(package.read_text())["version"] if package.is_file() else None
-    blob = json.dumps([code, version, diagram_settings(config), DIAGRAM_FORMAT], sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def diagram_files(srcdir, key: str) -> dict[str, Path]:
-    return {kind: Path(srcdir, DIAGRAMS, f"{key}-{kind}") for kind in DIAGRAM_FILES}
+def _key(srcdir, config, code: str) -> str:
+    settings = diagram_settings(config.mermaid_light_theme, config.mermaid_dark_theme, config.mermaid_init_config)
+    return diagram_key(code, mermaid_version(srcdir), settings)
 
 
 def _stamp(files: dict[str, Path]) -> tuple[int, ...] | None:
@@ -123,8 +118,8 @@ class MermaidDiagram(Mermaid):
         code = node["code"]
         # Line 1 of the code is the first content line, less any front matter the directive added.
         added = code.count("\n") - "\n".join(self.content).count("\n")
-        title = re.search(r"^\s*accTitle\s*:\s*(.+?)\s*$", code, re.M)
-        key = diagram_key(env.srcdir, env.config, code)
+        title = ACC_TITLE.search(code)
+        key = _key(env.srcdir, env.config, code)
         files = diagram_files(env.srcdir, key)
         info = {
             "location": f"{Path(path).relative_to(env.srcdir).as_posix()}:{line}",
@@ -138,6 +133,8 @@ class MermaidDiagram(Mermaid):
         if info["rendered"]:  # for the ePub and PDF editions, which take them as images
             for kind in ("light.svg", "light.pdf"):
                 env.images.add_file(env.docname, files[kind].relative_to(env.srcdir).as_posix())
+        elif not env.config.diagrams_in_browser:  # the page is read again in every build, so it says so every time
+            logger.warning(undrawn_message(info["title"]), location=(env.docname, line), type="diagrams", subtype="undrawn")
         node["diagram"] = info
         _site_diagrams(env).setdefault(env.docname, []).append(info)
         return result
@@ -154,30 +151,33 @@ def merge_diagrams(app, env, docnames, other) -> None:
 
 def pages_with_changed_diagrams(app, env, added, changed, removed) -> list[str]:
     """Read a page again when its diagrams' files appeared, changed or vanished, or their names
-    changed (a new Mermaid version or new theme settings)."""
+    changed (a new Mermaid version or new theme settings); and in every build while a diagram of it
+    has no files, so that its warning is given every time, not only when the page changes."""
 
     def now(info):
-        key = diagram_key(env.srcdir, app.config, info["code"])
+        key = _key(env.srcdir, app.config, info["code"])
         return key, _stamp(diagram_files(env.srcdir, key))
 
-    return [doc for doc, infos in _site_diagrams(env).items() if any(now(i) != (i["key"], i["stamp"]) for i in infos)]
+    return [doc for doc, infos in _site_diagrams(env).items()
+            if any(not i["rendered"] or now(i) != (i["key"], i["stamp"]) for i in infos)]
 
 
 def place_diagrams(app, doctree, docname) -> None:
-    """Inline SVGs on the site; an image in the ePub and PDF; the source where there is no file."""
+    """Inline SVGs on the site; an image in the ePub and PDF; where there is no file, the source (drawn
+    by Mermaid in the browser with diagrams_in_browser, shown as code otherwise)."""
     site = app.builder.format == "html" and app.builder.name != "epub"
     for node in list(doctree.findall(mermaid)):
         info = node.get("diagram")
-        if info is None or (site and not info["rendered"]):
+        if info is None or (not info["rendered"] and in_browser(app)):
             continue  # drawn by Mermaid in the browser (see visit_mermaid_in_browser)
         files = diagram_files(app.srcdir, info["key"])
-        if site:
+        if not info["rendered"]:  # the build has warned
+            node.replace_self(nodes.literal_block(info["code"], info["code"], language="text"))
+        elif site:
             node.replace_self(diagram(location=info["location"], light=files["light.svg"], dark=files["dark.svg"]))
-        elif info["rendered"]:
+        else:
             uri = files["light.pdf" if app.builder.format == "latex" else "light.svg"].relative_to(app.srcdir).as_posix()
             node.replace_self(nodes.image(uri=uri, candidates={"*": uri}, alt=_description(files["light.svg"])))
-        else:
-            node.replace_self(nodes.literal_block(info["code"], info["code"]))
 
 
 def _description(svg: Path) -> str:
@@ -217,9 +217,9 @@ def load_mermaid_only_where_needed(app) -> None:
 
 
 def report_fallback_diagrams(app, exception) -> None:
-    """One line naming every diagram that has no files yet."""
+    """With diagrams_in_browser: one line naming every diagram that has no files yet."""
     stale = [i for infos in _site_diagrams(app.env).values() for i in infos if not i["rendered"]]
-    if exception or not stale:
+    if exception or not stale or not in_browser(app):
         return
     names = "; ".join(f"{i['location']} ({i['title']})" for i in sorted(stale, key=lambda i: i["location"]))
     count = "1 diagram has" if len(stale) == 1 else f"{len(stale)} diagrams have"
@@ -228,6 +228,9 @@ def report_fallback_diagrams(app, exception) -> None:
 
 
 def setup(app):
+    # `nox -s serve` sets it (-D diagrams_in_browser=1); every other build fails on an undrawn diagram.
+    app.add_config_value("diagrams_in_browser", False, "html", types=frozenset({bool}),
+                         description="draw a diagram without files in _diagrams/ in the browser, not fail")
     app.add_directive("mermaid", MermaidDiagram, override=True)
     app.add_node(mermaid, override=True, html=(visit_mermaid_in_browser, None))
     app.add_node(diagram, html=(visit_diagram, None))

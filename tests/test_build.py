@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, run_sphinx
+from noxfile import sphinx_command
 
 MINIMAL_CONF = """
 extensions = ["myst_parser"]
@@ -71,7 +74,7 @@ def test_the_real_configuration_fails_on_a_bad_page(tmp_path):
     """The project's own conf.py, not just the flags, turns an author mistake into a failure."""
     src = tmp_path / "src"
     src.mkdir()
-    for name in ("conf.py", "_ext", "_static", "node_modules", "package-lock.json"):
+    for name in ("conf.py", "_ext", "_static", "package-lock.json"):
         (src / name).symlink_to(ROOT / name)
     (src / "index.md").write_text("# Home\n\nSee {doc}`nowhere`.\n")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
@@ -132,21 +135,91 @@ def test_built_pages_load_nothing_from_another_host(site):
     assert not offenders, "\n".join(offenders)
 
 
-def test_mermaid_is_served_from_the_site(site):
-    static = site / "_static" / "mermaid"
-    assert (static / "mermaid.esm.min.mjs").is_file()
-    assert not list(static.rglob("*.map")), "source maps are copied into the site"
-    entry = (static / "mermaid.esm.min.mjs").read_text()
-    for chunk in re.findall(r'"\./(chunks/mermaid\.esm\.min/[^"]+\.mjs)"', entry):
-        assert (static / chunk).is_file(), chunk
+# -- Diagrams: drawn ahead, so a build needs Python alone ----------------------------------------
+
+NODE_PROGRAMS = {"node", "nodejs", "npm", "npx", "corepack"}
 
 
-def test_missing_mermaid_stops_the_build_in_one_sentence(tmp_path):
+def path_without_node(tmp_path: Path) -> str:
+    """This PATH (with this Python's folder first) less Node.js: each folder that holds node or npm
+    is replaced by a folder of links to everything else in it."""
+    folders = []
+    for n, folder in enumerate([str(Path(sys.executable).parent), *os.environ.get("PATH", "").split(os.pathsep)]):
+        if not folder or not Path(folder).is_dir():
+            continue
+        names = {p.name for p in Path(folder).iterdir()}
+        if names & NODE_PROGRAMS:
+            copy = tmp_path / "path" / str(n)
+            copy.mkdir(parents=True)
+            for name in names - NODE_PROGRAMS:
+                (copy / name).symlink_to(Path(folder, name))
+            folder = str(copy)
+        folders.append(folder)
+    path = os.pathsep.join(folders)
+    assert not any(shutil.which(program, path=path) for program in NODE_PROGRAMS)
+    return path
+
+
+def diagram_project(tmp_path: Path, page: str) -> Path:
+    """The project's conf.py, extensions, styles, package-lock.json and drawn diagrams, no
+    node_modules, and one page, committed (for the "last updated" dates)."""
     src = tmp_path / "src"
     src.mkdir()
-    for name in ("conf.py", "_ext", "_static"):
+    for name in ("conf.py", "_ext", "_static", "package-lock.json", "_diagrams"):
         (src / name).symlink_to(ROOT / name)
-    (src / "index.md").write_text("# Home\n")
-    result = run_sphinx(src, tmp_path / "out")
+    (src / "index.md").write_text(page)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=src, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=src, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "fixture"], cwd=src, check=True)
+    return src
+
+
+def site_diagram() -> str:
+    """The first diagram of explanation/vpc.md, as written there: its files are in _diagrams/."""
+    text = (ROOT / "explanation" / "vpc.md").read_text()
+    start = text.index("```{mermaid}")
+    return text[start:text.index("\n```\n", start) + 5]
+
+
+def test_the_site_builds_with_python_alone(tmp_path):
+    """No node_modules and no Node.js on the PATH: the diagram is inlined from _diagrams/."""
+    src = diagram_project(tmp_path, f"# Home\n\n{site_diagram()}")
+    assert not (src / "node_modules").exists()
+    env = {**os.environ, "PATH": path_without_node(tmp_path), "NO_COLOR": "1"}
+    result = subprocess.run(sphinx_command("html", src, tmp_path / "out"), capture_output=True, text=True, cwd=src, env=env)
+    assert result.returncode == 0, result.stderr
+    page = BeautifulSoup((tmp_path / "out" / "index.html").read_text(), "html.parser")
+    assert [len(block.select(":scope > svg")) for block in page.select(".diagram[data-diagram-source='index.md:3']")] == [2]
+    assert not page.select("pre.mermaid") and not (tmp_path / "out" / "_static" / "mermaid").exists()
+
+
+def test_a_diagram_without_its_drawn_files_fails_the_strict_build_naming_file_and_line(tmp_path):
+    edited = site_diagram().replace("flowchart TB", "flowchart TB\n  edited[A node added since it was drawn]", 1)
+    src = diagram_project(tmp_path, f"# Home\n\nSome text.\n\n{edited}")
+    title = re.search(r"accTitle: (.+)", edited).group(1)
+    for build in ("first", "again, with nothing changed"):
+        result = run_sphinx(src, tmp_path / "out")
+        assert result.returncode != 0, f"the {build} build passed"
+        warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+        assert len(warnings) == 1 and re.search(
+            rf"index\.md:5: WARNING: the diagram {re.escape(repr(title))} has no drawn files in _diagrams/ for its "
+            r"current source: run `nox -s diagrams`", warnings[0]), f"{build} build:\n{result.stderr}"
+    page = BeautifulSoup((tmp_path / "out" / "index.html").read_text(), "html.parser")
+    assert "edited[A node added since it was drawn]" in page.select_one("pre").get_text()  # shown as code
+    assert not page.find("script", string=re.compile("mermaid")) and not page.select("pre.mermaid")
+
+
+def test_the_site_ships_no_mermaid(site):
+    """Every diagram is drawn ahead: the site has no copy of Mermaid's JavaScript."""
+    assert not (site / "_static" / "mermaid").exists()
+    assert not [p for p in site.rglob("*.mjs")], "JavaScript modules in the site"
+
+
+def test_drawing_in_the_browser_without_node_modules_stops_in_one_sentence(tmp_path):
+    src = diagram_project(tmp_path, "# Home\n")
+    assert run_sphinx(src, tmp_path / "out").returncode == 0  # a build needs no node_modules...
+    result = run_sphinx(src, tmp_path / "serve", "html", "-D", "diagrams_in_browser=1")  # ...`nox -s serve` does
     assert result.returncode != 0
-    assert "Mermaid's JavaScript is missing: install Node.js 18 or newer with npm, then run `npm ci`" in result.stderr
+    assert ("diagrams_in_browser needs Mermaid's JavaScript in node_modules/: `nox -s serve` installs it "
+            "(npm ci, on the Node.js that requirements/node.txt pins).") in result.stderr, result.stderr

@@ -1,30 +1,34 @@
 """Diagrams: drawn once by `nox -s diagrams`, inlined in the page as SVG, right in every theme.
 
 The build marks each diagram with the Markdown file and line it comes from (data-diagram-source,
-written by _ext/diagrams.py), so every failure here names them. The fixture tests at the end
-prove that a stale diagram and a Mermaid syntax error are caught.
+written by _ext/diagrams.py), so every failure here names them. The diagram rule (marked
+`sources`, so `nox -s check` runs it, with no build and no JavaScript) names every diagram whose
+current source has no drawn files; fixtures prove it fails on an edited diagram and on a syntax
+error, and that its keys are the build's own. The fixture tests at the end prove that a stale
+diagram falls back to Mermaid only while editing (`nox -s serve`), and that `nox -s diagrams`
+names a syntax error by file and line and keeps the last good files.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import posixpath
 import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Error as PlaywrightError
 
-import conf
 from browser import WIDTHS, chromium
 from conftest import ROOT, run_sphinx, serve
-from diagrams import DIAGRAMS, diagram_key
+from diagram_keys import DIAGRAMS, diagram_files, undrawn_message
+from diagram_keys import source_diagrams as keyed_diagrams
 from sources import lines, pages, parse
 
 ACC_TITLE = re.compile(r"^\s*accTitle\s*:\s*(.+?)\s*$", re.M)
@@ -48,6 +52,7 @@ def source_diagrams(files: list[Path] | None = None) -> list[dict]:
     return found
 
 
+@pytest.mark.sources
 def test_every_diagram_has_a_caption_a_title_and_a_description():
     diagrams = source_diagrams()
     assert len(diagrams) >= 10, f"{len(diagrams)} diagrams"
@@ -63,6 +68,7 @@ def test_every_diagram_has_a_caption_a_title_and_a_description():
 HARD_CODED_COLOUR = re.compile(r"^\s*(style|classDef|linkStyle)\s|%%\{\s*init|#[0-9a-fA-F]{3,6}\b|\b(fill|stroke|color)\s*:")
 
 
+@pytest.mark.sources
 def test_no_diagram_hard_codes_a_colour():
     found = [
         f"{ln.where()}: {ln.text.strip()}"
@@ -71,6 +77,159 @@ def test_no_diagram_hard_codes_a_colour():
         if "mermaid" in ln.directives and HARD_CODED_COLOUR.search(ln.text)
     ]
     assert not found, "colours come from the theme, not the diagram:\n" + "\n".join(found)
+
+
+# -- The diagram rule, from the sources alone: every diagram's current source has its files ------
+# diagram_keys.source_diagrams() reads each {mermaid} block with sources.parse() and names its files
+# with the build's own diagram_key(): Mermaid's version from package-lock.json, the theme settings
+# from conf.py's text. No Sphinx, no Node.js, no browser.
+
+
+def undrawn_diagrams(paths: list[Path] | None = None, root: Path | None = None) -> list[str]:
+    return [f"{d.where}: {undrawn_message(d.title)}" for d in keyed_diagrams(paths, root) if not d.drawn]
+
+
+@pytest.mark.sources
+def test_every_diagram_has_its_drawn_files():
+    assert len(keyed_diagrams()) >= 10, "the diagrams of the site were not found"
+    problems = undrawn_diagrams()
+    assert not problems, "\n".join(problems)
+
+
+def first_diagram(path: Path) -> str:
+    """The first {mermaid} block of a page of this site, as written there (fence to fence)."""
+    text = path.read_text()
+    start = text.index("```{mermaid}")
+    return text[start:text.index("\n```\n", start) + 5]
+
+
+def rule_fixture(tmp_path: Path, page: str) -> tuple[Path, Path]:
+    """A project with this repository's conf.py, package-lock.json and _diagrams/, and one page."""
+    root = tmp_path / "site"
+    (root / "explanation").mkdir(parents=True)
+    for name in ("conf.py", "package-lock.json", DIAGRAMS):
+        (root / name).symlink_to(ROOT / name)
+    (root / "explanation" / "fixture.md").write_text(page)
+    return root, root / "explanation" / "fixture.md"
+
+
+@pytest.mark.sources
+def test_the_diagram_rule_fails_on_an_edited_diagram_naming_file_and_line(tmp_path):
+    real = first_diagram(ROOT / "explanation" / "vpc.md")
+    title = re.search(r"accTitle: (.+)", real).group(1)
+    root, page = rule_fixture(tmp_path, f"# Fixture\n\nSome text.\n\n{real}")
+    assert undrawn_diagrams([page], root) == []  # the same source as on the site: its files are there
+    edited = real.replace(f"accTitle: {title}", f"accTitle: {title}\n  edited[An edited node]")
+    page.write_text(f"# Fixture\n\nSome text.\n\n{edited}")
+    assert undrawn_diagrams([page], root) == [f"{page}:5: {undrawn_message(title)}"]
+
+
+@pytest.mark.sources
+def test_the_diagram_rule_fails_on_a_syntax_error_naming_file_and_line(tmp_path):
+    """Mermaid cannot draw it, so `nox -s diagrams` wrote no files for it: the rule names it."""
+    page = diagram_page("Broken flow", "  a --> b -->\n  c -->> d((")
+    root, path = rule_fixture(tmp_path, "# Fixture\n\n" + page.split("\n\n", 1)[1])
+    assert undrawn_diagrams([path], root) == [f"{path}:3: {undrawn_message('Broken flow')}"]
+    assert undrawn_message("Broken flow").endswith("run `nox -s diagrams`, which draws it or names the line Mermaid "
+                                                   "cannot read, and commit the files")
+
+
+def test_the_rule_names_each_diagram_s_files_as_the_build_does(site):
+    """Every diagram of the built site is inlined from the files the sources rule names for it."""
+    built = {block["data-diagram-source"]: {k for svg in block.select(":scope > svg") for k in KEY.findall(svg["id"])}
+             for soup in html_pages(site).values() for block in soup.select(".diagram")}
+    problems = [f"{d.where}: the build inlined {sorted(built.get(d.where, [])) or 'nothing'}, the sources rule names {d.key}"
+                for d in keyed_diagrams() if built.get(d.where) != {d.key}]
+    assert not problems, "\n".join(problems)
+
+
+VARIANTS = """# Variants
+
+```{mermaid}
+:caption: Options as lines.
+
+flowchart LR
+  accTitle: Plain
+  a --> b
+
+```
+
+```{mermaid}
+:caption: Blank lines before and after.
+
+
+flowchart LR
+  accTitle: Spaced
+  a --> b
+  	
+	
+```
+
+```{mermaid}
+---
+caption: Options as YAML.
+title: A Mermaid title
+---
+flowchart LR
+  accTitle: Titled
+  a --> b
+
+
+```
+
+```{mermaid}
+flowchart LR
+  accTitle: Bare
+  a --> b
+
+
+```
+
+```{mermaid}
+:config: {"flowchart": {"curve": "linear"}}
+:caption: A Mermaid configuration.
+
+flowchart LR
+  accTitle: Configured
+  a --> b
+```
+
+::::{tab-set}
+:::{tab-item} In a tab
+```{mermaid}
+flowchart LR
+  accTitle: Nested
+  a --> b
+```
+:::
+::::
+"""
+
+
+# The diagrams as `nox -s diagrams` reads them, with Sphinx, in a process of its own (as that session runs).
+SPHINX_DIAGRAMS = """import json, sys
+sys.path.insert(0, "tools")
+from pathlib import Path
+from render_diagrams import site_diagrams
+print(json.dumps([{"location": i["location"], "key": i["key"]} for i in site_diagrams(Path(sys.argv[1]))[0]]))"""
+
+
+def test_the_sources_give_the_code_sphinx_gives_mermaid(tmp_path):
+    """The keys of the sources rule are those of the build (read by Sphinx, as `nox -s diagrams`
+    reads them) for options as lines, as YAML and none, :title:, :config:, blank lines around the code and a
+    diagram inside another directive."""
+    src = fixture_site(tmp_path, VARIANTS)
+    read = subprocess.run([sys.executable, "-c", SPHINX_DIAGRAMS, str(src)], capture_output=True, text=True, cwd=ROOT)
+    assert read.returncode == 0, read.stderr
+    by_sphinx = json.loads(read.stdout)
+    from_sources = keyed_diagrams([src / "index.md"], src)
+    assert [i["key"] for i in by_sphinx] == [d.key for d in from_sources]
+    # Where each one is. Inside a {tab-item}, Sphinx places the content one line late (myst-parser's
+    # own warnings there do too); the sources rule names the fence's own line.
+    late = {len(VARIANTS[:VARIANTS.index("tab-item")].splitlines()) + 1}
+    assert [i["location"] for i in by_sphinx] == [
+        f"index.md:{int(d.where.rsplit(':', 1)[1]) + (int(d.where.rsplit(':', 1)[1]) in late)}" for d in from_sources]
+    assert len(from_sources) == 6 and len({d.key for d in from_sources}) == 6
 
 
 # -- The built pages: every diagram drawn ahead, no Mermaid, nothing left over -----------------
@@ -382,17 +541,19 @@ def diagram_page(title: str, body: str) -> str:
             f"  accDescr: A fixture.\n{body}\n```\n")
 
 
-def test_a_stale_diagram_falls_back_and_is_named_by_file_and_line(browser, tmp_path):
+def test_a_stale_diagram_falls_back_while_editing_and_is_named_by_file_and_line(browser, tmp_path):
+    """With diagrams_in_browser (what `nox -s serve` sets), a diagram without files is drawn by
+    Mermaid in the browser; tests/test_build.py proves that any other build fails on it."""
     src = fixture_site(tmp_path, diagram_page("Changed flow", "  a --> b"))
     # The files of the diagram as it was before its last edit ("a --> c"), as `nox -s diagrams` left them.
-    settings = SimpleNamespace(**{k: getattr(conf, k) for k in ("mermaid_light_theme", "mermaid_dark_theme", "mermaid_init_config")})
-    old = diagram_key(src, settings, "flowchart LR\n  accTitle: Changed flow\n  accDescr: A fixture.\n  a --> c")
+    (tmp_path / "before.md").write_text(diagram_page("Changed flow", "  a --> c"))
+    (old,) = [d.key for d in keyed_diagrams([tmp_path / "before.md"], src)]
     (src / DIAGRAMS).mkdir()
-    for kind in ("light.svg", "dark.svg", "light.pdf"):
-        (src / DIAGRAMS / f"{old}-{kind}").write_text("<svg/>")
+    for path in diagram_files(src, old).values():
+        path.write_text("<svg/>")
 
-    result = run_sphinx(src, tmp_path / "out")
-    assert result.returncode == 0, result.stderr  # a stale diagram does not stop the build...
+    result = run_sphinx(src, tmp_path / "out", "html", "-D", "diagrams_in_browser=1")
+    assert result.returncode == 0, result.stderr  # while editing, a stale diagram does not stop the build...
     said = [ln for ln in result.stdout.splitlines() if "diagram" in ln and "nox -s diagrams" in ln]
     assert said == [f"1 diagram has no up-to-date files in {DIAGRAMS}/, so Mermaid draws it in the browser: "
                     "index.md:3 (Changed flow). Run `nox -s diagrams`."], result.stdout  # ...it says so in one line
@@ -412,15 +573,52 @@ def test_a_stale_diagram_falls_back_and_is_named_by_file_and_line(browser, tmp_p
         page.close()
     assert any("/_static/mermaid/" in u for u in loaded)
 
+    # The same folder built strictly afterwards (`nox -s docs` after `nox -s serve`) fails, and drops Mermaid.
+    strict = run_sphinx(src, tmp_path / "out")
+    assert strict.returncode != 0 and "index.md:3: WARNING: the diagram 'Changed flow' has no drawn files" in strict.stderr, strict.stderr
+    assert not (tmp_path / "out" / "_static" / "mermaid").exists()
 
-def test_a_mermaid_syntax_error_fails_nox_diagrams_naming_file_and_line(tmp_path):
-    page = diagram_page("Good flow", "  a --> b") + "\n" + diagram_page("Broken flow", "  a --> b -->\n  c -->> d((").split("\n", 2)[2]
+
+def render(src: Path) -> subprocess.CompletedProcess:
+    """`nox -s diagrams` on a fixture site."""
+    return subprocess.run([sys.executable, str(ROOT / "tools" / "render_diagrams.py"), "--srcdir", str(src)],
+                          capture_output=True, text=True)
+
+
+def test_a_mermaid_syntax_error_fails_nox_diagrams_naming_file_and_line_and_keeps_the_last_good_files(tmp_path):
+    good = diagram_page("Good flow", "  a --> b")
+    broken_body, fixed_body = "  a --> b -->\n  c -->> d((", "  a --> c"
+    page = good + "\n" + diagram_page("Second flow", broken_body).split("\n", 2)[2]
     src = fixture_site(tmp_path, page)
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "render_diagrams.py"), "--srcdir", str(src)],
-                            capture_output=True, text=True)
+    files = lambda: sorted(p.name for p in (src / DIAGRAMS).iterdir())  # noqa: E731
+
+    result = render(src)
     assert result.returncode == 1, result.stdout + result.stderr
     fence, broken = [n for n, text in enumerate(page.splitlines(), 1) if text in ("```{mermaid}", "  c -->> d((")][1:]
-    assert result.stderr.startswith(f"index.md:{broken}: Mermaid cannot draw the diagram 'Broken flow' (it starts at line {fence}):\n"), result.stderr
+    assert result.stderr.startswith(f"index.md:{broken}: Mermaid cannot draw the diagram 'Second flow' (it starts at line {fence}):\n"), result.stderr
     assert "Parse error" in result.stderr
     assert "rendered index.md:3 (Good flow)" in result.stdout  # the good diagram still gets its files
-    assert len(list((src / DIAGRAMS).glob("*"))) == 3
+    assert len(files()) == 3
+
+    (src / "index.md").write_text(page.replace(broken_body, fixed_body))
+    result = render(src)
+    assert result.returncode == 0 and f"rendered index.md:{fence} (Second flow)" in result.stdout, result.stdout + result.stderr
+    drawn = files()
+    assert len(drawn) == 6
+
+    (src / "index.md").write_text(page)  # broken again: the fixed diagram's files are no longer used...
+    result = render(src)
+    assert result.returncode == 1 and result.stderr.startswith(f"index.md:{broken}: "), result.stdout + result.stderr
+    assert "3 files no diagram uses kept until every diagram draws" in result.stdout, result.stdout
+    assert files() == drawn  # ...but they are the last good ones: kept
+
+    (src / "index.md").write_text(page.replace(broken_body, fixed_body))  # the edit undone: nothing to draw
+    result = render(src)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == "2 diagrams: 0 rendered, 2 already up to date, 0 files removed", result.stdout
+    assert files() == drawn
+
+    (src / "index.md").write_text(good)  # a diagram deleted: its files go, once every diagram draws
+    result = render(src)
+    assert result.returncode == 0 and result.stdout.splitlines()[-1] == "1 diagrams: 0 rendered, 1 already up to date, 3 files removed"
+    assert len(files()) == 3

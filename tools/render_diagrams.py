@@ -2,9 +2,11 @@
 
 For each diagram: a light and a dark SVG, which the build inlines in the page, and a PDF of the
 light one for the PDF edition. The files are named by a hash of the diagram's source, Mermaid's
-version and the theme settings (`diagram_key()` in _ext/diagrams.py), so a changed diagram
-has no files until this runs again. It renders only what is missing, deletes files that no
-diagram uses, and fails naming the Markdown file and line of any diagram Mermaid cannot draw.
+version and the theme settings (`diagram_key()` in _ext/diagram_keys.py), so a changed diagram
+has no files until this runs again. It renders only what is missing and deletes files that no
+diagram uses. Where Mermaid cannot draw a diagram, it names the Markdown file and line, fails, and
+deletes nothing: the last good files stay until the diagram is fixed (or its edit undone).
+Each file is written whole or not at all.
 
 The diagrams are found by reading the site with Sphinx, exactly as the build does. They are drawn
 by Debian's Chromium (through Playwright) with the Mermaid that package-lock.json pins, served
@@ -31,7 +33,7 @@ from localsite import ROOT, serve  # noqa: E402
 
 # Draw one diagram in one theme; make the SVG stand alone (its natural size as width and height)
 # and read as one image (role="img", named by its <title>, described by its <desc>).
-RENDER = """async ([code, id, theme, settings]) => {
+RENDER = r"""async ([code, id, theme, settings]) => {
     const GEOMETRY = ["d", "points", "transform", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "width", "height"];
     mermaid.initialize({...settings, startOnLoad: false});
     let svg;
@@ -63,7 +65,7 @@ RENDER = """async ([code, id, theme, settings]) => {
             if (value && !(name === "d" && /[aA]/.test(value))) el.setAttribute(name, value.replace(NUMBER, round));
         }
     }
-    const [width, height] = root.getAttribute("viewBox").split(/[\\s,]+/).slice(2).map(n => Math.ceil(Number(n)));
+    const [width, height] = root.getAttribute("viewBox").split(/[\s,]+/).slice(2).map(n => Math.ceil(Number(n)));
     root.setAttribute("width", width);
     root.setAttribute("height", height);
     root.setAttribute("style", `--diagram-width: ${width}px`);
@@ -84,13 +86,15 @@ def site_diagrams(srcdir: Path) -> tuple[list[dict], dict]:
     from sphinx.application import Sphinx
 
     sys.path.insert(0, str(srcdir / "_ext"))
-    from diagrams import _site_diagrams, diagram_settings
+    from diagram_keys import diagram_settings
+    from diagrams import _site_diagrams
 
     with tempfile.TemporaryDirectory() as out:
         app = Sphinx(srcdir, srcdir, out, Path(out, "doctrees"), "dummy", status=None, warning=None, freshenv=True)
         app.build()
         found = [info for doc in sorted(_site_diagrams(app.env)) for info in _site_diagrams(app.env)[doc]]
-        return found, diagram_settings(app.config)
+        config = app.config
+        return found, diagram_settings(config.mermaid_light_theme, config.mermaid_dark_theme, config.mermaid_init_config)
 
 
 def check_fonts() -> None:
@@ -138,24 +142,34 @@ def main() -> int:
                         failures.append(where_mermaid_failed(info, drawn[theme]["error"]))
                         break
                 else:
-                    for theme in ("light", "dark"):
-                        (outdir / f"{info['key']}-{theme}.svg").write_text(drawn[theme]["svg"] + "\n")
                     printer = browser.new_page()
                     printer.set_content(PAGE.format(drawn["light"]["svg"]))
                     size = {"width": f"{drawn['light']['width']}px", "height": f"{drawn['light']['height']}px"}
-                    printer.pdf(path=outdir / f"{info['key']}-light.pdf", **size, page_ranges="1")
+                    pdf = printer.pdf(**size, page_ranges="1")
                     printer.close()
+                    for theme in ("light", "dark"):
+                        write_whole(outdir / f"{info['key']}-{theme}.svg", (drawn[theme]["svg"] + "\n").encode())
+                    write_whole(outdir / f"{info['key']}-light.pdf", pdf)
                     rendered += 1
                     print(f"rendered {info['location']} ({info['title']})")
-    removed = [path for path in outdir.iterdir() if path not in wanted]
-    for path in removed:
-        path.unlink()
-        print(f"removed {path.relative_to(srcdir)}: no diagram uses it")
-    print(f"{len(diagrams)} diagrams: {rendered} rendered, {len(diagrams) - len(todo)} already up to date, {len(removed)} files removed")
-    if failures:
+    unused = [path for path in sorted(outdir.iterdir()) if path not in wanted]
+    if failures:  # an unused file may be the last good drawing of the diagram that failed: keep it
+        print(f"{len(diagrams)} diagrams: {rendered} rendered, {len(diagrams) - len(todo)} already up to date, "
+              f"{len(failures)} failed; {len(unused)} files no diagram uses kept until every diagram draws")
         print("\n".join(failures), file=sys.stderr)
         return 1
+    for path in unused:
+        path.unlink()
+        print(f"removed {path.relative_to(srcdir)}: no diagram uses it")
+    print(f"{len(diagrams)} diagrams: {rendered} rendered, {len(diagrams) - len(todo)} already up to date, {len(unused)} files removed")
     return 0
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write the file under another name, then rename it: an interrupted run leaves no half file."""
+    part = path.with_name(f".{path.name}.part")
+    part.write_bytes(data)
+    part.replace(path)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ environment variables Read the Docs sets for every step:
 1. checkout: a shallow clone (`git clone --depth 1`) of the last commit, then build.jobs.post_checkout.
    Like Read the Docs, it builds what was committed: uncommitted changes are not in it.
 2. create_environment: a virtual environment on the Python that build.tools.python names. When that
-   Python is not installed, it stops there and says so in one sentence.
+   Python is not installed, it stops there and says so in one sentence. build.tools may name Python
+   alone: the site builds without Node.js, its diagrams drawn ahead into _diagrams/.
 3. install: pip and setuptools upgraded, Sphinx, then each python.install requirements file.
 4. build: build.jobs.pre_build; the HTML (`sphinx.builder`, with -W --keep-going when
    `fail_on_warning` is on); then each of `formats`: the PDF (LaTeX, then latexmk, when LaTeX is
@@ -129,11 +130,9 @@ def main() -> None:
     # 2. system dependencies and the environment
     for job in JOBS_BEFORE_INSTALL:
         build.jobs(config, job)
-    node = config["build"]["tools"].get("nodejs")
-    if node and shutil.which("node"):
-        found = build.run("system_dependencies", ["node", "--version"]).stdout.strip()
-        if not found.lstrip("v").startswith(f"{node}."):
-            print(f"    (Read the Docs uses Node.js {node}; this machine has {found})")
+    if set(config["build"]["tools"]) - {"python"}:
+        raise SystemExit(f"build.tools names {sorted(set(config['build']['tools']) - {'python'})}: this emulation installs "
+                         "Python alone, which is all the build needs (diagrams are drawn ahead into _diagrams/).")
     build.run("create_environment", [python, "-m", "venv", str(venv)])
     build.jobs(config, "post_create_environment")
     # 3. install

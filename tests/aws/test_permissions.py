@@ -59,6 +59,8 @@ from iamsim import Evaluator, Identity
 from snippetshell import HEREDOC, on_instance, snippet_files, split_heredocs
 
 SNIPPETS = ROOT / "howto" / "snippets"
+# Commands the account's administrator runs, with administrator permissions, not the reader.
+ADMINISTRATOR = {"set-up-cli-admin.sh"}
 POLICIES = sorted(SNIPPETS.glob("crashcourse-policy*.json"))  # the reader's policies, all attached
 BOUNDARY = SNIPPETS / "crashcourse-boundary.json"
 ACCOUNT, REGION = "111122223333", "eu-west-2"  # the reader's, as far as the policy can tell
@@ -431,7 +433,7 @@ def resources(action: str, params: dict, raw: dict, env: dict) -> list[Resource]
                 value = value[0] if value else None
             if param and value is not None:
                 source = re.sub(r"\$\{(\w+)\}", r"$\1", str(value))  # `${BOX_ID}` as `$BOX_ID`
-            elif not fixed and value is None:
+            elif not fixed and value is None and not creates(action, kind.rstrip("*")):
                 source = "$" + variable  # AWS finds it from what the call names (a mount target's file system)
             value = None if value is None else str(expand(value, env))
             if value and value.startswith("arn:"):  # an ARN given for a name: its last part
@@ -530,6 +532,9 @@ def needs_of(call: Call, env: dict, known: Known) -> list[Need]:
             if creates(action, r.kind) or not r.kind:
                 made = tags.get(r.kind, tags.get("", {}))
                 context.update(tag_context("RequestTag", made, keys=bool(made)))
+                tagging = "Tag" in action.split(":")[1]  # CreateTags, TagRole...: on a resource that may exist
+                if tagging and r.source is not None and ("$" not in r.source or r.source in known.tags):
+                    context.update(tag_context("ResourceTag", existing_tags(r.source, known), keys=False))
             else:
                 context.update(tag_context("ResourceTag", existing_tags(r.source, known), keys=False))
             needs.append(Need(action, r.arn, context))
@@ -596,7 +601,7 @@ def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict)
 def all_calls() -> tuple[list[Call], dict]:
     """Every API call in the snippets, and each shell file's literal assignments."""
     per_file: dict = {}
-    calls = [c for p in snippet_files(".sh") for c in shell_calls(p, per_file)]
+    calls = [c for p in snippet_files(".sh") if p.name not in ADMINISTRATOR for c in shell_calls(p, per_file)]
     calls += [c for p in snippet_files(".py") for c in python_calls(p)]
     return calls, per_file
 

@@ -43,6 +43,13 @@ START = re.compile(
 )
 END = re.compile(r"^# \[end (?P<name>[\w-]+)\]$")
 REGION = "us-east-1"
+# Who the reader is, as the emulator answers `aws sts get-caller-identity` for the tests' access
+# key (moto 5.2.5): UserId is the access key ID itself, and Arn is `arn:aws:sts::ACCOUNT:user/moto`.
+# So the guides' owner tag (crashcourse:owner = UserId) and per-reader names (READER, the Arn's
+# last part) are these; OWNER_TAG marks what a test makes as the reader's own.
+EMULATED_OWNER = "AKIAIOSFODNN7EXAMPLE"
+EMULATED_READER = "moto"
+OWNER_TAG = {"Key": "crashcourse:owner", "Value": EMULATED_OWNER}
 
 @dataclass
 class Section:
@@ -56,6 +63,11 @@ class Section:
     @property
     def cleanup(self) -> bool:
         return self.name == "cleanup" or self.name.startswith("cleanup-")
+
+    @property
+    def again(self) -> bool:
+        """A step the reader takes later, in a new terminal (their address changed, say)."""
+        return self.name == "again" or self.name.startswith("again-")
 
 
 def parse_sections(path: Path) -> list[Section]:

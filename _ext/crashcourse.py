@@ -370,11 +370,14 @@ def cli_commands(snippets: Path) -> dict[tuple[str, str], set[str]]:
     """(service, command) -> the guides whose snippets run it."""
     used: dict[tuple[str, str], set[str]] = defaultdict(set)
     for path in sorted(snippets.glob("*.sh")):
+        page = path.stem  # a page's second file (set-up-cli-admin.sh: the administrator's) is the page's
+        while not (snippets.parent / f"{page}.md").is_file() and "-" in page:
+            page = page.rsplit("-", 1)[0]
         for line in path.read_text().splitlines():
             if line.lstrip().startswith("#"):
                 continue
             for service, command in AWS_COMMAND.findall(line):
-                used[(service, command)].add(path.stem)
+                used[(service, command)].add(page)
     return used
 
 

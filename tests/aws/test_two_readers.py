@@ -149,12 +149,11 @@ def gated_client(endpoint: str, service: str, keys: dict, gate: Gate, region: st
     """A boto3 client with B's keys whose every call passes the gate first."""
     client = boto3.client(service, endpoint_url=endpoint, region_name=region, **keys)
 
-    def check(model, params, **_):
-        allowed, why = gate.judge(service if service != "efs" else "efs", model.name, params, region)
+    def check(params, model, **_):
+        allowed, why = gate.judge(service, model.name, params, region)
         if not allowed:
             raise ClientError({"Error": {"Code": "AccessDenied", "Message": why}}, model.name)
-    client.meta.events.register(f"provide-client-params.{client.meta.service_model.service_id.hyphenize()}", lambda **kw: None)
-    client.meta.events.register("before-parameter-build", lambda params, model, **kw: check(model, params))
+    client.meta.events.register("before-parameter-build", check)
     return client
 
 

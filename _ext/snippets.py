@@ -44,6 +44,11 @@ class Section:
     def cleanup(self) -> bool:
         return self.name == "cleanup" or self.name.startswith("cleanup-")
 
+    @property
+    def again(self) -> bool:
+        """A step the reader takes later, in a new terminal (their address changed, say)."""
+        return self.name == "again" or self.name.startswith("again-")
+
 
 def parse_sections(path: Path) -> list[Section]:
     """Split a snippet file into its named sections; a malformed file fails with FILE:LINE."""

@@ -2,10 +2,13 @@
 
 # [start boto3-create-budget]
 import os
+import re
 
 import boto3
 
-account_id = boto3.client("sts").get_caller_identity()["Account"]
+identity = boto3.client("sts").get_caller_identity()
+account_id, owner = identity["Account"], identity["UserId"]
+reader = re.sub(r"[^a-z0-9]", "-", identity["Arn"].rsplit("/", 1)[-1].lower())[:16]
 budgets = boto3.client("budgets")
 
 
@@ -24,11 +27,12 @@ def alert(kind, percent):
 budgets.create_budget(
     AccountId=account_id,
     Budget={
-        "BudgetName": "crashcourse-monthly-spend",
+        "BudgetName": f"crashcourse-monthly-spend-{reader}",
         "BudgetType": "COST",
         "TimeUnit": "MONTHLY",
         "BudgetLimit": {"Amount": "50", "Unit": "USD"},
     },
     NotificationsWithSubscribers=[alert("ACTUAL", 80), alert("FORECASTED", 100)],
+    ResourceTags=[{"Key": "crashcourse:owner", "Value": owner}],
 )
 # [end boto3-create-budget]

@@ -1,8 +1,12 @@
 # Commands for howto/budget-alert.md. Sections hold no comments (interactive zsh would run them).
 
 # [start account-id]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
-echo "$ACCOUNT_ID"
+BUDGET_NAME="crashcourse-monthly-spend-$READER"
+echo "$ACCOUNT_ID $BUDGET_NAME"
 # [end account-id]
 
 # [start set-email] replace: you@example.com
@@ -10,9 +14,9 @@ export BUDGET_EMAIL=you@example.com
 # [end set-email]
 
 # [start budget-files]
-cat > budget.json <<'EOF'
+cat > budget.json <<EOF
 {
-  "BudgetName": "crashcourse-monthly-spend",
+  "BudgetName": "$BUDGET_NAME",
   "BudgetType": "COST",
   "TimeUnit": "MONTHLY",
   "BudgetLimit": {"Amount": "50", "Unit": "USD"}
@@ -45,7 +49,8 @@ EOF
 # [start create-budget]
 aws budgets create-budget --account-id "$ACCOUNT_ID" \
   --budget file://budget.json \
-  --notifications-with-subscribers file://notifications.json
+  --notifications-with-subscribers file://notifications.json \
+  --resource-tags "Key=crashcourse:owner,Value=$OWNER"
 # [end create-budget]
 
 # [start check]
@@ -53,12 +58,14 @@ aws budgets describe-budgets --account-id "$ACCOUNT_ID" \
   --query 'Budgets[].[BudgetName,BudgetType,TimeUnit,BudgetLimit.Amount,BudgetLimit.Unit]' \
   --output text
 aws budgets describe-notifications-for-budget --account-id "$ACCOUNT_ID" \
-  --budget-name crashcourse-monthly-spend \
+  --budget-name "$BUDGET_NAME" \
   --query 'Notifications[].[NotificationType,Threshold,ThresholdType]' --output text
 # [end check]
 
 # [start cleanup]
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
-aws budgets delete-budget --account-id "$ACCOUNT_ID" --budget-name crashcourse-monthly-spend
+aws budgets delete-budget --account-id "$ACCOUNT_ID" --budget-name "crashcourse-monthly-spend-$READER"
 rm -f budget.json notifications.json
 # [end cleanup]

@@ -2,9 +2,10 @@
 # Sections hold no comments (interactive zsh would run them).
 
 # [start set-names]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
 read -r REGION AZ < <(aws ec2 describe-availability-zones \
   --query 'AvailabilityZones[0].[RegionName,ZoneName]' --output text)
-tags() { echo "ResourceType=$1,Tags=[{Key=Name,Value=$2},{Key=project,Value=analysis-vpc}]"; }
+tags() { echo "ResourceType=$1,Tags=[{Key=Name,Value=$2},{Key=project,Value=analysis-vpc},{Key=crashcourse:owner,Value=$OWNER}]"; }
 echo "$REGION $AZ"
 # [end set-names]
 
@@ -78,25 +79,31 @@ aws ec2 describe-subnets --filters Name=vpc-id,Values="$LAB_VPC_ID" \
 # [end check-subnets]
 
 # [start check-routes]
-aws ec2 describe-route-tables --filters Name=tag:project,Values=analysis-vpc \
+aws ec2 describe-route-tables \
+  --filters Name=tag:project,Values=analysis-vpc Name=tag:crashcourse:owner,Values="$OWNER" \
   --query 'RouteTables[].{table: Tags[?Key==`Name`]|[0].Value, routes: Routes[].[DestinationCidrBlock || DestinationPrefixListId, GatewayId || NatGatewayId]}' \
   --output json
 # [end check-routes]
 
 # [start cleanup-nat]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for nat in $(aws ec2 describe-nat-gateways --query 'NatGateways[].NatGatewayId' --output text \
-    --filter Name=tag:project,Values=analysis-vpc Name=state,Values=pending,available); do
+    --filter Name=tag:project,Values=analysis-vpc Name=tag:crashcourse:owner,Values="$OWNER" \
+      Name=state,Values=pending,available); do
   aws ec2 delete-nat-gateway --nat-gateway-id "$nat" --query NatGatewayId --output text
   aws ec2 wait nat-gateway-deleted --nat-gateway-ids "$nat"
 done
-for eip in $(aws ec2 describe-addresses --filters Name=tag:project,Values=analysis-vpc \
+for eip in $(aws ec2 describe-addresses \
+    --filters Name=tag:project,Values=analysis-vpc Name=tag:crashcourse:owner,Values="$OWNER" \
     --query 'Addresses[].AllocationId' --output text); do
   aws ec2 release-address --allocation-id "$eip"
 done
 # [end cleanup-nat]
 
 # [start cleanup]
-for vpc in $(aws ec2 describe-vpcs --filters Name=tag:project,Values=analysis-vpc \
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for vpc in $(aws ec2 describe-vpcs \
+    --filters Name=tag:project,Values=analysis-vpc Name=tag:crashcourse:owner,Values="$OWNER" \
     --query 'Vpcs[].VpcId' --output text); do
   for ep in $(aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values="$vpc" \
       --query 'VpcEndpoints[].VpcEndpointId' --output text); do
@@ -128,10 +135,11 @@ done
 # [end cleanup]
 
 # [start cleanup-check]
-aws ec2 describe-vpcs --filters Name=tag:project,Values=analysis-vpc \
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+aws ec2 describe-vpcs --filters Name=tag:project,Values=analysis-vpc Name=tag:crashcourse:owner,Values="$OWNER" \
   --query 'length(Vpcs)' --output text
-aws ec2 describe-addresses --filters Name=tag:project,Values=analysis-vpc \
+aws ec2 describe-addresses --filters Name=tag:project,Values=analysis-vpc Name=tag:crashcourse:owner,Values="$OWNER" \
   --query 'length(Addresses)' --output text
-aws ec2 describe-nat-gateways --filter Name=tag:project,Values=analysis-vpc \
+aws ec2 describe-nat-gateways --filter Name=tag:project,Values=analysis-vpc Name=tag:crashcourse:owner,Values="$OWNER" \
   --query 'NatGateways[].State' --output text
 # [end cleanup-check]

@@ -2,8 +2,10 @@
 # what a comment would say is on the page, next to the block.
 
 # [start find-instance]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
 BOX_ID=$(aws ec2 describe-instances \
-  --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=running \
+  --filters Name=tag:Name,Values=analysis-box Name=tag:crashcourse:owner,Values="$OWNER" \
+    Name=instance-state-name,Values=running \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
 BOX_AZ=$(aws ec2 describe-instances --instance-ids "$BOX_ID" \
   --query 'Reservations[0].Instances[0].Placement.AvailabilityZone' --output text)
@@ -13,7 +15,8 @@ echo "$BOX_ID $BOX_AZ"
 # [start create-volume]
 DATA_VOLUME_ID=$(aws ec2 create-volume --availability-zone "$BOX_AZ" \
   --volume-type gp3 --size 100 \
-  --tag-specifications 'ResourceType=volume,Tags=[{Key=Name,Value=analysis-data}]' \
+  --tag-specifications \
+    "ResourceType=volume,Tags=[{Key=Name,Value=analysis-data},{Key=crashcourse:owner,Value=$OWNER}]" \
   --query VolumeId --output text)
 aws ec2 wait volume-available --volume-ids "$DATA_VOLUME_ID"
 echo "$DATA_VOLUME_ID"
@@ -53,7 +56,8 @@ findmnt /data
 # [start snapshot]
 DATA_SNAPSHOT_ID=$(aws ec2 create-snapshot --volume-id "$DATA_VOLUME_ID" \
   --description "analysis-data before resize" \
-  --tag-specifications 'ResourceType=snapshot,Tags=[{Key=Name,Value=analysis-data-before-resize}]' \
+  --tag-specifications \
+    "ResourceType=snapshot,Tags=[{Key=Name,Value=analysis-data-before-resize},{Key=crashcourse:owner,Value=$OWNER}]" \
   --query SnapshotId --output text)
 aws ec2 wait snapshot-completed --snapshot-ids "$DATA_SNAPSHOT_ID"
 echo "$DATA_SNAPSHOT_ID"
@@ -92,20 +96,23 @@ sudo systemctl daemon-reload
 # [end cleanup-unmount]
 
 # [start cleanup]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for volume in $(aws ec2 describe-volumes \
-    --filters Name=tag:Name,Values=analysis-data Name=attachment.status,Values=attached \
+    --filters Name=tag:Name,Values=analysis-data Name=tag:crashcourse:owner,Values="$OWNER" \
+      Name=attachment.status,Values=attached \
     --query 'Volumes[].VolumeId' --output text); do
   aws ec2 detach-volume --volume-id "$volume" --query State --output text --instance-id \
     "$(aws ec2 describe-volumes --volume-ids "$volume" \
       --query 'Volumes[0].Attachments[0].InstanceId' --output text)"
 done
-for volume in $(aws ec2 describe-volumes --filters Name=tag:Name,Values=analysis-data \
+for volume in $(aws ec2 describe-volumes \
+    --filters Name=tag:Name,Values=analysis-data Name=tag:crashcourse:owner,Values="$OWNER" \
     --query 'Volumes[].VolumeId' --output text); do
   aws ec2 wait volume-available --volume-ids "$volume"
   aws ec2 delete-volume --volume-id "$volume"
 done
 for snapshot in $(aws ec2 describe-snapshots --owner-ids self \
-    --filters Name=tag:Name,Values=analysis-data-before-resize \
+    --filters Name=tag:Name,Values=analysis-data-before-resize Name=tag:crashcourse:owner,Values="$OWNER" \
     --query 'Snapshots[].SnapshotId' --output text); do
   aws ec2 delete-snapshot --snapshot-id "$snapshot"
 done

@@ -2,6 +2,9 @@
 # what a comment would say is on the page, next to the block.
 
 # [start find-network]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
 EFS_VPC_ID=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
   --query 'Vpcs[0].VpcId' --output text)
 echo "$EFS_VPC_ID"
@@ -12,10 +15,13 @@ aws ec2 describe-subnets \
 
 # [start security-groups]
 EFS_CLIENT_SG_ID=$(aws ec2 create-security-group --vpc-id "$EFS_VPC_ID" \
-  --group-name efs-clients --description "Instances that mount the shared file system" \
+  --group-name "crashcourse-efs-clients-$READER" \
+  --description "Instances that mount the shared file system" \
+  --tag-specifications "ResourceType=security-group,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
   --query GroupId --output text)
 EFS_TARGET_SG_ID=$(aws ec2 create-security-group --vpc-id "$EFS_VPC_ID" \
-  --group-name efs-mount-targets --description "NFS from efs-clients only" \
+  --group-name "crashcourse-efs-targets-$READER" --description "NFS from the clients group only" \
+  --tag-specifications "ResourceType=security-group,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
   --query GroupId --output text)
 aws ec2 authorize-security-group-ingress --group-id "$EFS_TARGET_SG_ID" \
   --ip-permissions "IpProtocol=tcp,FromPort=2049,ToPort=2049,UserIdGroupPairs=[{GroupId=$EFS_CLIENT_SG_ID}]" \
@@ -24,7 +30,8 @@ aws ec2 authorize-security-group-ingress --group-id "$EFS_TARGET_SG_ID" \
 
 # [start join-clients]
 BOX_ID=$(aws ec2 describe-instances \
-  --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=running \
+  --filters Name=tag:Name,Values=analysis-box Name=tag:crashcourse:owner,Values="$OWNER" \
+    Name=instance-state-name,Values=running \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
 aws ec2 modify-instance-attribute --instance-id "$BOX_ID" --groups "$EFS_CLIENT_SG_ID" \
   $(aws ec2 describe-instances --instance-ids "$BOX_ID" \
@@ -34,11 +41,11 @@ aws ec2 describe-instances --instance-ids "$BOX_ID" \
 # [end join-clients]
 
 # [start create-file-system]
-aws efs create-file-system --creation-token shared-data \
+aws efs create-file-system --creation-token "crashcourse-shared-data-$READER" \
   --encrypted --performance-mode generalPurpose --throughput-mode elastic \
-  --tags Key=Name,Value=shared-data \
+  --tags Key=Name,Value=shared-data "Key=crashcourse:owner,Value=$OWNER" \
   --query FileSystemId --output text
-EFS_ID=$(aws efs describe-file-systems --creation-token shared-data \
+EFS_ID=$(aws efs describe-file-systems --creation-token "crashcourse-shared-data-$READER" \
   --query 'FileSystems[0].FileSystemId' --output text)
 EFS_WAITED=0
 until [ "$(aws efs describe-file-systems --file-system-id "$EFS_ID" \
@@ -95,8 +102,9 @@ sudo systemctl daemon-reload
 # [end cleanup-unmount]
 
 # [start cleanup]
-for efs in $(aws efs describe-file-systems \
-    --query "FileSystems[?Name=='shared-data'].FileSystemId" --output text); do
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for efs in $(aws efs describe-file-systems --output text --query \
+    "FileSystems[?Name=='shared-data' && Tags[?Key=='crashcourse:owner' && Value=='$OWNER']].FileSystemId"); do
   for target in $(aws efs describe-mount-targets --file-system-id "$efs" \
       --query 'MountTargets[].MountTargetId' --output text); do
     aws efs delete-mount-target --mount-target-id "$target"
@@ -109,7 +117,8 @@ for efs in $(aws efs describe-file-systems \
   done
   aws efs delete-file-system --file-system-id "$efs"
 done
-for sg in $(aws ec2 describe-security-groups --filters Name=group-name,Values=efs-clients \
+for sg in $(aws ec2 describe-security-groups \
+    --filters Name=tag:crashcourse:owner,Values="$OWNER" Name=group-name,Values='crashcourse-efs-clients-*' \
     --query 'SecurityGroups[].GroupId' --output text); do
   for id in $(aws ec2 describe-instances --query 'Reservations[].Instances[].InstanceId' --output text \
       --filters Name=instance.group-id,Values="$sg" Name=instance-state-name,Values=pending,running,stopping,stopped); do
@@ -118,8 +127,9 @@ for sg in $(aws ec2 describe-security-groups --filters Name=group-name,Values=ef
       --query "Reservations[0].Instances[0].SecurityGroups[?GroupId!='$sg'].GroupId")
   done
 done
-for name in efs-mount-targets efs-clients; do
-  for sg in $(aws ec2 describe-security-groups --filters Name=group-name,Values="$name" \
+for name in 'crashcourse-efs-targets-*' 'crashcourse-efs-clients-*'; do
+  for sg in $(aws ec2 describe-security-groups \
+      --filters Name=tag:crashcourse:owner,Values="$OWNER" Name=group-name,Values="$name" \
       --query 'SecurityGroups[].GroupId' --output text); do
     waited=0
     until [ "$(aws ec2 describe-network-interfaces --filters Name=group-id,Values="$sg" \

@@ -2,10 +2,15 @@
 # them): what a comment would say is on the page, next to the block.
 
 # [start set-names]
-S3_ROLE=crashcourse-s3-access
-ROLE_BUCKET="crashcourse-data-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
+S3_ROLE="crashcourse-s3-access-$READER"
+ROLE_BUCKET="crashcourse-data-$READER-$ACCOUNT_ID-$(aws configure get region)"
 BOX_ID=$(aws ec2 describe-instances \
-  --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=running \
+  --filters Name=tag:Name,Values=analysis-box Name=tag:crashcourse:owner,Values="$OWNER" \
+    Name=instance-state-name,Values=running \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
 echo "$BOX_ID $ROLE_BUCKET"
 # [end set-names]
@@ -26,6 +31,8 @@ EOF
 aws iam create-role --role-name "$S3_ROLE" \
   --assume-role-policy-document file://ec2-trust-policy.json \
   --description "One S3 bucket, and Session Manager" \
+  --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
+  --tags "Key=crashcourse:owner,Value=$OWNER" \
   --query Role.Arn --output text
 # [end trust-policy]
 
@@ -57,6 +64,7 @@ aws iam attach-role-policy --role-name "$S3_ROLE" \
 
 # [start instance-profile]
 aws iam create-instance-profile --instance-profile-name "$S3_ROLE" \
+  --tags "Key=crashcourse:owner,Value=$OWNER" \
   --query InstanceProfile.Arn --output text
 aws iam add-role-to-instance-profile --instance-profile-name "$S3_ROLE" --role-name "$S3_ROLE"
 aws iam wait instance-profile-exists --instance-profile-name "$S3_ROLE"
@@ -91,8 +99,10 @@ IMDS_TOKEN=$(curl -s -X PUT http://169.254.169.254/latest/api/token \
   -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
 BOX_REGION=$(curl -s -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" \
   http://169.254.169.254/latest/meta-data/placement/region)
-ROLE_BUCKET="crashcourse-data-$(aws sts get-caller-identity --query Account --output text)-$BOX_REGION"
-aws sts get-caller-identity --query Arn --output text
+BOX_ROLE_ARN=$(aws sts get-caller-identity --query Arn --output text)
+echo "$BOX_ROLE_ARN"
+READER=$(echo "$BOX_ROLE_ARN" | cut -d/ -f2 | sed 's/^crashcourse-s3-access-//')
+ROLE_BUCKET="crashcourse-data-$READER-$(echo "$BOX_ROLE_ARN" | cut -d: -f5)-$BOX_REGION"
 aws s3 ls "s3://$ROLE_BUCKET/"
 echo test > /tmp/role-test.txt
 aws s3 cp /tmp/role-test.txt "s3://$ROLE_BUCKET/role-test.txt"
@@ -100,29 +110,36 @@ aws s3 ls
 # [end check-on-instance]
 
 # [start cleanup]
-for association in $(aws ec2 describe-iam-instance-profile-associations \
-    --filters Name=state,Values=associated --output text \
-    --query "IamInstanceProfileAssociations[?ends_with(IamInstanceProfile.Arn, '/crashcourse-s3-access')].AssociationId"); do
-  aws ec2 disassociate-iam-instance-profile --association-id "$association" \
-    --query 'IamInstanceProfileAssociation.State' --output text
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for id in $(aws ec2 describe-instances \
+    --filters Name=tag:crashcourse:owner,Values="$OWNER" Name=instance-state-name,Values=pending,running,stopping,stopped \
+    --query 'Reservations[].Instances[].InstanceId' --output text); do
+  for association in $(aws ec2 describe-iam-instance-profile-associations \
+      --filters Name=instance-id,Values="$id" Name=state,Values=associated \
+      --query "IamInstanceProfileAssociations[?contains(IamInstanceProfile.Arn, '/crashcourse-s3-access-')].AssociationId" \
+      --output text); do
+    aws ec2 disassociate-iam-instance-profile --association-id "$association" \
+      --query 'IamInstanceProfileAssociation.State' --output text
+  done
 done
-for profile in $(aws iam list-instance-profiles --output text \
-    --query "InstanceProfiles[?InstanceProfileName=='crashcourse-s3-access'].InstanceProfileName"); do
-  for role in $(aws iam get-instance-profile --instance-profile-name "$profile" \
-      --query 'InstanceProfile.Roles[].RoleName' --output text); do
-    aws iam remove-role-from-instance-profile --instance-profile-name "$profile" --role-name "$role"
-  done
-  aws iam delete-instance-profile --instance-profile-name "$profile"
-done
-for role in $(aws iam list-roles --query "Roles[?RoleName=='crashcourse-s3-access'].RoleName" --output text); do
-  for policy in $(aws iam list-role-policies --role-name "$role" --query 'PolicyNames[]' --output text); do
-    aws iam delete-role-policy --role-name "$role" --policy-name "$policy"
-  done
-  for arn in $(aws iam list-attached-role-policies --role-name "$role" \
-      --query 'AttachedPolicies[].PolicyArn' --output text); do
-    aws iam detach-role-policy --role-name "$role" --policy-arn "$arn"
-  done
-  aws iam delete-role --role-name "$role"
+for role in $(aws iam list-roles \
+    --query "Roles[?starts_with(RoleName, 'crashcourse-s3-access-')].RoleName" --output text); do
+  if [ "$(aws iam list-role-tags --role-name "$role" \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+    for profile in $(aws iam list-instance-profiles-for-role --role-name "$role" \
+        --query 'InstanceProfiles[].InstanceProfileName' --output text); do
+      aws iam remove-role-from-instance-profile --instance-profile-name "$profile" --role-name "$role"
+      aws iam delete-instance-profile --instance-profile-name "$profile"
+    done
+    for policy in $(aws iam list-role-policies --role-name "$role" --query 'PolicyNames[]' --output text); do
+      aws iam delete-role-policy --role-name "$role" --policy-name "$policy"
+    done
+    for arn in $(aws iam list-attached-role-policies --role-name "$role" \
+        --query 'AttachedPolicies[].PolicyArn' --output text); do
+      aws iam detach-role-policy --role-name "$role" --policy-arn "$arn"
+    done
+    aws iam delete-role --role-name "$role"
+  fi
 done
 rm -f ec2-trust-policy.json s3-one-bucket.json
 # [end cleanup]

@@ -3,8 +3,10 @@
 # does is said on the page, next to it.
 
 # [start find-instance]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
 BOX_ID=$(aws ec2 describe-instances \
-  --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=running \
+  --filters Name=tag:Name,Values=analysis-box Name=tag:crashcourse:owner,Values="$OWNER" \
+    Name=instance-state-name,Values=running \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
 BOX_IP=$(aws ec2 describe-instances --instance-ids "$BOX_ID" \
   --query 'Reservations[0].Instances[0].PublicIpAddress' --output text)
@@ -56,8 +58,10 @@ curl -s -o /dev/null -w '%{http_code}\n' http://localhost:8888/api
 # [end stop-jupyter]
 
 # [start cleanup]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for id in $(aws ec2 describe-instances \
-    --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=pending,running \
+    --filters Name=tag:Name,Values=analysis-box Name=tag:crashcourse:owner,Values="$OWNER" \
+      Name=instance-state-name,Values=pending,running \
     --query 'Reservations[].Instances[].InstanceId' --output text); do
   aws ec2 stop-instances --instance-ids "$id" \
     --query 'StoppingInstances[0].CurrentState.Name' --output text

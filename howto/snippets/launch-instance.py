@@ -1,10 +1,15 @@
 # Python (boto3) examples for howto/launch-instance.md.
 
 # [start launch]
+import re
+
 import boto3
 
 ssm = boto3.client("ssm")
 ec2 = boto3.client("ec2")
+identity = boto3.client("sts").get_caller_identity()
+owner = identity["UserId"]  # the value of your crashcourse:owner tag
+reader = re.sub(r"[^a-z0-9]", "-", identity["Arn"].rsplit("/", 1)[-1].lower())[:16]
 
 ami_id = ssm.get_parameter(
     Name="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
@@ -13,12 +18,14 @@ ami_id = ssm.get_parameter(
 reservation = ec2.run_instances(
     ImageId=ami_id,
     InstanceType="t3.micro",
-    KeyName="analysis-key",  # an existing key pair
+    KeyName=f"crashcourse-{reader}",  # your key pair, made in step 4
     MinCount=1,
     MaxCount=1,
     MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
     TagSpecifications=[
-        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}]}
+        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"},
+                                              {"Key": "crashcourse:owner", "Value": owner}]},
+        {"ResourceType": "volume", "Tags": [{"Key": "crashcourse:owner", "Value": owner}]},
     ],
 )
 instance_id = reservation["Instances"][0]["InstanceId"]
@@ -32,9 +39,11 @@ print(instance_id, instance["State"]["Name"], instance.get("PublicIpAddress"))
 import boto3
 
 ec2 = boto3.client("ec2")
-ids = [  # found by the Name tag, so this works in a new session
+owner = boto3.client("sts").get_caller_identity()["UserId"]
+mine = [{"Name": "tag:crashcourse:owner", "Values": [owner]}]
+ids = [  # found by the Name tag and your owner tag, so this works in a new session
     i["InstanceId"]
-    for r in ec2.describe_instances(Filters=[
+    for r in ec2.describe_instances(Filters=mine + [
         {"Name": "tag:Name", "Values": ["analysis-box"]},
         {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]},
     ])["Reservations"]
@@ -43,6 +52,7 @@ ids = [  # found by the Name tag, so this works in a new session
 if ids:
     ec2.terminate_instances(InstanceIds=ids)
     ec2.get_waiter("instance_terminated").wait(InstanceIds=ids)
-ec2.delete_key_pair(KeyName="analysis-key")
+for key in ec2.describe_key_pairs(Filters=mine)["KeyPairs"]:
+    ec2.delete_key_pair(KeyName=key["KeyName"])
 print(*ids, "terminated")
 # [end cleanup]

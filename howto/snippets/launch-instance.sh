@@ -1,9 +1,13 @@
 # Commands for howto/launch-instance.md. Sections hold no comments (interactive zsh would run them).
 
 # [start set-names]
-KEY_NAME=analysis-key
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+KEY_NAME="crashcourse-$READER"
 BOX_NAME=analysis-box
 BOX_TYPE=t3.micro
+echo "$OWNER $KEY_NAME"
 # [end set-names]
 
 # [start find-ami]
@@ -22,8 +26,9 @@ aws ec2 describe-instance-types --instance-types t3.micro m7i.xlarge r7i.2xlarge
 # [start create-key]
 mkdir -p ~/.ssh
 aws ec2 create-key-pair --key-name "$KEY_NAME" --key-type ed25519 \
-  --query KeyMaterial --output text > ~/.ssh/"$KEY_NAME".pem
-chmod 400 ~/.ssh/"$KEY_NAME".pem
+  --tag-specifications "ResourceType=key-pair,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+  --query KeyMaterial --output text > ~/.ssh/analysis-key.pem
+chmod 400 ~/.ssh/analysis-key.pem
 # [end create-key]
 
 # [start run-instance]
@@ -32,7 +37,9 @@ BOX_ID=$(aws ec2 run-instances \
   --instance-type "$BOX_TYPE" \
   --key-name "$KEY_NAME" \
   --metadata-options HttpTokens=required,HttpEndpoint=enabled \
-  --tag-specifications "ResourceType=instance,Tags=[{Key=Name,Value=$BOX_NAME}]" \
+  --tag-specifications \
+    "ResourceType=instance,Tags=[{Key=Name,Value=$BOX_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
+    "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
   --query 'Instances[0].InstanceId' --output text)
 echo "$BOX_ID"
 # [end run-instance]
@@ -48,13 +55,18 @@ aws ec2 describe-instances --instance-ids "$BOX_ID" \
 # [end describe]
 
 # [start cleanup]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for id in $(aws ec2 describe-instances \
-    --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=pending,running,stopping,stopped \
+    --filters Name=tag:Name,Values=analysis-box Name=tag:crashcourse:owner,Values="$OWNER" \
+      Name=instance-state-name,Values=pending,running,stopping,stopped \
     --query 'Reservations[].Instances[].InstanceId' --output text); do
   aws ec2 terminate-instances --instance-ids "$id" \
     --query 'TerminatingInstances[0].CurrentState.Name' --output text
   aws ec2 wait instance-terminated --instance-ids "$id"
 done
-aws ec2 delete-key-pair --key-name analysis-key
+for key in $(aws ec2 describe-key-pairs --filters Name=tag:crashcourse:owner,Values="$OWNER" \
+    --query 'KeyPairs[].KeyName' --output text); do
+  aws ec2 delete-key-pair --key-name "$key"
+done
 rm -f ~/.ssh/analysis-key.pem
 # [end cleanup]

@@ -2,13 +2,18 @@
 # what a comment would say is on the page, next to the block.
 
 # [start name-bucket]
-DATA_BUCKET="crashcourse-data-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+DATA_BUCKET="crashcourse-data-$READER-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
 export DATA_BUCKET
 echo "$DATA_BUCKET"
 # [end name-bucket]
 
 # [start make-bucket]
 aws s3 mb "s3://$DATA_BUCKET"
+aws s3api put-bucket-tagging --bucket "$DATA_BUCKET" \
+  --tagging "TagSet=[{Key=crashcourse:owner,Value=$OWNER}]"
 # [end make-bucket]
 
 # [start sample-data]
@@ -90,9 +95,15 @@ aws s3api head-object --bucket "$DATA_BUCKET" --key archive/run42/sample1_R1.fas
 # [end check]
 
 # [start cleanup]
-DATA_BUCKET="crashcourse-data-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+DATA_BUCKET="crashcourse-data-$READER-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
 for bucket in $(aws s3api list-buckets --query "Buckets[?Name=='$DATA_BUCKET'].Name" --output text); do
-  aws s3 rb "s3://$bucket" --force
+  if [ "$(aws s3api get-bucket-tagging --bucket "$bucket" \
+      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+    aws s3 rb "s3://$bucket" --force
+  fi
 done
 rm -rf ~/crashcourse-s3
 # [end cleanup]

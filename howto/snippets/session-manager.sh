@@ -3,9 +3,14 @@
 # does is said on the page, next to it.
 
 # [start set-names]
-SSM_ROLE=crashcourse-ssm
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
+SSM_ROLE="crashcourse-ssm-$READER"
 SSM_BOX_NAME=analysis-private
-SSM_SG_NAME=no-inbound
+SSM_SG_NAME="crashcourse-no-inbound-$READER"
+echo "$OWNER $SSM_ROLE"
 # [end set-names]
 
 # [start create-role]
@@ -23,6 +28,8 @@ cat > ssm-trust-policy.json <<'EOF'
 EOF
 aws iam create-role --role-name "$SSM_ROLE" \
   --assume-role-policy-document file://ssm-trust-policy.json \
+  --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
+  --tags "Key=crashcourse:owner,Value=$OWNER" \
   --query Role.Arn --output text
 aws iam attach-role-policy --role-name "$SSM_ROLE" \
   --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
@@ -30,6 +37,7 @@ aws iam attach-role-policy --role-name "$SSM_ROLE" \
 
 # [start create-profile]
 aws iam create-instance-profile --instance-profile-name "$SSM_ROLE" \
+  --tags "Key=crashcourse:owner,Value=$OWNER" \
   --query InstanceProfile.Arn --output text
 aws iam add-role-to-instance-profile --instance-profile-name "$SSM_ROLE" --role-name "$SSM_ROLE"
 aws iam wait instance-profile-exists --instance-profile-name "$SSM_ROLE"
@@ -40,6 +48,7 @@ SSM_VPC_ID=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
   --query 'Vpcs[0].VpcId' --output text)
 SSM_SG_ID=$(aws ec2 create-security-group --group-name "$SSM_SG_NAME" \
   --description "No inbound rules: connect with Session Manager" \
+  --tag-specifications "ResourceType=security-group,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
   --vpc-id "$SSM_VPC_ID" --query GroupId --output text)
 aws ec2 describe-security-groups --group-ids "$SSM_SG_ID" \
   --query 'SecurityGroups[0].[GroupName,length(IpPermissions),length(IpPermissionsEgress)]' \
@@ -55,7 +64,9 @@ for attempt in 1 2 3 4 5 6; do
     --iam-instance-profile Name="$SSM_ROLE" \
     --security-group-ids "$SSM_SG_ID" \
     --metadata-options HttpTokens=required,HttpEndpoint=enabled \
-    --tag-specifications "ResourceType=instance,Tags=[{Key=Name,Value=$SSM_BOX_NAME}]" \
+    --tag-specifications \
+      "ResourceType=instance,Tags=[{Key=Name,Value=$SSM_BOX_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
+      "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
     --query 'Instances[0].InstanceId' --output text) && break
   echo "Try $attempt of 6 failed; trying again in 10 seconds."
   sleep 10
@@ -70,7 +81,8 @@ fi
 
 # [start attach-existing]
 BOX_ID=$(aws ec2 describe-instances \
-  --filters Name=tag:Name,Values=analysis-box Name=instance-state-name,Values=running \
+  --filters Name=tag:Name,Values=analysis-box Name=tag:crashcourse:owner,Values="$OWNER" \
+    Name=instance-state-name,Values=running \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
 BOX_PROFILE_ASSOCIATION=$(aws ec2 describe-iam-instance-profile-associations \
   --filters Name=instance-id,Values="$BOX_ID" Name=state,Values=associated \
@@ -118,39 +130,52 @@ aws ssm start-session --target "$SSM_BOX_ID" \
 # [end port-forward]
 
 # [start cleanup]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for id in $(aws ec2 describe-instances \
-    --filters Name=tag:Name,Values=analysis-private Name=instance-state-name,Values=pending,running,stopping,stopped \
+    --filters Name=tag:Name,Values=analysis-private Name=tag:crashcourse:owner,Values="$OWNER" \
+      Name=instance-state-name,Values=pending,running,stopping,stopped \
     --query 'Reservations[].Instances[].InstanceId' --output text); do
   aws ec2 terminate-instances --instance-ids "$id" \
     --query 'TerminatingInstances[0].CurrentState.Name' --output text
   aws ec2 wait instance-terminated --instance-ids "$id"
 done
-for sg in $(aws ec2 describe-security-groups --filters Name=group-name,Values=no-inbound \
+for sg in $(aws ec2 describe-security-groups \
+    --filters Name=tag:crashcourse:owner,Values="$OWNER" Name=group-name,Values='crashcourse-no-inbound-*' \
     --query 'SecurityGroups[].GroupId' --output text); do
   aws ec2 delete-security-group --group-id "$sg"
 done
 # [end cleanup]
 
 # [start cleanup-existing]
-for association in $(aws ec2 describe-iam-instance-profile-associations \
-    --filters Name=state,Values=associated \
-    --query "IamInstanceProfileAssociations[?ends_with(IamInstanceProfile.Arn, '/crashcourse-ssm')].AssociationId" \
-    --output text); do
-  aws ec2 disassociate-iam-instance-profile --association-id "$association" \
-    --query 'IamInstanceProfileAssociation.State' --output text
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for id in $(aws ec2 describe-instances \
+    --filters Name=tag:crashcourse:owner,Values="$OWNER" Name=instance-state-name,Values=pending,running,stopping,stopped \
+    --query 'Reservations[].Instances[].InstanceId' --output text); do
+  for association in $(aws ec2 describe-iam-instance-profile-associations \
+      --filters Name=instance-id,Values="$id" Name=state,Values=associated \
+      --query "IamInstanceProfileAssociations[?contains(IamInstanceProfile.Arn, '/crashcourse-ssm-')].AssociationId" \
+      --output text); do
+    aws ec2 disassociate-iam-instance-profile --association-id "$association" \
+      --query 'IamInstanceProfileAssociation.State' --output text
+  done
 done
 # [end cleanup-existing]
 
 # [start cleanup-role]
-for profile in $(aws iam list-instance-profiles \
-    --query "InstanceProfiles[?InstanceProfileName=='crashcourse-ssm'].InstanceProfileName" --output text); do
-  aws iam remove-role-from-instance-profile --instance-profile-name "$profile" --role-name crashcourse-ssm
-  aws iam delete-instance-profile --instance-profile-name "$profile"
-done
-for role in $(aws iam list-roles --query "Roles[?RoleName=='crashcourse-ssm'].RoleName" --output text); do
-  aws iam detach-role-policy --role-name "$role" \
-    --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
-  aws iam delete-role --role-name "$role"
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for role in $(aws iam list-roles \
+    --query "Roles[?starts_with(RoleName, 'crashcourse-ssm-')].RoleName" --output text); do
+  if [ "$(aws iam list-role-tags --role-name "$role" \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+    for profile in $(aws iam list-instance-profiles-for-role --role-name "$role" \
+        --query 'InstanceProfiles[].InstanceProfileName' --output text); do
+      aws iam remove-role-from-instance-profile --instance-profile-name "$profile" --role-name "$role"
+      aws iam delete-instance-profile --instance-profile-name "$profile"
+    done
+    aws iam detach-role-policy --role-name "$role" \
+      --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+    aws iam delete-role --role-name "$role"
+  fi
 done
 rm -f ssm-trust-policy.json
 # [end cleanup-role]

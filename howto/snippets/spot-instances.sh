@@ -4,10 +4,14 @@
 # writes, not commands the reader's shell runs, so it may hold comments.)
 
 # [start set-names]
-SPOT_ROLE=crashcourse-spot-worker
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
+SPOT_ROLE="crashcourse-spot-worker-$READER"
 SPOT_NAME=spot-worker
 SPOT_TYPE=m7i.xlarge
-SPOT_BUCKET="crashcourse-spot-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
+SPOT_BUCKET="crashcourse-spot-$READER-$ACCOUNT_ID-$(aws configure get region)"
 echo "$SPOT_BUCKET"
 # [end set-names]
 
@@ -21,6 +25,8 @@ aws ec2 describe-spot-price-history \
 
 # [start make-bucket]
 aws s3 mb "s3://$SPOT_BUCKET"
+aws s3api put-bucket-tagging --bucket "$SPOT_BUCKET" \
+  --tagging "TagSet=[{Key=crashcourse:owner,Value=$OWNER}]"
 # [end make-bucket]
 
 # [start create-role]
@@ -55,12 +61,15 @@ cat > spot-bucket-policy.json <<EOF
 EOF
 aws iam create-role --role-name "$SPOT_ROLE" \
   --assume-role-policy-document file://spot-trust-policy.json \
+  --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
+  --tags "Key=crashcourse:owner,Value=$OWNER" \
   --query Role.Arn --output text
 aws iam put-role-policy --role-name "$SPOT_ROLE" --policy-name checkpoint-bucket \
   --policy-document file://spot-bucket-policy.json
 aws iam attach-role-policy --role-name "$SPOT_ROLE" \
   --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
 aws iam create-instance-profile --instance-profile-name "$SPOT_ROLE" \
+  --tags "Key=crashcourse:owner,Value=$OWNER" \
   --query InstanceProfile.Arn --output text
 aws iam add-role-to-instance-profile --instance-profile-name "$SPOT_ROLE" --role-name "$SPOT_ROLE"
 aws iam wait instance-profile-exists --instance-profile-name "$SPOT_ROLE"
@@ -123,7 +132,10 @@ for attempt in 1 2 3 4 5 6; do
     --iam-instance-profile Name="$SPOT_ROLE" \
     --metadata-options HttpTokens=required,HttpEndpoint=enabled \
     --user-data file://spot-job.sh \
-    --tag-specifications "ResourceType=instance,Tags=[{Key=Name,Value=$SPOT_NAME}]" \
+    --tag-specifications \
+      "ResourceType=instance,Tags=[{Key=Name,Value=$SPOT_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
+      "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+      "ResourceType=spot-instances-request,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
     --query 'Instances[0].InstanceId' --output text) && break
   echo "Try $attempt of 6 failed; trying again in 10 seconds."
   sleep 10
@@ -157,7 +169,8 @@ cat /opt/spot-job/checkpoints/step
 # [end watch-log]
 
 # [start notify-topic] replace: you@example.com
-SPOT_TOPIC_ARN=$(aws sns create-topic --name crashcourse-spot-interruptions \
+SPOT_TOPIC_ARN=$(aws sns create-topic --name "crashcourse-spot-interruptions-$READER" \
+  --tags "Key=crashcourse:owner,Value=$OWNER" \
   --query TopicArn --output text)
 aws sns subscribe --topic-arn "$SPOT_TOPIC_ARN" --protocol email \
   --notification-endpoint you@example.com --query SubscriptionArn --output text
@@ -170,9 +183,11 @@ cat > spot-interruption-pattern.json <<'EOF'
   "detail-type": ["EC2 Spot Instance Interruption Warning"]
 }
 EOF
-SPOT_RULE_ARN=$(aws events put-rule --name crashcourse-spot-interruption-warning \
+SPOT_RULE="crashcourse-spot-interruption-warning-$READER"
+SPOT_RULE_ARN=$(aws events put-rule --name "$SPOT_RULE" \
   --event-pattern file://spot-interruption-pattern.json \
   --description "Two-minute warnings for this account's Spot Instances" \
+  --tags "Key=crashcourse:owner,Value=$OWNER" \
   --query RuleArn --output text)
 cat > spot-topic-policy.json <<EOF
 {
@@ -188,18 +203,20 @@ cat > spot-topic-policy.json <<EOF
 EOF
 aws sns set-topic-attributes --topic-arn "$SPOT_TOPIC_ARN" \
   --attribute-name Policy --attribute-value file://spot-topic-policy.json
-aws events put-targets --rule crashcourse-spot-interruption-warning \
+aws events put-targets --rule "$SPOT_RULE" \
   --targets "Id=email-me,Arn=$SPOT_TOPIC_ARN" --query FailedEntryCount --output text
 # [end event-rule]
 
 # [start check-rule]
-aws events describe-rule --name crashcourse-spot-interruption-warning \
+aws events describe-rule --name "$SPOT_RULE" \
   --query '[State,EventPattern]' --output text
 # [end check-rule]
 
 # [start cleanup]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for id in $(aws ec2 describe-instances \
-    --filters Name=tag:Name,Values=spot-worker Name=instance-state-name,Values=pending,running,stopping,stopped \
+    --filters Name=tag:Name,Values=spot-worker Name=tag:crashcourse:owner,Values="$OWNER" \
+      Name=instance-state-name,Values=pending,running,stopping,stopped \
     --query 'Reservations[].Instances[].InstanceId' --output text); do
   aws ec2 terminate-instances --instance-ids "$id" \
     --query 'TerminatingInstances[0].CurrentState.Name' --output text
@@ -208,36 +225,54 @@ done
 # [end cleanup]
 
 # [start cleanup-alerts]
-for rule in $(aws events list-rules --name-prefix crashcourse-spot-interruption-warning \
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for rule in $(aws events list-rules --name-prefix crashcourse-spot-interruption-warning- \
     --query 'Rules[].Name' --output text); do
-  aws events remove-targets --rule "$rule" --ids email-me --query FailedEntryCount --output text
-  aws events delete-rule --name "$rule"
+  if [ "$(aws events list-tags-for-resource \
+      --resource-arn "$(aws events describe-rule --name "$rule" --query Arn --output text)" \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+    aws events remove-targets --rule "$rule" --ids email-me --query FailedEntryCount --output text
+    aws events delete-rule --name "$rule"
+  fi
 done
 for topic in $(aws sns list-topics \
-    --query "Topics[?ends_with(TopicArn, ':crashcourse-spot-interruptions')].TopicArn" --output text); do
-  aws sns delete-topic --topic-arn "$topic"
+    --query "Topics[?contains(TopicArn, ':crashcourse-spot-interruptions-')].TopicArn" --output text); do
+  if [ "$(aws sns list-tags-for-resource --resource-arn "$topic" \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+    aws sns delete-topic --topic-arn "$topic"
+  fi
 done
 # [end cleanup-alerts]
 
 # [start cleanup-role]
-for profile in $(aws iam list-instance-profiles \
-    --query "InstanceProfiles[?InstanceProfileName=='crashcourse-spot-worker'].InstanceProfileName" --output text); do
-  aws iam remove-role-from-instance-profile --instance-profile-name "$profile" \
-    --role-name crashcourse-spot-worker
-  aws iam delete-instance-profile --instance-profile-name "$profile"
-done
-for role in $(aws iam list-roles --query "Roles[?RoleName=='crashcourse-spot-worker'].RoleName" --output text); do
-  aws iam delete-role-policy --role-name "$role" --policy-name checkpoint-bucket
-  aws iam detach-role-policy --role-name "$role" \
-    --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
-  aws iam delete-role --role-name "$role"
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for role in $(aws iam list-roles \
+    --query "Roles[?starts_with(RoleName, 'crashcourse-spot-worker-')].RoleName" --output text); do
+  if [ "$(aws iam list-role-tags --role-name "$role" \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+    for profile in $(aws iam list-instance-profiles-for-role --role-name "$role" \
+        --query 'InstanceProfiles[].InstanceProfileName' --output text); do
+      aws iam remove-role-from-instance-profile --instance-profile-name "$profile" --role-name "$role"
+      aws iam delete-instance-profile --instance-profile-name "$profile"
+    done
+    aws iam delete-role-policy --role-name "$role" --policy-name checkpoint-bucket
+    aws iam detach-role-policy --role-name "$role" \
+      --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+    aws iam delete-role --role-name "$role"
+  fi
 done
 # [end cleanup-role]
 
 # [start cleanup-bucket]
-SPOT_BUCKET="crashcourse-spot-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+SPOT_BUCKET="crashcourse-spot-$READER-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
 for bucket in $(aws s3api list-buckets --query "Buckets[?Name=='$SPOT_BUCKET'].Name" --output text); do
-  aws s3 rb "s3://$bucket" --force
+  if [ "$(aws s3api get-bucket-tagging --bucket "$bucket" \
+      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+    aws s3 rb "s3://$bucket" --force
+  fi
 done
 rm -f spot-trust-policy.json spot-bucket-policy.json spot-job.sh spot-interruption-pattern.json spot-topic-policy.json
 # [end cleanup-bucket]

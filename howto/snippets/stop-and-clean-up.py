@@ -1,4 +1,5 @@
-# Python (boto3) version of the all-Regions survey in howto/stop-and-clean-up.md.
+# Python (boto3) version of the all-Regions survey in howto/stop-and-clean-up.md: what carries
+# your owner tag, Region by Region.
 
 # [start boto3-all-regions]
 import boto3
@@ -8,7 +9,8 @@ OPEN = [{"Name": "state", "Values": ["open", "active"]}]
 NAT_UP = [{"Name": "state", "Values": ["pending", "available"]}]
 
 session = boto3.Session()
-mine = [{"Name": "owner-id", "Values": [session.client("sts").get_caller_identity()["Account"]]}]
+owner = session.client("sts").get_caller_identity()["UserId"]
+mine = [{"Name": "tag:crashcourse:owner", "Values": [owner]}]
 regions = [r["RegionName"] for r in session.client("ec2").describe_regions()["Regions"]]
 for region in regions:
     ec2 = session.client("ec2", region_name=region)
@@ -16,15 +18,18 @@ for region in regions:
     found = {
         "instances": sum(
             len(reservation["Instances"])
-            for page in ec2.get_paginator("describe_instances").paginate(Filters=LIVE)
+            for page in ec2.get_paginator("describe_instances").paginate(Filters=LIVE + mine)
             for reservation in page["Reservations"]
         ),
-        "Spot requests": len(ec2.describe_spot_instance_requests(Filters=OPEN)["SpotInstanceRequests"]),
-        "volumes": len(ec2.describe_volumes()["Volumes"]),
-        "snapshots": len(ec2.describe_snapshots(Filters=mine)["Snapshots"]),
-        "Elastic IPs": len(ec2.describe_addresses()["Addresses"]),
-        "NAT gateways": len(ec2.describe_nat_gateways(Filters=NAT_UP)["NatGateways"]),
-        "EFS file systems": len(efs.describe_file_systems()["FileSystems"]),
+        "Spot requests": len(ec2.describe_spot_instance_requests(Filters=OPEN + mine)["SpotInstanceRequests"]),
+        "volumes": len(ec2.describe_volumes(Filters=mine)["Volumes"]),
+        "snapshots": len(ec2.describe_snapshots(OwnerIds=["self"], Filters=mine)["Snapshots"]),
+        "Elastic IPs": len(ec2.describe_addresses(Filters=mine)["Addresses"]),
+        "NAT gateways": len(ec2.describe_nat_gateways(Filters=NAT_UP + mine)["NatGateways"]),
+        "EFS file systems": sum(
+            {"Key": "crashcourse:owner", "Value": owner} in fs["Tags"]
+            for fs in efs.describe_file_systems()["FileSystems"]
+        ),
     }
     left = {kind: count for kind, count in found.items() if count}
     if left:

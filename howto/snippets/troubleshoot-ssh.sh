@@ -2,9 +2,11 @@
 # Sections hold no comments (interactive zsh would run them).
 
 # [start find-instance]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
 BOX_NAME=analysis-box
-BOX_ID=$(aws ec2 describe-instances --filters Name=tag:Name,Values="$BOX_NAME" \
-  Name=instance-state-name,Values=pending,running,stopping,stopped \
+BOX_ID=$(aws ec2 describe-instances \
+  --filters Name=tag:Name,Values="$BOX_NAME" Name=tag:crashcourse:owner,Values="$OWNER" \
+    Name=instance-state-name,Values=pending,running,stopping,stopped \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
 echo "$BOX_ID"
 # [end find-instance]
@@ -59,7 +61,8 @@ aws ec2 describe-images --image-ids "$AMI_ID" --query 'Images[0].Name' --output 
 
 # [start compare-key] not-emulated: needs your private key file
 ssh-keygen -y -f ~/.ssh/analysis-key.pem
-aws ec2 describe-key-pairs --key-names analysis-key --include-public-key \
+aws ec2 describe-key-pairs --include-public-key --key-names "$(aws ec2 describe-instances \
+  --instance-ids "$BOX_ID" --query 'Reservations[0].Instances[0].KeyName' --output text)" \
   --query 'KeyPairs[0].PublicKey' --output text
 # [end compare-key]
 

@@ -38,6 +38,13 @@ from snippets import Section, parse_sections  # noqa: E402,F401  (the one reader
 SNIPPETS = ROOT / "howto" / "snippets"
 OUTPUTS = ROOT / "howto" / "outputs"
 REGION = "us-east-1"
+# Who the reader is, as the emulator answers `aws sts get-caller-identity` for the tests' access
+# key (moto 5.2.5): UserId is the access key ID itself, and Arn is `arn:aws:sts::ACCOUNT:user/moto`.
+# So the guides' owner tag (crashcourse:owner = UserId) and per-reader names (READER, the Arn's
+# last part) are these; OWNER_TAG marks what a test makes as the reader's own.
+EMULATED_OWNER = "AKIAIOSFODNN7EXAMPLE"
+EMULATED_READER = "moto"
+OWNER_TAG = {"Key": "crashcourse:owner", "Value": EMULATED_OWNER}
 
 
 class Normalizer:

@@ -2,7 +2,8 @@
 
 The tour takes this inventory before the reader starts, after each page, and after the
 clean-up: what is new at the end was left behind, and the page after which it first
-appeared made it.
+appeared made it. Each string ends with its owner, `[owner ID]` from its `crashcourse:owner`
+tag (or `[owner none]`), so that what is left can be reported reader by reader.
 """
 
 from __future__ import annotations
@@ -12,9 +13,29 @@ from collections.abc import Callable
 LIVE_INSTANCE_STATES = ["pending", "running", "shutting-down", "stopping", "stopped"]
 
 
+OWNER_KEY = "crashcourse:owner"
+
+
 def _name(tags: list[dict] | None) -> str:
     name = next((t["Value"] for t in tags or [] if t["Key"] == "Name"), "")
     return f" ({name})" if name else ""
+
+
+def _owner(tags: list[dict] | None) -> str:
+    """` [owner ID]`: the resource's crashcourse:owner tag, or ` [owner none]`."""
+    return f" [owner {next((t['Value'] for t in tags or [] if t['Key'] == OWNER_KEY), 'none')}]"
+
+
+def owner_of(item: str) -> str:
+    """The owner an inventory string names (`none` when it has no owner tag)."""
+    return item.rsplit("[owner ", 1)[1].rstrip("]") if "[owner " in item else "none"
+
+
+def _bucket_tags(s3, name: str) -> list[dict]:
+    try:
+        return s3.get_bucket_tagging(Bucket=name)["TagSet"]
+    except s3.exceptions.ClientError:  # NoSuchTagSet: a bucket with no tags
+        return []
 
 
 def inventory(client: Callable[[str], object]) -> set[str]:
@@ -25,39 +46,48 @@ def inventory(client: Callable[[str], object]) -> set[str]:
     for r in ec2.describe_instances(Filters=[{"Name": "instance-state-name", "Values": LIVE_INSTANCE_STATES}])[
         "Reservations"
     ]:
-        found |= {f"ec2 instance:{i['InstanceId']}{_name(i.get('Tags'))} in {region}" for i in r["Instances"]}
-    found |= {f"EBS volume:{v['VolumeId']} in {region}" for v in ec2.describe_volumes()["Volumes"]}
-    found |= {f"EBS snapshot:{s['SnapshotId']} in {region}" for s in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]}
-    found |= {f"Elastic IP:{a['PublicIp']} in {region}" for a in ec2.describe_addresses()["Addresses"]}
+        found |= {f"ec2 instance:{i['InstanceId']}{_name(i.get('Tags'))} in {region}{_owner(i.get('Tags'))}"
+                  for i in r["Instances"]}
+    found |= {f"EBS volume:{v['VolumeId']} in {region}{_owner(v.get('Tags'))}" for v in ec2.describe_volumes()["Volumes"]}
+    found |= {f"EBS snapshot:{s['SnapshotId']} in {region}{_owner(s.get('Tags'))}"
+              for s in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]}
+    found |= {f"Elastic IP:{a['PublicIp']} in {region}{_owner(a.get('Tags'))}" for a in ec2.describe_addresses()["Addresses"]}
     found |= {
-        f"NAT gateway:{n['NatGatewayId']} in {region}"
+        f"NAT gateway:{n['NatGatewayId']} in {region}{_owner(n.get('Tags'))}"
         for n in ec2.describe_nat_gateways()["NatGateways"]
         if n["State"] not in ("deleted", "deleting", "failed")
     }
-    found |= {f"VPC endpoint:{e['VpcEndpointId']} in {region}" for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]
+    found |= {f"VPC endpoint:{e['VpcEndpointId']} in {region}{_owner(e.get('Tags'))}" for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]
               if e["State"].lower() not in ("deleted", "deleting")}
-    found |= {f"VPC:{v['VpcId']}{_name(v.get('Tags'))} in {region}" for v in ec2.describe_vpcs()["Vpcs"]
+    found |= {f"VPC:{v['VpcId']}{_name(v.get('Tags'))} in {region}{_owner(v.get('Tags'))}" for v in ec2.describe_vpcs()["Vpcs"]
               if not v["IsDefault"]}
-    found |= {f"security group:{g['GroupId']} ({g['GroupName']}) in {region}"
+    found |= {f"security group:{g['GroupId']} ({g['GroupName']}) in {region}{_owner(g.get('Tags'))}"
               for g in ec2.describe_security_groups()["SecurityGroups"] if g["GroupName"] != "default"}
-    found |= {f"key pair:{k['KeyName']} in {region}" for k in ec2.describe_key_pairs()["KeyPairs"]}
+    found |= {f"key pair:{k['KeyName']} in {region}{_owner(k.get('Tags'))}" for k in ec2.describe_key_pairs()["KeyPairs"]}
     found |= {f"launch template:{t['LaunchTemplateName']} in {region}"
               for t in ec2.describe_launch_templates()["LaunchTemplates"]}
-    found |= {f"Spot request:{s['SpotInstanceRequestId']} in {region}"
+    found |= {f"Spot request:{s['SpotInstanceRequestId']} in {region}{_owner(s.get('Tags'))}"
               for s in ec2.describe_spot_instance_requests()["SpotInstanceRequests"] if s["State"] in ("open", "active")}
-    found |= {f"EFS file system:{f['FileSystemId']}{_name(f.get('Tags'))} in {region}"
+    found |= {f"EFS file system:{f['FileSystemId']}{_name(f.get('Tags'))} in {region}{_owner(f.get('Tags'))}"
               for f in client("efs").describe_file_systems()["FileSystems"]}
-    found |= {f"SNS topic:{t['TopicArn']}" for t in client("sns").list_topics()["Topics"]}
-    found |= {f"EventBridge rule:{r['Name']} in {region}" for r in client("events").list_rules()["Rules"]}
+    sns, events = client("sns"), client("events")
+    found |= {f"SNS topic:{t['TopicArn']}{_owner(sns.list_tags_for_resource(ResourceArn=t['TopicArn'])['Tags'])}"
+              for t in sns.list_topics()["Topics"]}
+    found |= {f"EventBridge rule:{r['Name']} in {region}{_owner(events.list_tags_for_resource(ResourceARN=r['Arn'])['Tags'])}"
+              for r in events.list_rules()["Rules"]}
     found |= {f"CloudWatch alarm:{a['AlarmName']} in {region}"
               for a in client("cloudwatch").describe_alarms()["MetricAlarms"]}
 
     # Global services.
     iam = client("iam")
-    found |= {f"IAM role:{r['RoleName']}" for r in iam.list_roles()["Roles"]}
-    found |= {f"IAM instance profile:{p['InstanceProfileName']}" for p in iam.list_instance_profiles()["InstanceProfiles"]}
+    found |= {f"IAM role:{r['RoleName']}{_owner(iam.list_role_tags(RoleName=r['RoleName'])['Tags'])}"
+              for r in iam.list_roles()["Roles"]}
+    # (An instance profile's owner is its role's: moto 5.2.5 fails on ListInstanceProfileTags.)
+    found |= {f"IAM instance profile:{p['InstanceProfileName']}{_owner(iam.list_role_tags(RoleName=p['Roles'][0]['RoleName'])['Tags'] if p['Roles'] else None)}"
+              for p in iam.list_instance_profiles()["InstanceProfiles"]}
     found |= {f"IAM policy:{p['PolicyName']}" for p in iam.list_policies(Scope="Local")["Policies"]}
-    found |= {f"s3:{b['Name']}" for b in client("s3").list_buckets()["Buckets"]}
+    s3 = client("s3")
+    found |= {f"s3:{b['Name']}{_owner(_bucket_tags(s3, b['Name']))}" for b in s3.list_buckets()["Buckets"]}
     account = client("sts").get_caller_identity()["Account"]
     found |= {f"budget:{b['BudgetName']}" for b in client("budgets").describe_budgets(AccountId=account).get("Budgets", [])}
     return found

@@ -1,5 +1,7 @@
 """Run howto/budget-alert.md against the emulator."""
 
+from conftest import EMULATED_READER
+
 ACCOUNT = "123456789012"  # moto's account; the page shows 111122223333
 
 
@@ -9,7 +11,7 @@ def test_budget_alert(guide):
     budgets = g.client("budgets")
     assert g.var("ACCOUNT_ID") == ACCOUNT
 
-    name = "crashcourse-monthly-spend"
+    name = f"crashcourse-monthly-spend-{EMULATED_READER}"
     budget = budgets.describe_budget(AccountId=ACCOUNT, BudgetName=name)["Budget"]
     assert budget["BudgetType"] == "COST" and budget["TimeUnit"] == "MONTHLY"
     assert float(budget["BudgetLimit"]["Amount"]) == 50 and budget["BudgetLimit"]["Unit"] == "USD"

@@ -1,11 +1,15 @@
 """howto/efs-shared.md: an encrypted file system with a mount target in every zone, reachable over
-NFS only from the instances in the `efs-clients` group, which the page gives `analysis-box`.
+NFS only from the instances in the reader's `crashcourse-efs-clients-READER` group, which the page gives `analysis-box`.
 
 The clean-up runs in a new terminal that knows none of the page's variables: it must find the
-file system by its Name tag and the groups by name, wait (bounded) for the mount targets to go,
-and take `efs-clients` off the instance before deleting it.
+file system by its Name and owner tags and the groups by owner tag and name, wait (bounded) for the mount targets to go,
+and take the clients group off the instance before deleting it.
 """
 
+from conftest import EMULATED_READER, OWNER_TAG
+
+CLIENTS = f"crashcourse-efs-clients-{EMULATED_READER}"
+TARGETS = f"crashcourse-efs-targets-{EMULATED_READER}"
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 
 
@@ -23,14 +27,15 @@ def test_efs_shared(guide):
         ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
         SecurityGroupIds=[default_sg],  # what AWS gives an instance launched without a group
         MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
-        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}]}],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}, OWNER_TAG]}],
     )["Instances"][0]["InstanceId"]
     g.run()
     fs_id, target_sg, client_sg = g.var("EFS_ID"), g.var("EFS_TARGET_SG_ID"), g.var("EFS_CLIENT_SG_ID")
 
     fs = efs.describe_file_systems(FileSystemId=fs_id)["FileSystems"][0]
     assert fs["Encrypted"] is True
-    assert fs["Name"] == "shared-data"  # what the clean-up finds it by
+    assert fs["Name"] == "shared-data"  # what the clean-up finds it by, with the owner tag
+    assert OWNER_TAG in fs["Tags"]
     assert fs["ThroughputMode"] == "elastic"
     assert g.outputs["create-file-system"].split() == [fs_id, fs_id, "available", "True"]
 
@@ -49,13 +54,13 @@ def test_efs_shared(guide):
     assert not rules[0]["IpRanges"]  # no address range: only the clients' group
 
     # The instance kept the group it had and gained efs-clients.
-    assert groups_of(ec2, box) == ["default", "efs-clients"]
-    assert g.outputs["join-clients"].split() in (["efs-clients", "default"], ["default", "efs-clients"])
+    assert groups_of(ec2, box) == sorted(["default", CLIENTS])
+    assert g.outputs["join-clients"].split() in ([CLIENTS, "default"], ["default", CLIENTS])
 
     (g.workdir / "state.sh").write_text("")  # the next day: a new terminal, none of the variables
     g.cleanup()
     assert not efs.describe_file_systems()["FileSystems"]
     names = {s["GroupName"] for s in ec2.describe_security_groups()["SecurityGroups"]}
-    assert not {"efs-clients", "efs-mount-targets"} & names
+    assert not {CLIENTS, TARGETS} & names
     assert groups_of(ec2, box) == ["default"]
     g.cleanup()  # pasted again: finds nothing, fails on nothing

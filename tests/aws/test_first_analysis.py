@@ -32,7 +32,7 @@ from conftest import ROOT, moto_server, parse_sections
 from public_data import BUCKET as PUBLIC_BUCKET
 from public_data import expected_stats, fastq, seed_public_data
 from test_tour import Tour, check_outputs, client
-from tour import Shell, stand_ins, steps
+from tour import EMULATED_OWNER, EMULATED_READER, Shell, stand_ins, steps
 
 TUTORIALS = ROOT / "tutorials"
 SNIPPETS = TUTORIALS / "snippets"
@@ -41,6 +41,8 @@ LAPTOP = SNIPPETS / "first-analysis.sh"
 INSTANCE = SNIPPETS / "first-analysis-instance.sh"
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 TAG = {"Key": "crashcourse", "Value": "first-analysis"}
+OWNER_TAG = {"Key": "crashcourse:owner", "Value": EMULATED_OWNER}  # the reader's own tag
+ROLE = f"crashcourse-first-analysis-{EMULATED_READER}"
 REGION = "us-east-1"  # the tutorial's Region: the one the public dataset's bucket is in
 
 
@@ -86,19 +88,19 @@ def check_before_connecting(endpoint: str, terminal: Shell) -> None:
     """What the steps before the connection promise, read back from the account."""
     s3, iam, ec2 = client(endpoint, "s3", REGION), client(endpoint, "iam", REGION), client(endpoint, "ec2", REGION)
     bucket = terminal.value("TUTORIAL_BUCKET")
-    assert re.fullmatch(r"crashcourse-first-analysis-\d{12}-us-east-1", bucket), bucket
-    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [TAG]
+    assert re.fullmatch(rf"crashcourse-tutorial-{EMULATED_READER}-\d{{12}}-us-east-1", bucket), bucket
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [TAG, OWNER_TAG]
     copied = s3.get_object(Bucket=bucket, Key="reads/NA12878_20k_reads_1.fastq")["Body"].read().decode()
     assert copied == fastq(1), "the copy is not the public file"
 
-    role = iam.get_role(RoleName="crashcourse-first-analysis")["Role"]
+    role = iam.get_role(RoleName=ROLE)["Role"]
     assert role["AssumeRolePolicyDocument"]["Statement"] == [
         {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
     ]
-    assert TAG in role["Tags"]
-    attached = iam.list_attached_role_policies(RoleName="crashcourse-first-analysis")["AttachedPolicies"]
+    assert TAG in role["Tags"] and OWNER_TAG in role["Tags"]
+    attached = iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == [CORE]
-    inline = iam.get_role_policy(RoleName="crashcourse-first-analysis", PolicyName="first-analysis-bucket")["PolicyDocument"]
+    inline = iam.get_role_policy(RoleName=ROLE, PolicyName="first-analysis-bucket")["PolicyDocument"]
     if isinstance(inline, str):
         inline = json.loads(inline)
     resources = sorted(
@@ -107,8 +109,8 @@ def check_before_connecting(endpoint: str, terminal: Shell) -> None:
     assert resources == [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"], "the role may use more than the tutorial's bucket"
     actions = sorted(a for statement in inline["Statement"] for a in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]))
     assert actions == ["s3:GetObject", "s3:ListBucket", "s3:PutObject"]
-    profile = iam.get_instance_profile(InstanceProfileName="crashcourse-first-analysis")["InstanceProfile"]
-    assert [r["RoleName"] for r in profile["Roles"]] == ["crashcourse-first-analysis"]
+    profile = iam.get_instance_profile(InstanceProfileName=ROLE)["InstanceProfile"]
+    assert [r["RoleName"] for r in profile["Roles"]] == [ROLE]
 
     (instance,) = [
         i for r in ec2.describe_instances(Filters=[{"Name": "tag:crashcourse", "Values": ["first-analysis"]}])["Reservations"]
@@ -121,13 +123,14 @@ def check_before_connecting(endpoint: str, terminal: Shell) -> None:
     assert instance["IamInstanceProfile"]["Arn"] == profile["Arn"]
     assert not instance.get("KeyName"), "the instance has a key pair; the tutorial connects without one"
     assert {"Key": "Name", "Value": "first-analysis"} in instance["Tags"] and TAG in instance["Tags"]
+    assert OWNER_TAG in instance["Tags"]
     ami = client(endpoint, "ssm", REGION).get_parameter(
         Name="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64")["Parameter"]["Value"]
     assert instance["ImageId"] == ami
     (group,) = instance["SecurityGroups"]
     (sg,) = ec2.describe_security_groups(GroupIds=[group["GroupId"]])["SecurityGroups"]
     assert sg["IpPermissions"] == [], "the security group lets something in"
-    assert TAG in sg["Tags"]
+    assert TAG in sg["Tags"] and OWNER_TAG in sg["Tags"]
     vpc = ec2.describe_vpcs(VpcIds=[sg["VpcId"]])["Vpcs"][0]
     assert vpc["IsDefault"]
     volumes = ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": [instance["InstanceId"]]}])["Volumes"]

@@ -11,12 +11,12 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import profiles_on
+from conftest import EMULATED_READER, OWNER_TAG, profiles_on
 
 AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-ROLE = "crashcourse-s3-access"
-BUCKET = "crashcourse-data-123456789012-us-east-1"  # s3-data's bucket: moto's account, the profile's Region
+ROLE = f"crashcourse-s3-access-{EMULATED_READER}"
+BUCKET = f"crashcourse-data-{EMULATED_READER}-123456789012-us-east-1"  # s3-data's bucket: moto's account, the profile's Region
 TRUST = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
@@ -37,7 +37,7 @@ def test_instance_role_s3(guide, before):
     instance_id = ec2.run_instances(
         ImageId=AMI, InstanceType="t3.micro", MinCount=1, MaxCount=1,
         MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
-        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}]}],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}, OWNER_TAG]}],
     )["Instances"][0]["InstanceId"]
     if before:
         iam.create_role(RoleName=before, AssumeRolePolicyDocument=json.dumps(TRUST))

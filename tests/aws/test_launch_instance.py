@@ -2,6 +2,10 @@
 
 import stat
 
+from conftest import EMULATED_READER, OWNER_TAG
+
+KEY = f"crashcourse-{EMULATED_READER}"  # the reader's key pair
+
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 
 
@@ -27,8 +31,9 @@ def test_launch_instance(guide):
     key_file = g.workdir / ".ssh" / "analysis-key.pem"
     assert key_file.read_text().startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o400
-    (key,) = ec2.describe_key_pairs(KeyNames=["analysis-key"])["KeyPairs"]
+    (key,) = ec2.describe_key_pairs(KeyNames=[KEY])["KeyPairs"]
     assert key["KeyType"] == "ed25519"
+    assert OWNER_TAG in key["Tags"]
 
     # Exactly one instance, running, of the chosen type and image, with the key and the tag.
     (instance,) = tagged(ec2, "analysis-box")
@@ -36,7 +41,10 @@ def test_launch_instance(guide):
     assert instance["State"]["Name"] == "running"
     assert instance["InstanceType"] == "t3.micro"
     assert instance["ImageId"] == latest
-    assert instance["KeyName"] == "analysis-key"
+    assert instance["KeyName"] == KEY
+    assert OWNER_TAG in instance["Tags"]
+    (root,) = ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": [instance["InstanceId"]]}])["Volumes"]
+    assert OWNER_TAG in root["Tags"]  # tagged at launch, like the instance
     assert g.outputs["describe"].split()[:2] == ["running", "t3.micro"]
     assert "m7i.xlarge" in g.outputs["compare-types"]
 
@@ -50,7 +58,8 @@ def test_launch_instance(guide):
 
 def test_launch_instance_with_boto3(guide):
     g = guide("launch-instance")
-    g.client("ec2").create_key_pair(KeyName="analysis-key", KeyType="ed25519")
+    g.client("ec2").create_key_pair(KeyName=KEY, KeyType="ed25519", TagSpecifications=[
+        {"ResourceType": "key-pair", "Tags": [OWNER_TAG]}])
     printed = g.run_python()
     launched, terminated = printed.splitlines()
     instance_id, state, _ip = launched.split()

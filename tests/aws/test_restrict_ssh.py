@@ -1,7 +1,11 @@
 """howto/restrict-ssh.md: a security group that lets SSH in from the reader's /32 only."""
 
+from conftest import EMULATED_READER, OWNER_TAG
+
+GROUP = f"crashcourse-ssh-{EMULATED_READER}"
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 MY_CIDR = "203.0.113.25/32"  # MY_IP, which the harness sets, as a /32
+NEW_CIDR = "203.0.113.77/32"  # the address-changed steps' stand-in, as a /32
 
 
 def launch_analysis_box(g):
@@ -10,7 +14,7 @@ def launch_analysis_box(g):
     ami = g.client("ssm").get_parameter(Name=AL2023)["Parameter"]["Value"]
     instance_id = ec2.run_instances(
         ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
-        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}]}],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}, OWNER_TAG]}],
     )["Instances"][0]["InstanceId"]
     return ec2, instance_id
 
@@ -20,11 +24,12 @@ def groups_of(ec2, instance_id):
     return [sg["GroupId"] for sg in instance["SecurityGroups"]]
 
 
-def assert_ssh_from_my_address_only(ec2, group_id):
+def assert_ssh_from_my_address_only(ec2, group_id, cidr=MY_CIDR):
     (group,) = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    assert OWNER_TAG in group["Tags"]
     (permission,) = group["IpPermissions"]  # one inbound rule, nothing else
     assert (permission["IpProtocol"], permission["FromPort"], permission["ToPort"]) == ("tcp", 22, 22)
-    assert [r["CidrIp"] for r in permission["IpRanges"]] == [MY_CIDR]
+    assert [r["CidrIp"] for r in permission["IpRanges"]] == [cidr]
     assert not permission.get("Ipv6Ranges") and not permission.get("UserIdGroupPairs")
 
 
@@ -36,15 +41,25 @@ def test_restrict_ssh(guide):
     group_id = g.var("SSH_SG_ID")
 
     assert g.var("BOX_ID") == instance_id
-    assert_ssh_from_my_address_only(ec2, group_id)
     assert sorted(groups_of(ec2, instance_id)) == sorted([*before, group_id])  # added, nothing replaced
     assert g.outputs["allow-ssh"].split() == ["tcp", "22", "22", MY_CIDR]
-    assert "ssh-from-my-address" in g.outputs["check-rule"]
+    assert g.outputs["check-rule"].split()[:5] == ["tcp", "22", "22", MY_CIDR, GROUP]
+    # The address changed: the later steps found the group again, revoked the old /32 and
+    # allowed the new one.
+    assert g.outputs["again-find-group"].split() == [GROUP, MY_CIDR]
+    assert g.outputs["again-replace-rule"].split() == ["True", "tcp", "22", "22", NEW_CIDR, "tcp", "22", "22", NEW_CIDR]
+    assert_ssh_from_my_address_only(ec2, group_id, NEW_CIDR)
+
+    # The whole guide again (the reader is unsure it worked): the same group, no error.
+    g.run()
+    assert g.var("SSH_SG_ID") == group_id
+    assert [sg["GroupId"] for sg in ec2.describe_security_groups()["SecurityGroups"] if sg["GroupName"] == GROUP] == [group_id]
+    assert sorted(groups_of(ec2, instance_id)) == sorted([*before, group_id])
 
     g.cleanup()
     assert groups_of(ec2, instance_id) == before
     names = [sg["GroupName"] for sg in ec2.describe_security_groups()["SecurityGroups"]]
-    assert "ssh-from-my-address" not in names
+    assert GROUP not in names
 
 
 def test_restrict_ssh_with_boto3(guide):

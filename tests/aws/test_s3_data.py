@@ -10,7 +10,7 @@ import configparser
 import os
 import subprocess
 
-from conftest import SNIPPETS, parse_sections
+from conftest import EMULATED_READER, OWNER_TAG, SNIPPETS, parse_sections
 from s3rules import valid_bucket_name
 
 ACCOUNT = "123456789012"  # moto's account
@@ -34,7 +34,8 @@ def test_s3_data(guide, monkeypatch):
     g.run()
     s3 = g.client("s3")
     bucket = g.var("DATA_BUCKET")
-    assert bucket == f"crashcourse-data-{ACCOUNT}-us-east-1"
+    assert bucket == f"crashcourse-data-{EMULATED_READER}-{ACCOUNT}-us-east-1"
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [OWNER_TAG]
     assert valid_bucket_name(bucket) == []
     assert g.outputs["name-bucket"].strip() == bucket
 

@@ -8,11 +8,12 @@ then runs the clean-up from a shell that knows none of the page's variables.
 
 import json
 
-from conftest import profiles_on
+from conftest import EMULATED_READER, OWNER_TAG, profiles_on
 
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-ROLE = "crashcourse-ssm"
+ROLE = f"crashcourse-ssm-{EMULATED_READER}"
+GROUP = f"crashcourse-no-inbound-{EMULATED_READER}"
 TRUST = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
@@ -34,7 +35,7 @@ def test_session_manager(guide):
     existing = ec2.run_instances(
         ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
         IamInstanceProfile={"Name": "crashcourse-other"},
-        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}]}],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}, OWNER_TAG]}],
     )["Instances"][0]["InstanceId"]
     g.run()
 
@@ -43,6 +44,8 @@ def test_session_manager(guide):
     assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
     attached = iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == [CORE]
+    assert OWNER_TAG in role["Tags"]
+    assert role["PermissionsBoundary"]["PermissionsBoundaryArn"].endswith(":policy/crashcourse-boundary")
     profile = iam.get_instance_profile(InstanceProfileName=ROLE)["InstanceProfile"]
     assert [r["RoleName"] for r in profile["Roles"]] == [ROLE]
 
@@ -55,9 +58,10 @@ def test_session_manager(guide):
     assert group["GroupId"] == g.var("SSM_SG_ID")
     (sg,) = ec2.describe_security_groups(GroupIds=[group["GroupId"]])["SecurityGroups"]
     assert sg["IpPermissions"] == []
+    assert OWNER_TAG in new["Tags"] and OWNER_TAG in sg["Tags"]
     assert not new.get("KeyName")  # no key pair: nothing to connect with over SSH
-    assert g.outputs["no-inbound-group"].split() == ["no-inbound", "0", "1"]
-    assert g.outputs["check-instance"].split() == ["running", profile["Arn"], "no-inbound", "None"]
+    assert g.outputs["no-inbound-group"].split() == [GROUP, "0", "1"]
+    assert g.outputs["check-instance"].split() == ["running", profile["Arn"], GROUP, "None"]
 
     # The existing instance now holds this page's profile, in place of the one it had.
     assert g.var("BOX_ID") == existing
@@ -69,7 +73,7 @@ def test_session_manager(guide):
     assert [s.name for s in cleanup] == ["cleanup", "cleanup-existing", "cleanup-role"]
     g._bash(cleanup, None, g.workdir / "after.sh")
     assert instance(ec2, g.var("SSM_BOX_ID"))["State"]["Name"] == "terminated"
-    assert "no-inbound" not in [s["GroupName"] for s in ec2.describe_security_groups()["SecurityGroups"]]
+    assert GROUP not in [s["GroupName"] for s in ec2.describe_security_groups()["SecurityGroups"]]
     assert profiles_on(ec2, existing) == []
     assert instance(ec2, existing)["State"]["Name"] == "running"  # not this page's to stop
     assert [p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]] == ["crashcourse-other"]

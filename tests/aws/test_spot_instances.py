@@ -7,8 +7,11 @@ import subprocess
 
 
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-ROLE = "crashcourse-spot-worker"
-BUCKET = "crashcourse-spot-123456789012-us-east-1"  # moto's account, the tests' Region
+from conftest import EMULATED_READER, OWNER_TAG
+
+ROLE = f"crashcourse-spot-worker-{EMULATED_READER}"
+RULE = f"crashcourse-spot-interruption-warning-{EMULATED_READER}"
+BUCKET = f"crashcourse-spot-{EMULATED_READER}-123456789012-us-east-1"  # moto's account, the tests' Region
 
 
 def test_spot_instances(guide, tmp_path):
@@ -42,6 +45,7 @@ def test_spot_instances(guide, tmp_path):
     behavior = ec2.describe_instance_attribute(InstanceId=spot_id, Attribute="instanceInitiatedShutdownBehavior")
     assert behavior["InstanceInitiatedShutdownBehavior"]["Value"] == "terminate"
     assert g.outputs["check-spot"].split()[:3] == ["m7i.xlarge", "spot", "running"]
+    assert OWNER_TAG in instance["Tags"]
 
     # The user data: the bucket's name, then the fixed script, which resumes, watches, works
     # and shuts down. It is valid bash (shellcheck runs on it in test_reader_rules.py).
@@ -57,13 +61,15 @@ def test_spot_instances(guide, tmp_path):
     assert syntax.returncode == 0, syntax.stderr
 
     # The alert: the rule matches the warning and targets the topic, which lets this rule publish.
-    rule = events.describe_rule(Name="crashcourse-spot-interruption-warning")
+    rule = events.describe_rule(Name=RULE)
     assert json.loads(rule["EventPattern"]) == {
         "source": ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"],
     }
-    targets = events.list_targets_by_rule(Rule="crashcourse-spot-interruption-warning")["Targets"]
+    targets = events.list_targets_by_rule(Rule=RULE)["Targets"]
     topic = g.var("SPOT_TOPIC_ARN")
     assert [t["Arn"] for t in targets] == [topic]
+    assert OWNER_TAG in events.list_tags_for_resource(ResourceARN=rule["Arn"])["Tags"]
+    assert OWNER_TAG in sns.list_tags_for_resource(ResourceArn=topic)["Tags"]
     statement = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])["Statement"][0]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": rule["Arn"]}}

@@ -1,7 +1,8 @@
 """The reader's tour (`pytest -k tour`): every guide, as a reader follows the site, on an empty account.
 
 In one interactive shell, with nothing exported, the tour pastes each page's command blocks
-in the order its index lists the pages (stop-and-clean-up comes last, from a new terminal).
+in the order its index lists the pages (stop-and-clean-up comes last, from a new terminal);
+a page's ``again-*`` blocks, which the reader pastes on a later day, go into a new shell.
 The next day's clean-up runs each page's clean-up blocks in a NEW shell of their own, which
 knows none of the tour's variables, and then the whole of stop-and-clean-up. Then an audit of
 the emulated account names anything left that would bill, and which page made it. Shown
@@ -20,9 +21,9 @@ import boto3
 import pytest
 
 from conftest import OUTPUTS, ROOT, Normalizer
-from inventory import inventory
+from inventory import inventory, owner_of
 from s3rules import valid_bucket_name
-from tour import PYTHON_BIN, READER_VALUES, Shell, ShellError, linked_pages, reader_env, steps
+from tour import IDENTITY_SHOWN, PYTHON_BIN, READER_VALUES, Shell, ShellError, linked_pages, reader_env, steps
 
 CLEAN_UP_LAST = "stop-and-clean-up"
 TOURS = {
@@ -112,8 +113,17 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path)
     seen = defaults
     try:
         for path in forward:
-            for step in steps(path, cleanup=False):
-                t.run(terminal, step)
+            later = None  # `again-*` steps: the reader comes back in a new terminal
+            try:
+                for step in steps(path, cleanup=False):
+                    if step.section.again:
+                        later = later or Shell(shell, t.env, home)
+                        t.run(later, step)
+                    else:
+                        t.run(terminal, step)
+            finally:
+                if later:
+                    later.close()
             seen = t.attribute(seen, path.stem)
     finally:
         terminal.close()
@@ -121,7 +131,8 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path)
     # Real S3 refuses names the emulator accepts.
     for bucket in client(endpoint, "s3").list_buckets()["Buckets"]:
         for reason in valid_bucket_name(bucket["Name"]):
-            t.problems.append(f"bucket {bucket['Name']!r}, made by {t.made_by.get('s3:' + bucket['Name'])}: {reason}")
+            made_by = next((page for item, page in t.made_by.items() if item.startswith(f"s3:{bucket['Name']} ")), None)
+            t.problems.append(f"bucket {bucket['Name']!r}, made by {made_by}: {reason}")
 
     # Day two: a new terminal for each page's clean-up, then stop-and-clean-up as a last sweep.
     for path in [*reversed(forward), *(f for f in files if f.stem == CLEAN_UP_LAST)]:
@@ -136,9 +147,9 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path)
             terminal.close()
 
     # Nothing left that bills.
-    left = sorted(t.resources() - defaults)
-    t.problems += [f"left in the account after every clean-up: {item}, made by {t.made_by.get(item, 'no page')}"
-                   for item in left]
+    left = sorted(t.resources() - defaults, key=lambda item: (owner_of(item), item))
+    t.problems += [f"left in the account after every clean-up, owner {owner_of(item)}: {item}, "
+                   f"made by {t.made_by.get(item, 'no page')}" for item in left]
     if os.environ.get("TOUR_TIMES"):
         slowest = sorted(t.seconds.items(), key=lambda kv: -kv[1])[:20]
         print(f"\n[{shell}] {sum(t.seconds.values()):.0f} s in {len(t.seconds)} blocks; slowest:")
@@ -170,4 +181,6 @@ def reader_values_shown(text: str) -> str:
     """Put back the values the page shows where the tour used a reader's own (its Region, say)."""
     for shown, used in READER_VALUES.items():
         text = text.replace(used, shown)
+    for shown, used in IDENTITY_SHOWN.items():  # the emulator's caller, as a documented reader
+        text = re.sub(rf"(?<![A-Za-z0-9]){used}(?![a-z0-9])", shown, text)
     return re.sub(r"\beuw2-az(\d)\b", r"use1-az\1", text)  # AZ IDs of eu-west-2 as us-east-1's

@@ -8,9 +8,11 @@ show what is missing.
 
 import sys
 
+from conftest import OWNER_TAG
+
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 MY_CIDR = "203.0.113.25/32"
-TAG = [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}]}]
+TAG = [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}, OWNER_TAG]}]
 
 
 def ami(g):
@@ -31,7 +33,7 @@ def reachable_setup(g):
         GroupId=sg,
         IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": MY_CIDR}]}],
     )
-    ec2.create_key_pair(KeyName="analysis-key", KeyType="ed25519")
+    ec2.create_key_pair(KeyName="analysis-key", KeyType="ed25519")  # any name: the page reads it from the instance
     instance = ec2.run_instances(
         ImageId=ami(g), InstanceType="t3.micro", MinCount=1, MaxCount=1, KeyName="analysis-key",
         NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "Groups": [sg], "AssociatePublicIpAddress": True}],

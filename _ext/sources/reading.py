@@ -44,10 +44,15 @@ def pages(root: Path = ROOT) -> list[Path]:
 
 def where(path: Path, line: int) -> str:
     """`FILE:LINE`, with FILE relative to the repository when it is inside it."""
+    return f"{_shown(Path(path))}:{line}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _shown(path: Path) -> str:
     try:
-        return f"{Path(path).resolve().relative_to(ROOT)}:{line}"
+        return str(path.resolve().relative_to(ROOT))
     except ValueError:
-        return f"{path}:{line}"
+        return str(path)
 
 
 def conf_value(name: str, default=None, root: Path = ROOT):
@@ -55,10 +60,21 @@ def conf_value(name: str, default=None, root: Path = ROOT):
     conf = Path(root, "conf.py")
     if not conf.is_file():
         return default
+    node = _conf_settings(conf, conf.stat().st_mtime).get(name)
+    return default if node is None else ast.literal_eval(node)
+
+
+@functools.lru_cache(maxsize=8)
+def _conf_settings(conf: Path, mtime: float) -> dict[str, ast.expr]:
+    """Each `name = value` at the top of conf.py, parsed once per version of the file (the checks
+    ask for many settings, myst-parser's whole configuration among them)."""
+    settings = {}
     for node in ast.parse(conf.read_text()).body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            return ast.literal_eval(node.value)
-    return default
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    settings.setdefault(target.id, node.value)
+    return settings
 
 
 @functools.cache

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import noxfile
 import pytest
 
 from conftest import ROOT
@@ -263,29 +264,37 @@ def test_stale_figures_are_listed_oldest_first():
     assert stale_figures(figures, datetime.date(2027, 4, 15), 6) == [], "nothing is 6 months old yet"
 
 
-def _freshness(*runs: tuple[str, ...]) -> list[subprocess.CompletedProcess]:
-    """Run `nox -s freshness -- ARGS` once per ARGS, side by side (each nox start takes a second)."""
-    env = {**os.environ, "NO_COLOR": "1"}
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-s", "freshness", "--", *args],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-        for args in runs
-    ]
-    done = []
-    for proc in procs:
-        out, err = proc.communicate()
-        done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
-    return done
+class FreshnessSession:
+    """Enough of nox.Session for `freshness`: its arguments, what it logs, and how it fails."""
+
+    def __init__(self, *posargs: str):
+        self.posargs, self.logged = list(posargs), []
+
+    def log(self, message: str) -> None:
+        self.logged.append(message)
+
+    def error(self, message: str) -> None:
+        raise SystemExit(message)
 
 
 @sources
 def test_freshness_session_fails_only_past_12_months(tmp_path):
     data = tmp_path / "figures.toml"
     data.write_text(FIXTURE)
-    old, fresh = _freshness(("--file", str(data), "--today", "2027-11-29"), ("--file", str(data), "--today", "2027-06-01"))
+    # The command itself, once: it fails, listing the old figures, oldest first.
+    old = subprocess.run(
+        [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-s", "freshness", "--",
+         "--file", str(data), "--today", "2027-11-29"],
+        capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, cwd=ROOT,
+    )
     assert old.returncode != 0
     listed = [line for line in old.stderr.splitlines() if "https://aws.amazon.com/" in line]
     assert [line.split()[-2] for line in listed] == ["checked_a_year_ago", "checked_eight_months_ago"], old.stderr
     assert "1 figures are more than 12 months old" in old.stderr
-    assert fresh.returncode == 0, fresh.stderr
-    assert "1 of 3 figures last checked more than 6 months before 2027-06-01" in fresh.stderr
+    # The session's function, called here (starting nox again takes a second): it passes when
+    # nothing is past 12 months, and still lists what is past 6.
+    fresh = FreshnessSession("--file", str(data), "--today", "2027-06-01")
+    noxfile.freshness(fresh)
+    assert fresh.logged[-1] == "1 of 3 figures last checked more than 6 months before 2027-06-01.", fresh.logged
+    with pytest.raises(SystemExit, match="1 figures are more than 12 months old"):
+        noxfile.freshness(FreshnessSession("--file", str(data), "--today", "2027-11-29"))

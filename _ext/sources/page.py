@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import re
@@ -258,6 +259,7 @@ def _walk(page: Page, source: str, offset: int, directives: tuple[str, ...]) -> 
     """Parse `source` (which starts at line `offset` + 1 of the file) into `page`."""
     heading = False
     for token in parser().parse(source):
+        token = copy.copy(token)  # the parser's tokens are shared (parsed once per text): change a copy
         if token.map:
             token.map = [token.map[0] + offset, token.map[1] + offset]
         token.meta = {**(token.meta or {}), "directives": directives, "heading": heading}

@@ -77,6 +77,19 @@ def _conf_settings(conf: Path, mtime: float) -> dict[str, ast.expr]:
     return settings
 
 
+class _OncePerText(MarkdownIt):
+    """markdown-it-py that parses a given text once: the checks read each page many times, and
+    tests/test_sources.py parses each one again beside myst-parser. The tokens are shared by every
+    caller, so no caller may change them (page.py's `_walk` changes copies)."""
+
+    def parse(self, src: str, env=None):
+        return super().parse(src, env) if env is not None else list(self._parsed(src))
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019  (one parser for the whole run: parser() is cached)
+    def _parsed(self, src: str) -> tuple:
+        return tuple(super().parse(src))
+
+
 @functools.cache
 def parser() -> MarkdownIt:
     """markdown-it-py with the plugins myst-parser's `create_md_parser` uses for conf.py's extensions."""
@@ -84,7 +97,7 @@ def parser() -> MarkdownIt:
     if unknown := extensions - KNOWN_EXTENSIONS:
         raise ValueError(f"conf.py enables MyST extensions _ext/sources.py cannot read yet: {sorted(unknown)}")
     md = (
-        MarkdownIt("commonmark", renderer_cls=RendererHTML)
+        _OncePerText("commonmark", renderer_cls=RendererHTML)
         .enable("table")
         .use(front_matter_plugin)
         .use(myst_block_plugin)

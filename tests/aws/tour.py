@@ -47,7 +47,7 @@ READER_VALUES = {
 # EMULATED_READER, in conftest): an IAM user's unique ID as AWS's identifier page writes it,
 # and a user called alice.
 IDENTITY_SHOWN = {
-    "AIDAJQABLZS4A3QDU576Q": EMULATED_OWNER,
+    "AIDACKCEVSQ6C2EXAMPLE": EMULATED_OWNER,
     "alice": EMULATED_READER,
 }
 

@@ -138,18 +138,18 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def aws(session: nox.Session) -> None:
     """Run every how-to guide's AWS CLI and boto3 commands against a local moto server."""
-    session.install("-r", AWS_REQUIREMENTS)
-    # The IAM policy evaluator the permission tests ask (tests/aws/iamsim.py), from its own lock file.
+    session.install("-r", AWS_REQUIREMENTS, "-r", NODE_REQUIREMENTS)
+    # The IAM policy evaluator the permission tests ask (tests/aws/iamsim.py), from its own lock file,
+    # run by the pinned Node.js.
     lock = ROOT / "tests" / "aws" / "iamsim" / "package-lock.json"
     marker = lock.parent / "node_modules" / ".package-lock.json"
     if not (marker.is_file() and marker.stat().st_mtime >= lock.stat().st_mtime):
-        if not shutil.which("npm"):
-            session.error("npm was not found: install Node.js 18 or newer (it includes npm), then run nox again.")
-        session.run("npm", "ci", "--prefix", str(lock.parent), "--no-audit", "--no-fund", external=True)
+        npm(session, "ci", "--prefix", str(lock.parent), "--no-audit", "--no-fund")
     # --confcutdir: tests/conftest.py belongs to the docs environment (Sphinx, nox), not this one.
     # Two workers (pytest-xdist), each with its own emulator; idle workers take queued tests.
     where = [] if names_tests(session.posargs) else ["tests/aws"]
-    session.run("pytest", "--confcutdir=tests/aws", "-n", "2", "--dist", "worksteal", *where, *session.posargs)
+    session.run("pytest", "--confcutdir=tests/aws", "-n", "2", "--dist", "worksteal", *where, *session.posargs,
+                env=node_env(session))
 
 
 @nox.session

@@ -398,12 +398,14 @@ def stand_in(value: str, named: bool) -> str:
     return re.sub(r"\$\{?(\w+)\}?", lambda m: m[1].lower(), value)
 
 
-def parameter_of(variable: str, params: dict) -> str | None:
-    """The parameter that gives an ARN format's variable its value (see ARN_PARAMETERS)."""
+def parameter_of(variable: str, params: dict, last: bool = True) -> str | None:
+    """The parameter that gives an ARN format's variable its value (see ARN_PARAMETERS). A bare
+    `Name` names the resource itself: it fills only the format's last variable (TopicName in
+    `...:${TopicName}`, not EventBusName in `rule/${EventBusName}/${RuleName}`)."""
     base = variable.removesuffix("WithPath").removesuffix("WithoutLeadingSlash")
     stem = base.removesuffix("Name")
     names = [*ARN_PARAMETERS.get(variable, []), base, base + "s"]
-    names += [p for p in params if base.endswith(p) or p in (stem, stem + "Arn", stem + "s")]
+    names += [p for p in params if (base.endswith(p) and (last or p != "Name")) or p in (stem, stem + "Arn", stem + "s")]
     return next((n for n in names if lookup(params, n)), None)
 
 
@@ -422,12 +424,22 @@ def resources(action: str, params: dict, raw: dict, env: dict) -> list[Resource]
     kinds = [r["resource_type"] for r in info["resource_types"] if r["resource_type"]]
     kinds += [k for k in ALSO_CHECKED.get(action, []) if k not in (x.rstrip("*") for x in kinds)]
     out = []
+    given = [str(v) for k, v in params.items() if k.lower().endswith("arn") and str(v).startswith("arn:")]
+    for kind in kinds:  # an ARN the call gives (`--resource-arn`) is the resource of the type it matches
+        pattern = re.escape(formats[kind.rstrip("*")])
+        pattern = re.sub(r"\\\$\\\{\w+\\\}", "[^:]*", pattern)
+        for value in given:
+            if re.fullmatch(pattern, value):
+                out.append(Resource(kind.rstrip("*"), value, value))
+    if out:
+        return out
     for kind in kinds:
         required = kind.endswith("*") or kind in ALSO_CHECKED.get(action, [])
         arn, known, source = formats[kind.rstrip("*")], True, None
-        for variable in re.findall(r"\$\{(\w+)\}", arn):
+        variables = re.findall(r"\$\{(\w+)\}", arn)
+        for variable in variables:
             fixed = {"Partition": "aws", "Region": REGION, "Account": ACCOUNT}.get(variable)
-            param = None if fixed else parameter_of(variable, params)
+            param = None if fixed else parameter_of(variable, params, variable == variables[-1])
             value = fixed or (lookup(params, param) if param else None)
             if isinstance(value, list):
                 value = value[0] if value else None
@@ -441,11 +453,13 @@ def resources(action: str, params: dict, raw: dict, env: dict) -> list[Resource]
             if value and variable == "ParameterNameWithoutLeadingSlash":
                 value = value.removeprefix("resolve:ssm:").lstrip("/")
             named = variable in OWN_NAMES
-            known = known and value is not None and ("$" not in value or named)
+            known = known and value is not None  # the call names it (a value, or a variable holding one)
+            if kind.rstrip("*") == "managed-instance" and value and not value.startswith("mi-"):
+                known = False  # an EC2 instance's ID (i-...) names the instance, not a managed instance (mi-...)
             arn = arn.replace("${" + variable + "}", stand_in(value or "$" + variable, named))
         if required or known:  # images AWS or others publish have no account in their ARN
             out.append(Resource(kind.rstrip("*"), re.sub(rf":{ACCOUNT}:(image/)", r"::\1", arn), source))
-    return out
+    return out or [Resource("", "*", None)]  # an action on no resource the call names: IAM checks `*`
 
 
 def ec2_tag_specifications(values) -> dict[str, dict[str, str]]:

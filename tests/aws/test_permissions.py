@@ -59,8 +59,10 @@ from iamsim import Evaluator, Identity
 from snippetshell import HEREDOC, on_instance, snippet_files, split_heredocs
 
 SNIPPETS = ROOT / "howto" / "snippets"
-# Commands the account's administrator runs, with administrator permissions, not the reader.
-ADMINISTRATOR = {"set-up-cli-admin.sh"}
+# Commands run with administrator permissions, not the reader's policy: the account's administrator's
+# steps, and the tutorial, which asks for "an AWS account that you own" and an administrator
+# (tutorials/first-analysis.md, "Before you start").
+ADMINISTRATOR = {"set-up-cli-admin.sh", "first-analysis.sh"}
 POLICIES = sorted(SNIPPETS.glob("crashcourse-policy*.json"))  # the reader's policies, all attached
 BOUNDARY = SNIPPETS / "crashcourse-boundary.json"
 ACCOUNT, REGION = "111122223333", "eu-west-2"  # the reader's, as far as the policy can tell

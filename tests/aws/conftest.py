@@ -34,6 +34,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "_ext"))
 from snippets import Section, parse_sections  # noqa: E402,F401  (the one reader of snippet files)
+from cliserver import aws_cli  # noqa: E402
 
 SNIPPETS = ROOT / "howto" / "snippets"
 OUTPUTS = ROOT / "howto" / "outputs"
@@ -75,6 +76,23 @@ class Normalizer:
 
     def __call__(self, text: str) -> str:
         return self.clean(text)
+
+
+_CLI_BIN: list[Path] = []  # the folder of the served `aws`, while the session's server runs
+
+
+def bin_path() -> str:
+    """The folders a reader's PATH starts with here: the AWS CLI (served, see cliserver.py), then Python."""
+    return os.pathsep.join(str(p) for p in [*_CLI_BIN, Path(sys.executable).parent])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def served_aws_cli(tmp_path_factory):
+    """One AWS CLI process per test worker, forked for each `aws` call (see cliserver.py)."""
+    with aws_cli(tmp_path_factory.mktemp("aws-cli")) as bindir:
+        _CLI_BIN.append(bindir)
+        yield bindir
+        _CLI_BIN.remove(bindir)
 
 
 def free_port() -> int:
@@ -142,7 +160,7 @@ class Guide:
             AWS_CONFIG_FILE=str(self.workdir / "config"),
             AWS_SHARED_CREDENTIALS_FILE=str(self.workdir / "credentials"),
             HOME=str(self.workdir),
-            PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            PATH=f"{bin_path()}{os.pathsep}{os.environ['PATH']}",
         )
         return env
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from conftest import EMULATED_OWNER, EMULATED_READER, ROOT, Section, parse_sections
+from conftest import EMULATED_OWNER, EMULATED_READER, ROOT, Section, bin_path, parse_sections
 
 STAND_IN = re.compile(r"^# \[stand-in (?P<name>[\w-]+)\] (?P<code>.+)$")
 BLOCK_TIMEOUT = 180  # seconds; every wait in a guide is bounded well below this
@@ -196,7 +196,7 @@ def reader_env(endpoint: str, home: Path, python_bin: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in keep}
     env.update(
         HOME=str(home),
-        PATH=f"{python_bin}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
+        PATH=f"{bin_path()}{os.pathsep}{python_bin}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
         AWS_ENDPOINT_URL=endpoint,  # plumbing: every AWS call goes to the emulator on 127.0.0.1
         AWS_PAGER="",  # plumbing: CLI v2's pager; CLI v1 (used here) has none
     )

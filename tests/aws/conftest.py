@@ -15,16 +15,10 @@ look at what the guide built and then prove that the cleanup leaves nothing behi
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
 import shlex
-import socket
 import subprocess
 import sys
-import time
-from collections import Counter
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "_ext"))
 from snippets import Section, parse_sections  # noqa: E402,F401  (the one reader of snippet files)
 from cliserver import aws_cli  # noqa: E402
+from motofork import Forks  # noqa: E402
 
 SNIPPETS = ROOT / "howto" / "snippets"
 OUTPUTS = ROOT / "howto" / "outputs"
@@ -95,47 +90,12 @@ def served_aws_cli(tmp_path_factory):
         _CLI_BIN.remove(bindir)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def moto_server(**settings: str):
-    """Run a moto server on 127.0.0.1 (with moto's own settings as environment variables)."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **settings},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("the moto server did not start on 127.0.0.1")
-            time.sleep(0.2)
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
-def moto_endpoint():
-    """A moto server on 127.0.0.1 for the whole session; reset before each guide.
-
-    It loads the AWS managed policies (moto leaves them out by default): the guides attach
-    AmazonSSMManagedInstanceCore, as a reader's account has it.
-    """
-    with moto_server(MOTO_IAM_LOAD_MANAGED_POLICIES="true") as url:
-        yield url
+def moto_forks():
+    """One warm emulator per test worker, with a new account's defaults built once (see motofork.py)."""
+    forks = Forks()
+    yield forks
+    forks.close()
 
 
 @dataclass
@@ -268,24 +228,12 @@ def profiles_on(ec2, instance_id: str) -> list[str]:
 
 
 @pytest.fixture
-def fresh_account(moto_endpoint):
-    """The emulator, reset: an account with nothing in it but each Region's default VPC.
-
-    moto's default VPC lacks what a real one has: an internet gateway and, in the main route
-    table, a route to it (https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html).
-    They are added here, in the Regions the tour uses, so that the account is like a new one.
-    """
-    urllib.request.urlopen(urllib.request.Request(moto_endpoint + "/moto-api/reset", method="POST"))
-    for region in ("eu-west-2", REGION):
-        ec2 = Guide("", moto_endpoint, Path()).client("ec2", region)
-        vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
-        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
-        main = ec2.describe_route_tables(
-            Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "association.main", "Values": ["true"]}]
-        )["RouteTables"][0]["RouteTableId"]
-        ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
-    return moto_endpoint
+def fresh_account(moto_forks):
+    """The emulator as a new account: each Region's default VPC, with the internet gateway and the
+    route a real one has (motofork.new_account), and nothing else. A server of the test's own,
+    forked from the warm one, stopped after the test."""
+    with moto_forks.account() as url:
+        yield url
 
 
 @pytest.fixture

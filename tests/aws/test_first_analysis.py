@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, moto_server, parse_sections
+from conftest import ROOT, parse_sections
 from public_data import BUCKET as PUBLIC_BUCKET
 from public_data import expected_stats, fastq, seed_public_data
 from test_tour import Tour, check_outputs, client
@@ -45,13 +45,6 @@ OWNER_TAG = {"Key": "crashcourse:owner", "Value": EMULATED_OWNER}  # the reader'
 ROLE = f"crashcourse-first-analysis-{EMULATED_READER}"
 REGION = "us-east-1"  # the tutorial's Region: the one the public dataset's bucket is in
 
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint():
-    """This module's emulator, with AWS managed policies loaded (the role gets one attached)."""
-    with moto_server(MOTO_IAM_LOAD_MANAGED_POLICIES="true") as url:
-        yield url
 
 
 # -- The tutorial, end to end ----------------------------------------------------------------

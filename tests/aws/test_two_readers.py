@@ -32,11 +32,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import boto3
-import botocore.client
-import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ROOT, free_port
+from conftest import free_port
 from iamsim import Evaluator, Identity
 from test_permissions import POLICIES, Call, Known, creates, needs_of, resources
 from test_tour import CLEAN_UP_LAST, REGIONS, TOURS, Tour, pages_of

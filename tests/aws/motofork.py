@@ -1,0 +1,134 @@
+"""A fresh emulated account for each test in a few milliseconds: moto servers forked from a warm one.
+
+A new moto account is slow to make: resetting the emulator and then building what a new AWS
+account has (each Region's default VPC, subnets and images, the AWS managed policies) takes 10 to
+30 seconds on the 2-core machine, once per test. Here one parent process builds that account
+once, then forks a child for each test; the child serves the emulator on a port of its own, with
+the parent's state as its starting point (copied on write by the kernel), and is killed after the
+test. Every test so starts from the same new account, which is what `/moto-api/reset` gave before.
+
+The parent builds the account through a moto server of its own (moto's ThreadedMotoServer), which
+it stops before it forks: a forked child must not inherit running threads.
+
+    python motofork.py SOCKET   # serve forks (the session fixture in conftest.py starts it)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REGIONS = ("eu-west-2", "us-east-1")  # the reader's Region in the tour, and the tutorial's
+KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+SETTINGS = {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}  # the guides attach AmazonSSMManagedInstanceCore
+
+
+def new_account(url: str) -> None:
+    """What a new AWS account has that moto's lacks, and the services' first use done ahead.
+
+    moto's default VPC lacks an internet gateway and, in the main route table, a route to it
+    (https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html): they are added in the
+    Regions the tests use, so the account is like a new one.
+    """
+    import boto3
+
+    def client(service: str, region: str):
+        return boto3.client(service, endpoint_url=url, region_name=region, **KEYS)
+
+    for region in REGIONS:
+        ec2 = client("ec2", region)
+        vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+        main = ec2.describe_route_tables(
+            Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "association.main", "Values": ["true"]}]
+        )["RouteTables"][0]["RouteTableId"]
+        ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+        # The first call to each service builds its Region's state (SSM's public parameters, say).
+        ec2.describe_images(Owners=["amazon"], MaxResults=5)
+        ec2.describe_instance_type_offerings(MaxResults=5)
+        client("ssm", region).get_parameters_by_path(Path="/aws/service/ami-amazon-linux-latest", MaxResults=1)
+        for service, call in (("efs", "describe_file_systems"), ("sns", "list_topics"), ("events", "list_rules"),
+                              ("cloudwatch", "describe_alarms"), ("s3", "list_buckets")):
+            getattr(client(service, region), call)()
+    client("iam", "us-east-1").list_policies(Scope="AWS", MaxItems=1)
+    client("sts", "us-east-1").get_caller_identity()
+
+
+def serve(path: str) -> None:
+    os.environ.update(SETTINGS)
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    warm = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    warm.start()
+    host, port = warm.get_host_and_port()
+    new_account(f"http://{host}:{port}")
+    warm.stop()
+
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(path)
+        listener.listen(16)
+        print("ready", flush=True)
+        while True:
+            conn, _ = listener.accept()
+            with conn:
+                if conn.recv(16) != b"fork":
+                    continue
+                server = make_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), threaded=True,
+                                     request_handler=MotoRequestHandler)
+                pid = os.fork()
+                if pid == 0:
+                    listener.close()
+                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+                    conn.close()
+                    server.serve_forever()
+                    os._exit(0)
+                conn.sendall(f"{pid} {server.server_address[1]}".encode())
+                server.server_close()
+
+
+class Forks:
+    """The parent process, seen from the tests: `account()` gives a fresh emulator, to `close()` after."""
+
+    def __init__(self):
+        folder = tempfile.mkdtemp(prefix="moto-")  # short: a socket's path has a limit of 107 bytes
+        self.path, self.log = os.path.join(folder, "sock"), os.path.join(folder, "log")
+        with open(self.log, "w") as log:  # moto's request lines, and any error of the parent
+            self.proc = subprocess.Popen([sys.executable, __file__, self.path], stdout=subprocess.PIPE, stderr=log, text=True)
+        if self.proc.stdout.readline().strip() != "ready":
+            self.proc.kill()
+            raise RuntimeError(f"the moto parent process did not start:\n{Path(self.log).read_text()[-3000:]}")
+
+    @contextlib.contextmanager
+    def account(self):
+        with socket.socket(socket.AF_UNIX) as s:
+            s.connect(self.path)
+            s.sendall(b"fork")
+            pid, port = map(int, s.recv(64).split())
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    def close(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    serve(sys.argv[1])

@@ -276,8 +276,6 @@ NOT_FIGURES: dict[tuple[str, str], str] = {
     ("reference/storage-options.md", "12 or 40 MB/s"): "botocore",
     ("reference/storage-options.md", "500 or 1,000 MB/s"): "botocore",
     # Typed on pages another helper is editing; each should become the named substitution.
-    ("howto/set-up-cli.md", "2.32.0"): "pending: {{ cli_login_min_version }}",
-    ("howto/set-up-cli.md", "12 hours"): "pending: {{ aws_login_session }}",
     ("tutorials/first-analysis.md", "8 GiB"): "pending: the root volume of the tutorial's image, which no AWS page states",
 }
 

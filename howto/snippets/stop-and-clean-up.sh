@@ -89,8 +89,14 @@ done
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for request in $(aws ec2 describe-spot-instance-requests --filters Name=tag:crashcourse:owner,Values="$OWNER" Name=state,Values=open,active \
     --query 'SpotInstanceRequests[].SpotInstanceRequestId' --output text); do
+  launched=$(aws ec2 describe-spot-instance-requests --spot-instance-request-ids "$request" \
+    --query 'SpotInstanceRequests[0].InstanceId' --output text)
   aws ec2 cancel-spot-instance-requests --spot-instance-request-ids "$request" \
     --query 'CancelledSpotInstanceRequests[0].State' --output text
+  if [ "$launched" != None ]; then
+    aws ec2 terminate-instances --instance-ids "$launched" \
+      --query 'TerminatingInstances[0].CurrentState.Name' --output text
+  fi
 done
 # [end cleanup-spot-requests]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -88,6 +89,12 @@ def served_aws_cli(tmp_path_factory):
         _CLI_BIN.append(bindir)
         yield bindir
         _CLI_BIN.remove(bindir)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -7,15 +7,19 @@ the page's variables, so it must find the volume and the snapshot again by their
 import pytest
 from botocore.exceptions import ClientError
 
+from conftest import OWNER_TAG
+
+COLLEAGUE = {"Key": "crashcourse:owner", "Value": "AIDAI23HXD2O5EXAMPLE"}  # another reader in a shared account
+
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 
 
-def launch(ec2, ami, name, zone):
+def launch(ec2, ami, name, zone, owner=OWNER_TAG):
     return ec2.run_instances(
         ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
         Placement={"AvailabilityZone": zone},
         MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
-        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}, owner]}],
     )["Instances"][0]
 
 
@@ -24,9 +28,9 @@ def test_ebs_volume(guide):
     ec2 = g.client("ec2")
     ami = g.client("ssm").get_parameter(Name=AL2023)["Parameter"]["Value"]
     # The instance "How to launch an EC2 instance" leaves running, not in the first zone, so the
-    # zone lookup matters; and another instance, which the page must leave alone.
+    # zone lookup matters; and a colleague's instance of the same name, which the page must leave alone.
     instance = launch(ec2, ami, "analysis-box", "us-east-1c")
-    other = launch(ec2, ami, "someone-else", "us-east-1a")
+    other = launch(ec2, ami, "analysis-box", "us-east-1a", COLLEAGUE)
     unrelated = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
     g.run()
 

@@ -265,13 +265,18 @@ ASSIGNMENT = re.compile(r"(?:^|[;&|]\s*|\bfor\s+)([A-Za-z_][A-Za-z0-9_]*)(?:=|\s
 
 
 def foreign_names(path: Path) -> list[str]:
-    """Variables a snippet file sets whose names are not the tutorial's own (TUTORIAL_..., or the
-    site-wide REGION), so that a reader who also follows the how-to guides never mixes them up."""
+    """Variables a snippet file sets whose names are not the tutorial's own (TUTORIAL_..., or a
+    site-wide one), so that a reader who also follows the how-to guides never mixes them up. The
+    site-wide ones hold the same value whichever page sets them: the Region, and the reader's
+    identity (account, owner tag value, name part)."""
     return [
         f"{path.name}:{s.line}: {name}"
         for s in parse_sections(path) for name in ASSIGNMENT.findall(s.code)
-        if not name.startswith("TUTORIAL_") and name not in {"REGION", "AWS_DEFAULT_REGION"}
+        if not name.startswith("TUTORIAL_") and name not in SITE_WIDE
     ]
+
+
+SITE_WIDE = {"REGION", "AWS_DEFAULT_REGION", "ACCOUNT_ID", "OWNER", "READER"}
 
 
 def test_every_variable_is_the_tutorial_s_own():

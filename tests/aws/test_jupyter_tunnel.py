@@ -1,12 +1,15 @@
-"""howto/jupyter-tunnel.md: find the instance by its Name tag; the tunnel itself needs a real instance."""
+"""howto/jupyter-tunnel.md: find the instance by its Name and owner tags; the tunnel itself needs a real instance."""
 
+from conftest import OWNER_TAG
+
+COLLEAGUE = {"Key": "crashcourse:owner", "Value": "AIDAI23HXD2O5EXAMPLE"}  # another reader in a shared account
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 
 
-def launch(ec2, ami, name):
+def launch(ec2, ami, name, owner=OWNER_TAG):
     return ec2.run_instances(
         ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1,
-        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}, owner]}],
     )["Instances"][0]["InstanceId"]
 
 
@@ -15,7 +18,7 @@ def test_jupyter_tunnel(guide):
     ec2 = g.client("ec2")
     ami = g.client("ssm").get_parameter(Name=AL2023)["Parameter"]["Value"]
     wanted = launch(ec2, ami, "analysis-box")
-    other = launch(ec2, ami, "someone-elses-box")  # must not be picked up
+    other = launch(ec2, ami, "analysis-box", COLLEAGUE)  # a colleague's, of the same name: must not be picked up
     g.run()
 
     described = ec2.describe_instances(InstanceIds=[wanted])["Reservations"][0]["Instances"][0]

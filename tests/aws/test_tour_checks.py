@@ -73,7 +73,7 @@ def test_a_leftover_volume_is_named_with_its_page(fresh_account, tmp_path):
 aws ec2 create-volume --availability-zone eu-west-2a --size 1 --output text --query VolumeId
 # [end make]
 """)
-    with pytest.raises(AssertionError, match=r"left in the account .*EBS volume:vol-\w+ in eu-west-2, made by forgetful"):
+    with pytest.raises(AssertionError, match=r"left in the account .*EBS volume:vol-\w+ in eu-west-2 \[owner none\], made by forgetful"):
         follow(tmp_path, fresh_account, "bash", page)
 
 

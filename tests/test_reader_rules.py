@@ -25,9 +25,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import botocore.session
 import pytest
 
+import botocore_models  # _ext/botocore_models.py: botocore's data, loaded once
 import sources  # _ext/sources/, the one reader of Markdown sources
 from conftest import ROOT
 from kept import Kept  # tests/aws/kept.py: answers kept between runs
@@ -72,7 +72,7 @@ def shell_lines(paths):
 
 def region_codes(partition: str | None = None) -> set[str]:
     """Region codes from botocore's endpoint data (every partition, or one)."""
-    endpoints = botocore.session.get_session().get_data("endpoints")
+    endpoints = botocore_models.session().get_data("endpoints")
     return {r for p in endpoints["partitions"] if partition in (None, p["partition"]) for r in p["regions"]}
 
 

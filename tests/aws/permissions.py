@@ -589,7 +589,7 @@ def needs_of(call: Call, env: dict, known: Known) -> list[Need]:
     if key == "ssm:StartSession":  # without --document-name, Session Manager runs this document
         params = {"DocumentName": "SSM-SessionManagerRunShell", **params}
     expanded = expand(params, env)
-    tags = {k: {t: str(v) for t, v in vals.items()} for k, vals in request_tags(call, expand(params, env)).items()}
+    tags = {k: {t: str(v) for t, v in vals.items()} for k, vals in request_tags(call, expanded).items()}
     needs = []
     for action in actions:
         for r in resources(action, params, raw, env):

@@ -21,9 +21,12 @@ BUILD = ROOT / "_build"
 DOCS_REQUIREMENTS = "requirements/docs.txt"
 TEST_REQUIREMENTS = "requirements/tests.txt"
 AWS_REQUIREMENTS = "requirements/aws.txt"
-# Node.js from PyPI, for the sessions that run npm (serve, diagrams, tests, bench): the version Mermaid
-# and its dependencies accept, whatever Node.js the machine has (or none).
+# Node.js from PyPI, for the sessions that run npm (serve, diagrams, tests, bench) or the IAM evaluator
+# (check, tests, aws): the version Mermaid and its dependencies accept, whatever Node.js the machine
+# has (or none).
 NODE_REQUIREMENTS = "requirements/node.txt"
+# The IAM policy evaluator the permissions check asks (tests/aws/iamsim.py), with its own lock file.
+IAMSIM = ROOT / "tests" / "aws" / "iamsim"
 STRICT = ("-W", "--keep-going", "-n")
 
 nox.options.sessions = ["lint", "tests", "aws"]  # `nox` alone runs every offline check
@@ -52,14 +55,16 @@ def npm(session: nox.Session, *args: str) -> None:
                 env=env, external=True)
 
 
-def npm_ci(session: nox.Session) -> None:
-    """Install the locked npm packages (Mermaid, axe-core) when they are missing or stale. Only the
-    sessions that draw diagrams or run them in a browser need them; a build does not."""
-    marker = ROOT / "node_modules" / ".package-lock.json"
-    lock = ROOT / "package-lock.json"
+def npm_ci(session: nox.Session, folder: Path | None = None) -> None:
+    """Install a folder's locked npm packages when they are missing or stale: the site's (Mermaid,
+    axe-core), which only the sessions that draw diagrams or run them in a browser need (a build does
+    not), or the IAM evaluator's (IAMSIM), which the permissions check needs."""
+    folder = folder or ROOT
+    marker = folder / "node_modules" / ".package-lock.json"
+    lock = folder / "package-lock.json"
     if marker.is_file() and marker.stat().st_mtime >= lock.stat().st_mtime:
         return
-    npm(session, "ci", "--no-audit", "--no-fund")
+    npm(session, "ci", *(["--prefix", str(folder)] if folder != ROOT else []), "--no-audit", "--no-fund")
 
 
 def build(session: nox.Session, builder: str = "html", outdir: Path | None = None, *extra: str) -> Path:
@@ -91,24 +96,29 @@ def serve(session: nox.Session) -> None:
     )
 
 
-def install_once(session: nox.Session, requirements: str) -> None:
-    """pip install -r `requirements`, skipped while requirements/ is what this environment last installed."""
+def install_once(session: nox.Session, *requirements: str) -> None:
+    """pip install -r each of `requirements`, skipped while requirements/ is what this environment
+    last installed."""
     pins = "".join(p.read_text() for p in sorted((ROOT / "requirements").glob("*.txt")))
     stamp = Path(session.virtualenv.location, "installed-requirements.txt")
     if stamp.is_file() and stamp.read_text() == pins:
         return  # saves the seconds pip takes to find that nothing changed
-    session.install("-r", requirements)
+    session.install(*(arg for r in requirements for arg in ("-r", r)))
     stamp.write_text(pins)
 
 
 @nox.session
 def check(session: nox.Session) -> None:
     """In seconds, without a build: every rule that reads only the sources, with file and line."""
-    install_once(session, TEST_REQUIREMENTS)
+    # The permissions check asks the IAM evaluator, on the Node.js requirements/node.txt pins (from
+    # PyPI: none is needed on the machine); the site's own npm packages are not installed.
+    install_once(session, TEST_REQUIREMENTS, NODE_REQUIREMENTS)
+    npm_ci(session, IAMSIM)
     # The tests marked `sources` (pytestmark = pytest.mark.sources); `nox -s tests` runs them too.
     # Only the modules that use the marker are imported: the browser tests' imports take a second.
     modules = [str(p.relative_to(ROOT)) for p in sorted(ROOT.glob("tests/test_*.py")) if "pytest.mark.sources" in p.read_text()]
-    session.run("pytest", *modules, "-m", "sources", "-q", "--no-header", "--tb=short", *session.posargs)
+    session.run("pytest", *modules, "-m", "sources", "-q", "--no-header", "--tb=short", *session.posargs,
+                env=node_env(session))
 
 
 @nox.session(python=False)
@@ -128,23 +138,19 @@ def tests(session: nox.Session) -> None:
     """The offline test suite: strict build, links, diagrams in Chromium, accessibility, content."""
     session.install("-r", TEST_REQUIREMENTS, "-r", NODE_REQUIREMENTS)
     npm_ci(session)  # axe-core, and Mermaid for the tests of the browser fallback
+    npm_ci(session, IAMSIM)  # the IAM evaluator of the permissions check
     site = BUILD / "test-html"
     shutil.rmtree(site, ignore_errors=True)  # a clean build, so every warning is seen
     build(session, "html", site, "--warning-file", str(BUILD / "test-html-warnings.txt"))
     where = [] if names_tests(session.posargs) else ["tests", "--ignore=tests/aws"]
-    session.run("pytest", *where, *session.posargs, env={"CRASHCOURSE_SITE": str(site)})
+    session.run("pytest", *where, *session.posargs, env={"CRASHCOURSE_SITE": str(site), **node_env(session)})
 
 
 @nox.session
 def aws(session: nox.Session) -> None:
     """Run every how-to guide's AWS CLI and boto3 commands against a local moto server."""
     session.install("-r", AWS_REQUIREMENTS, "-r", NODE_REQUIREMENTS)
-    # The IAM policy evaluator the permission tests ask (tests/aws/iamsim.py), from its own lock file,
-    # run by the pinned Node.js.
-    lock = ROOT / "tests" / "aws" / "iamsim" / "package-lock.json"
-    marker = lock.parent / "node_modules" / ".package-lock.json"
-    if not (marker.is_file() and marker.stat().st_mtime >= lock.stat().st_mtime):
-        npm(session, "ci", "--prefix", str(lock.parent), "--no-audit", "--no-fund")
+    npm_ci(session, IAMSIM)  # the IAM evaluator test_two_readers.py asks, run by the pinned Node.js
     # --confcutdir: tests/conftest.py belongs to the docs environment (Sphinx, nox), not this one.
     # Two workers (pytest-xdist), each with its own emulator; idle workers take queued tests.
     where = [] if names_tests(session.posargs) else ["tests/aws"]

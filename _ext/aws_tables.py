@@ -21,12 +21,12 @@ from pathlib import Path
 
 import botocore
 import botocore.exceptions
-import botocore.session
 from botocore import xform_name
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+import botocore_models
 import sources
 from snippets import parse_sections
 from tables import make_table, page_links
@@ -272,7 +272,7 @@ def command_name(service: str, command: str) -> str:
 def _service_model(service: str):
     """A service's API model, loaded once per build (the EC2 model alone is megabytes of JSON)."""
     try:
-        return botocore.session.get_session().get_service_model(service)
+        return botocore_models.service_model(service)
     except botocore.exceptions.UnknownServiceError:
         raise ExtensionError(f"botocore {botocore.__version__} has no service {service!r}") from None
 

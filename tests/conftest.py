@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# The tests read the sources with _ext/sources.py and drive the site with tools/ (browser, server).
-sys.path[:0] = [str(ROOT / "_ext"), str(ROOT / "tools"), str(ROOT)]
+# The tests read the sources with _ext/sources.py and drive the site with tools/ (browser, server);
+# the snippet rules and the permissions check share tests/aws/'s readers of snippets and policies
+# (snippetshell.py, s3rules.py, permissions.py, iamsim.py), which need neither boto3 nor the emulator.
+sys.path[:0] = [str(ROOT / "_ext"), str(ROOT / "tools"), str(ROOT), str(ROOT / "tests" / "aws")]
 
 from localsite import SITE_PREFIX, _SiteHandler, run_sphinx, serve  # noqa: E402,F401
 

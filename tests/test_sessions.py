@@ -167,12 +167,13 @@ def test_linkcheck_of_one_page_checks_only_its_links(tmp_path, monkeypatch):
 def test_check_runs_the_sources_tests_without_a_build(tmp_path):
     session = Session("-x", venv=tmp_path)
     noxfile.check(session)
-    (command,) = session.runs
+    command = session.runs[-1]
     assert command[-6:] == ["-m", "sources", "-q", "--no-header", "--tb=short", "-x"]
     modules = command[1:-6]
-    assert {"tests/test_content.py", "tests/test_acronyms.py", "tests/test_facts.py", "tests/test_safety.py"} <= set(modules)
+    assert {"tests/test_content.py", "tests/test_acronyms.py", "tests/test_facts.py", "tests/test_safety.py",
+            "tests/test_reader_rules.py", "tests/test_permissions.py"} <= set(modules)
     assert "tests/test_build.py" not in modules and "tests/test_sessions.py" not in modules
-    assert session.installs == [["-r", "requirements/tests.txt"]]
+    assert session.installs == [["-r", "requirements/tests.txt", "-r", noxfile.NODE_REQUIREMENTS]]
     noxfile.check(session)
     assert len(session.installs) == 1, "pip runs again only when requirements/ changes"
     (tmp_path / "installed-requirements.txt").write_text("pins of an older day\n")
@@ -194,8 +195,10 @@ def test_a_sources_test_may_not_use_the_built_site():
 
 # -- Node.js: only the sessions that draw diagrams or run them in a browser, on the pinned version --
 
-WITHOUT_NODE = ("docs", "check", "epub", "linkcheck", "screenshots", "rtd")
+WITHOUT_NODE = ("docs", "epub", "linkcheck", "screenshots", "rtd")
 WITH_NODE = ("serve", "diagrams", "tests", "bench")
+# nox -s check installs no npm package of the site's: only the IAM evaluator's, on the pinned Node.js.
+IAMSIM_ONLY = ("check",)
 
 
 def _npm_runs(session: Session) -> list[tuple[list[str], str | None]]:
@@ -206,7 +209,8 @@ def test_only_the_sessions_that_draw_or_show_diagrams_in_a_browser_run_npm(tmp_p
     monkeypatch.setattr(noxfile, "ROOT", tmp_path)  # no node_modules here: npm_ci has to run
     monkeypatch.setattr(noxfile, "BUILD", tmp_path / "_build")
     node = Path(Session.WHEEL, "bin", "node")
-    for name in WITHOUT_NODE + WITH_NODE:
+    monkeypatch.setattr(noxfile, "IAMSIM", tmp_path / "iamsim")
+    for name in WITHOUT_NODE + WITH_NODE + IAMSIM_ONLY:
         session = Session(venv=tmp_path)
         getattr(noxfile, name)(session)
         installs = [arg for install in session.installs for arg in install]
@@ -218,6 +222,10 @@ def test_only_the_sessions_that_draw_or_show_diagrams_in_a_browser_run_npm(tmp_p
         run, path = _npm_runs(session)[0]
         assert run[:3] == [str(node), str(node.parent.parent / "lib/node_modules/npm/bin/npm-cli.js"), "ci"], f"{name}: {run}"
         assert path.split(os.pathsep)[0] == str(node.parent), f"nox -s {name}: npm's PATH does not start with the pinned Node.js"
+        if name in IAMSIM_ONLY:
+            assert [r[3:5] for r, _ in _npm_runs(session)] == [["--prefix", str(tmp_path / "iamsim")]], \
+                f"nox -s {name} installs other npm packages than the IAM evaluator's: {_npm_runs(session)}"
+            assert session.paths[-1].split(os.pathsep)[0] == str(node.parent), f"nox -s {name}: pytest does not run on the pinned Node.js"
     update = Session("install", "--save-exact", "mermaid@12.4.0", venv=tmp_path)
     noxfile.npm_session(update)  # nox -s npm -- ARGS: npm on the pinned Node.js
     assert update.installs == [["-r", noxfile.NODE_REQUIREMENTS]]

@@ -7,30 +7,45 @@ policy variables. iam-simulate is maintained, evaluates every condition operator
 `ForAllValues:`/`ForAnyValue:` and policy variables in resources and condition values, applies
 permissions boundaries and explicit denies, and drops a context key that the Service
 Authorization Reference does not list for the action and resource type, as IAM does. It is
-AGPL-3.0-or-later and used only by the tests; `nox -s aws` installs it from
-tests/aws/iamsim/package-lock.json (`npm ci`).
+AGPL-3.0-or-later and used only by the tests; `nox -s check`, `tests` and `aws` install it from
+tests/aws/iamsim/package-lock.json (`npm ci`, when node_modules/ is missing or older than the lock)
+and run it on the Node.js that requirements/node.txt pins.
 
-    with Evaluator([policy_a, policy_b]) as iam:
-        iam.decide("ec2:StopInstances", arn, identity, {"aws:ResourceTag/crashcourse:owner": "AIDA..."})
+    iam = Evaluator([policy_a, policy_b])
+    iam.decide("ec2:StopInstances", arn, identity, {"aws:ResourceTag/crashcourse:owner": "AIDA..."})
+    iam.decide_all([(action, arn, identity, context), ...])  # one batch: one round trip
+
+One Node.js process answers every Evaluator of a test run (it starts with the first question it
+must answer); each batch carries its policies, and the process keeps each policy set's statements
+by action. A decision depends only on the question, the policies and the evaluator, so each is
+kept between runs (tests/aws/kept.py, under a hash of all of them and of the evaluator's script
+and package-lock.json): a run that asks nothing new starts no Node.js at all.
 """
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import json
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from kept import Kept
+
 HERE = Path(__file__).parent / "iamsim"
 SCRIPT = HERE / "evaluate.mjs"
+# What a decision depends on besides the question and its policies: the evaluator, as locked.
+KEPT = Kept("iam-decisions", *(hashlib.sha256((HERE / f).read_bytes()).hexdigest() for f in ("evaluate.mjs", "package-lock.json")))
 
 
 def install() -> None:
-    """Check that the evaluator is installed (`nox -s aws` runs `npm ci --prefix tests/aws/iamsim`)."""
+    """Check that the evaluator is installed (the nox sessions that use it run `npm ci --prefix tests/aws/iamsim`)."""
     if not (HERE / "node_modules" / "@cloud-copilot" / "iam-simulate").is_dir() or not shutil.which("node"):
         raise RuntimeError("the IAM evaluator is not installed: run `npm ci --prefix tests/aws/iamsim` "
-                           "(Node.js 18 or newer), or `nox -s aws`, which does it")
+                           "(Node.js 18 or newer), or `nox -s check`, which does it")
 
 
 @dataclass(frozen=True)
@@ -61,36 +76,77 @@ class Decision:
         return self.decision == "Allowed"
 
 
+class _Node:
+    """The one evaluator process of this Python process, asked one batch at a time."""
+
+    process: subprocess.Popen | None = None
+    lock = threading.Lock()  # the emulator tests ask from their proxy's threads
+
+    @classmethod
+    def ask(cls, batch: dict) -> list[dict]:
+        with cls.lock:
+            if cls.process is None or cls.process.poll() is not None:
+                install()
+                cls.process = subprocess.Popen(["node", str(SCRIPT)], cwd=HERE, stdin=subprocess.PIPE,
+                                               stdout=subprocess.PIPE, text=True, bufsize=1)
+            cls.process.stdin.write(json.dumps(batch) + "\n")
+            cls.process.stdin.flush()
+            line = cls.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"the IAM evaluator stopped (exit {cls.process.wait()})")
+            return json.loads(line)
+
+    @classmethod
+    def close(cls) -> None:
+        if cls.process is not None and cls.process.poll() is None:
+            cls.process.stdin.close()
+            cls.process.wait(timeout=10)
+        cls.process = None
+
+
+atexit.register(_Node.close)
+
+
 class Evaluator:
-    """One Node.js process that answers questions about one set of identity policies."""
+    """Questions about one set of identity policies (and a permissions boundary), answered by the
+    evaluator process; each distinct question is asked once."""
 
     def __init__(self, policies: list[dict], boundary: dict | None = None):
-        install()
         self.policies = [{"name": f"policy{i}", "policy": p} for i, p in enumerate(policies)]
         self.boundary = {"name": "boundary", "policy": boundary} if boundary else None
-        self.process = subprocess.Popen(["node", str(SCRIPT)], cwd=HERE, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        text=True, bufsize=1)
         self.cache: dict = {}
+        self.kept_as = json.dumps([self.policies, self.boundary], sort_keys=True)  # how KEPT knows the set
+
+    @staticmethod
+    def _key(action: str, resource: str, who: Identity, context: dict | None) -> tuple:
+        values = {**who.context, **(context or {})}
+        return action, resource, who.arn, who.account, json.dumps(values, sort_keys=True)
+
+    def decide_all(self, questions: list[tuple[str, str, Identity, dict | None]]) -> list[Decision]:
+        """The decisions on (action, resource, who, context) questions, in order, from one batch."""
+        keys = [self._key(*q) for q in questions]
+        new = []
+        for key in dict.fromkeys(k for k in keys if k not in self.cache):
+            if (answer := KEPT.get(f"{self.kept_as}\0{json.dumps(key)}")) is not None:
+                self.cache[key] = Decision(**answer)
+            else:
+                new.append(key)
+        if new:
+            asks = [{"principal": arn, "account": account, "action": action, "resource": resource,
+                     "context": json.loads(values)} for action, resource, arn, account, values in new]
+            answers = _Node.ask({"policies": self.policies, "boundary": self.boundary, "questions": asks})
+            for key, answer in zip(new, answers, strict=True):
+                decision = Decision(answer["decision"], answer.get("ignored", []), answer.get("errors"))
+                self.cache[key] = decision
+                if decision.decision != "Error":  # an error (a policy IAM refuses...) is asked again
+                    KEPT.put(f"{self.kept_as}\0{json.dumps(key)}", vars(decision))
+        return [self.cache[k] for k in keys]
 
     def decide(self, action: str, resource: str, who: Identity, context: dict | None = None) -> Decision:
-        values = {**who.context, **(context or {})}
-        key = (action, resource, json.dumps(values, sort_keys=True))
-        if key not in self.cache:
-            ask = {"principal": who.arn, "account": who.account, "action": action, "resource": resource,
-                   "context": values, "policies": self.policies, "boundary": self.boundary}
-            self.process.stdin.write(json.dumps(ask) + "\n")
-            self.process.stdin.flush()
-            line = self.process.stdout.readline()
-            if not line:
-                raise RuntimeError(f"the IAM evaluator stopped (exit {self.process.wait()})")
-            answer = json.loads(line)
-            self.cache[key] = Decision(answer["decision"], answer.get("ignored", []), answer.get("errors"))
-        return self.cache[key]
+        return self.decide_all([(action, resource, who, context)])[0]
 
     def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.stdin.close()
-            self.process.wait(timeout=10)
+        """Nothing to release: the process serves the whole test run, and stops with it."""
 
     def __enter__(self) -> Evaluator:
         return self

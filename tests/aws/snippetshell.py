@@ -1,4 +1,5 @@
-"""Reading the snippet files as the reader's shell reads them (shared by the rule checks).
+"""Reading the snippet files as the reader's shell reads them (shared by the rule checks, which
+`nox -s check` runs, and the emulator tests; it needs neither boto3 nor the emulator).
 
 * ``snippet_files()``: every snippet file a page includes (howto/ and, when present, tutorials/).
 * ``on_instance(section)``: a section that runs on the instance, not in the reader's terminal;
@@ -10,6 +11,8 @@
   words as interactive zsh does with its defaults, where ``#`` starts no comment; ``(Z+C+)``
   splits it again with comments stripped. The two differ exactly where a shell that allows
   comments sees one, with quoting, ``${x##*/}``, ``$#`` and ``a#b`` handled by zsh itself.
+  One zsh process splits every text not split before (``section_words()`` hands it all the
+  lines of all the files at once); the answers are kept for the rest of the run.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import ROOT, Section
+from snippets import Section  # _ext/snippets.py, the one reader of snippet files
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SNIPPET_DIRS = (ROOT / "howto" / "snippets", ROOT / "tutorials" / "snippets")
 ON_INSTANCE = "runs on the instance"
@@ -92,14 +97,27 @@ done
 """
 
 
+_SPLIT: dict[str, tuple[list[str], list[str]]] = {}  # text -> its words, as zsh_words() found them
+
+
 def zsh_words(texts: list[str]) -> list[tuple[list[str], list[str]]]:
     """For each text: its words as interactive zsh splits them, and without comments."""
-    if not texts:
-        return []
-    out = subprocess.run(
-        ["zsh", "-f", "-c", ZSH_SPLIT], input="".join(t + "\0" for t in texts),
-        capture_output=True, text=True, check=True, timeout=60,
-    ).stdout
-    pairs = [item.split("\x1e") for item in out.split("\0")[:-1]]
-    assert len(pairs) == len(texts), "zsh did not split every line"
-    return [([w for w in a.split("\x1f") if w], [w for w in b.split("\x1f") if w]) for a, b in pairs]
+    new = list(dict.fromkeys(t for t in texts if t not in _SPLIT))
+    if new:
+        out = subprocess.run(
+            ["zsh", "-f", "-c", ZSH_SPLIT], input="".join(t + "\0" for t in new),
+            capture_output=True, text=True, check=True, timeout=60,
+        ).stdout
+        pairs = [item.split("\x1e") for item in out.split("\0")[:-1]]
+        assert len(pairs) == len(new), "zsh did not split every line"
+        for text, (a, b) in zip(new, pairs):
+            _SPLIT[text] = ([w for w in a.split("\x1f") if w], [w for w in b.split("\x1f") if w])
+    return [_SPLIT[t] for t in texts]
+
+
+def section_words(sections: list[Section]) -> list[list[tuple[Line, list[str], list[str]]]]:
+    """For each section: its logical lines, each with its words as pasted and without comments,
+    split by one zsh process for all the sections."""
+    lines = [logical_lines(section) for section in sections]
+    zsh_words([line.text for each in lines for line in each])
+    return [[(line, *zsh_words([line.text])[0]) for line in each] for each in lines]

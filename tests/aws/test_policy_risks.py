@@ -5,7 +5,7 @@ permissions boundary, and each policy fits IAM's size quota.
 cloudsplaining runs as `cloudsplaining scan-policy-file` does by default (its `scan_policy`
 with the default exclusions): it judges statements whose resource is `*` and no condition, so
 it reads what the policies allow to anyone, whatever the tags. What the tags and conditions
-allow is judged by an IAM evaluator in test_permissions.py and test_two_readers.py.
+allow is judged by an IAM evaluator in tests/test_permissions.py and test_two_readers.py.
 """
 
 from __future__ import annotations

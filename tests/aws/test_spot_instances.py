@@ -48,7 +48,7 @@ def test_spot_instances(guide, tmp_path):
     assert OWNER_TAG in instance["Tags"]
 
     # The user data: the bucket's name, then the fixed script, which resumes, watches, works
-    # and shuts down. It is valid bash (shellcheck runs on it in test_reader_rules.py).
+    # and shuts down. It is valid bash (shellcheck runs on it in tests/test_reader_rules.py).
     user_data = ec2.describe_instance_attribute(InstanceId=spot_id, Attribute="userData")["UserData"]["Value"]
     script = base64.b64decode(user_data).decode()
     assert script.startswith(f"#!/bin/bash\nSPOT_BUCKET={BUCKET}\n")

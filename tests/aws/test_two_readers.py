@@ -9,7 +9,7 @@ clean-up blocks and the stop-and-clean-up sweep into a shell of their own.
 moto does not enforce IAM here (and where it does, it authorizes most services against `*`
 without condition context), so every call B makes passes a gate first: the IAM evaluator of
 tests/aws/iamsim.py decides it, given the call's action and resource ARN (as
-test_permissions.py derives them, from botocore's model and parliament's IAM definitions) and a
+permissions.py derives them, from botocore's model and parliament's IAM definitions) and a
 request context built from the emulator's REAL tags on the resources it names, the tags the
 call sets, and B's identity. A call the evaluator refuses is not sent. The gate sits in
 botocore itself (`BaseClient._make_api_call`): in this process for B's own calls, and in B's
@@ -36,7 +36,7 @@ from botocore.exceptions import ClientError
 
 from conftest import free_port
 from iamsim import Evaluator, Identity
-from test_permissions import POLICIES, Call, Known, creates, needs_of, resources
+from permissions import POLICIES, Call, Known, creates, needs_of, resources
 from test_tour import CLEAN_UP_LAST, REGIONS, TOURS, Tour, pages_of
 from tour import BLOCK_TIMEOUT, Shell, ShellError, steps
 

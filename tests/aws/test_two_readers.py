@@ -376,8 +376,12 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
         (home_b / ".aws").mkdir(parents=True)
         (home_b / ".aws" / "config").write_text(f"[default]\nregion = {REGION}\n")
         env = Tour("bash", endpoint, home_b).env
+        # B's waits are on what the gate kept B from deleting (the EFS loop checks 30 times, 10 s
+        # apart): a `sleep` that returns at once ends them, and changes nothing B's calls do.
+        (gatedir / "sleep").write_text("#!/bin/sh\nexit 0\n")
+        (gatedir / "sleep").chmod(0o755)
         env.update(PYTHONPATH=str(gatedir), CRASHCOURSE_IAM_GATE=url, AWS_ACCESS_KEY_ID=keys["aws_access_key_id"],
-                   AWS_SECRET_ACCESS_KEY=keys["aws_secret_access_key"])
+                   AWS_SECRET_ACCESS_KEY=keys["aws_secret_access_key"], PATH=f"{gatedir}{os.pathsep}{env['PATH']}")
         cleanups = [*reversed(files), *(f for f in pages_of(index, snippets) if f.stem == CLEAN_UP_LAST)]
         pasted, b_started, stuck, slow = 0, time.monotonic(), [], {}
         print(f"\nreader A's tour: {a_seconds:.0f} s; B's direct attempts: {time.monotonic() - started - a_seconds:.0f} s")

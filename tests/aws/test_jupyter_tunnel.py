@@ -1,5 +1,9 @@
 """howto/jupyter-tunnel.md: find the instance by its Name tag; the tunnel itself needs a real instance."""
 
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("jupyter-tunnel")  # its shown outputs (shown_outputs.py)
+
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 
 

@@ -93,8 +93,13 @@ def test_tour(name, shell, fresh_account, tmp_path):
     check_outputs(outputs, shell, printed)
 
 
-def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path) -> dict[str, dict[str, str]]:
-    """Follow every page `index` lists, then clean up; fail naming file:line; return what was printed."""
+def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path,
+         until: str | None = None) -> dict[str, dict[str, str]]:
+    """Follow every page `index` lists, then clean up; fail naming file:line; return what was printed.
+
+    With `until` (a page's name), the tour stops after that page and cleans up what it made, as
+    one guide's output test does (shown_outputs.py); stop-and-clean-up's is the whole tour.
+    """
     files = pages_of(index, snippets)
     home = tmp_path / "home"
     home.mkdir()
@@ -103,7 +108,7 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path)
 
     # Day one: one terminal, every page in the index's order.
     forward = [f for f in files if f.stem != CLEAN_UP_LAST]
-    if until := os.environ.get("TOUR_UNTIL"):  # while editing a page: stop the tour after it
+    if until and until != CLEAN_UP_LAST:
         forward = forward[: [f.stem for f in forward].index(until) + 1]
         files = forward
     if skip := os.environ.get("TOUR_SKIP"):  # while someone else edits those pages (never in CI)
@@ -161,7 +166,7 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path)
 def check_outputs(outputs: Path, shell: str, printed: dict[str, dict[str, str]]) -> None:
     """Each output a page shows is what the tour printed (IDs and times swapped for example values)."""
     update = os.environ.get("UPDATE_OUTPUTS") == "1" and shell == "bash"
-    wrong = []
+    wrong, pages = [], []
     for page, sections in printed.items():
         names = Normalizer()
         for section, text in sections.items():
@@ -172,9 +177,11 @@ def check_outputs(outputs: Path, shell: str, printed: dict[str, dict[str, str]])
             if update:
                 shown.write_text(actual)
             elif shown.read_text() != actual:
-                wrong.append(f"{shown.relative_to(ROOT)}:1: [{shell}] the page shows output that the command no "
+                wrong.append(f"{shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown}:1: [{shell}] the page shows output that the command no "
                              f"longer prints; it now prints:\n{actual}")
-    assert not wrong, "\n".join(wrong) + "\n(run `UPDATE_OUTPUTS=1 nox -s aws -- -k tour` to refresh)"
+                pages += [page] if page not in pages else []
+    refresh = " or ".join(f"`UPDATE_OUTPUTS=1 nox -s aws -- -k test_{page.replace('-', '_')}`" for page in pages)
+    assert not wrong, "\n".join(wrong) + f"\n(to refresh them, run {refresh}, then read `git diff`)"
 
 
 def reader_values_shown(text: str) -> str:

@@ -91,13 +91,14 @@ def serve(session: nox.Session) -> None:
     )
 
 
-def install_once(session: nox.Session, requirements: str) -> None:
-    """pip install -r `requirements`, skipped while requirements/ is what this environment last installed."""
+def install_once(session: nox.Session, *requirements: str) -> None:
+    """pip install -r each of `requirements`, skipped while requirements/ is what this environment last
+    installed."""
     pins = "".join(p.read_text() for p in sorted((ROOT / "requirements").glob("*.txt")))
     stamp = Path(session.virtualenv.location, "installed-requirements.txt")
     if stamp.is_file() and stamp.read_text() == pins:
         return  # saves the seconds pip takes to find that nothing changed
-    session.install("-r", requirements)
+    session.install(*(arg for r in requirements for arg in ("-r", r)))
     stamp.write_text(pins)
 
 
@@ -138,7 +139,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def aws(session: nox.Session) -> None:
     """Run every how-to guide's AWS CLI and boto3 commands against a local moto server."""
-    session.install("-r", AWS_REQUIREMENTS, "-r", NODE_REQUIREMENTS)
+    install_once(session, AWS_REQUIREMENTS, NODE_REQUIREMENTS)  # a guide's loop (-k test_NAME) skips pip
     # The IAM policy evaluator the permission tests ask (tests/aws/iamsim.py), from its own lock file,
     # run by the pinned Node.js.
     lock = ROOT / "tests" / "aws" / "iamsim" / "package-lock.json"

@@ -97,18 +97,21 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path,
          until: str | None = None) -> dict[str, dict[str, str]]:
     """Follow every page `index` lists, then clean up; fail naming file:line; return what was printed.
 
-    With `until` (a page's name), the tour stops after that page and cleans up what it made, as
-    one guide's output test does (shown_outputs.py); stop-and-clean-up's is the whole tour.
+    With `until` (a page's name), as one guide's output test follows it (shown_outputs.py), the
+    tour stops after that page, and the next day runs that page's clean-up alone (the first the
+    full tour runs, the pages after it never having been followed) and no audit: the full tour
+    checks the other clean-ups and what is left. Stop-and-clean-up's is the full tour.
     """
     files = pages_of(index, snippets)
     home = tmp_path / "home"
     home.mkdir()
     t = Tour(shell, endpoint, home)
-    defaults = t.resources()
+    partial = bool(until) and until != CLEAN_UP_LAST
+    defaults = set() if partial else t.resources()
 
     # Day one: one terminal, every page in the index's order.
     forward = [f for f in files if f.stem != CLEAN_UP_LAST]
-    if until and until != CLEAN_UP_LAST:
+    if partial:
         forward = forward[: [f.stem for f in forward].index(until) + 1]
         files = forward
     if skip := os.environ.get("TOUR_SKIP"):  # while someone else edits those pages (never in CI)
@@ -129,7 +132,8 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path,
             finally:
                 if later:
                     later.close()
-            seen = t.attribute(seen, path.stem)
+            if not partial:
+                seen = t.attribute(seen, path.stem)
     finally:
         terminal.close()
 
@@ -140,7 +144,7 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path,
             t.problems.append(f"bucket {bucket['Name']!r}, made by {made_by}: {reason}")
 
     # Day two: a new terminal for each page's clean-up, then stop-and-clean-up as a last sweep.
-    for path in [*reversed(forward), *(f for f in files if f.stem == CLEAN_UP_LAST)]:
+    for path in forward[-1:] if partial else [*reversed(forward), *(f for f in files if f.stem == CLEAN_UP_LAST)]:
         blocks = steps(path, cleanup=True)
         if path.stem == CLEAN_UP_LAST:
             blocks = steps(path, cleanup=False) + blocks
@@ -152,7 +156,7 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path,
             terminal.close()
 
     # Nothing left that bills.
-    left = sorted(t.resources() - defaults, key=lambda item: (owner_of(item), item))
+    left = [] if partial else sorted(t.resources() - defaults, key=lambda item: (owner_of(item), item))
     t.problems += [f"left in the account after every clean-up, owner {owner_of(item)}: {item}, "
                    f"made by {t.made_by.get(item, 'no page')}" for item in left]
     if os.environ.get("TOUR_TIMES"):

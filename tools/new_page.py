@@ -51,8 +51,8 @@ KINDS = {
         "Write the commands in {snippet}, one section per step; show each on the page with a literalinclude.",
         "Link it from howto/index.md under the right heading: the reader's tour runs guides in that order, "
         "and the guide's output test ({test}::test_outputs) follows the tour up to it.",
-        "Fill {outputs}/check.txt (and any other {outputs}/SECTION.txt you create) from the emulator, in about "
-        "a minute, then read `git diff`: UPDATE_OUTPUTS=1 nox -s aws -- -k {test_name}.",
+        "Fill {outputs}/check.txt (and any other {outputs}/SECTION.txt you create) from the emulator, "
+        "then read `git diff`: UPDATE_OUTPUTS=1 nox -s aws -- -k {test_name}.",
         "Write the checks in {test}: what the page builds, then that the clean-up leaves nothing.",
         "Link it from an explanation page, and link an explanation page from it.",
     )),

@@ -1,8 +1,8 @@
-"""One guide, one loop: a guide's shown outputs, checked or refreshed in about a minute.
+"""One guide, one loop: a guide's shown outputs, checked or refreshed in a minute or three.
 
 A guide's test module holds one line, ``test_outputs = outputs_test("launch-instance")``. That
 test follows the reader's tour in bash (``tour`` in test_tour.py) in the order of
-``howto/index.md`` up to and including the guide, cleans up what it made, and compares the
+``howto/index.md`` up to and including the guide, runs that guide's clean-up, and compares the
 guide's shown outputs (``howto/outputs/<guide>/<section>.txt``) with what it printed; with
 ``UPDATE_OUTPUTS=1`` it rewrites them, and no other guide's. So::
 

@@ -80,7 +80,7 @@ def test_the_full_tour_skips_them_and_a_named_guide_runs_its_own(monkeypatch):
     one = collected("tests/aws", "-k", "test_launch_instance")
     assert "tests/aws/test_launch_instance.py::test_outputs" in one and not full_tour_among(one)
     assert not full_tour_among(collected("tests/aws/test_s3_data.py::test_outputs"))
-    assert full_tour_among(collected("tests/aws", "-k", "launch_instance or tour"))
+    assert full_tour_among(collected("tests/aws/test_tour.py", "tests/aws/test_launch_instance.py", "-k", "launch_instance or tour"))
     monkeypatch.setenv("TOUR_SKIP", "s3-data")
     assert not full_tour_among(everything), "a tour that leaves pages out does not check their outputs"
     assert "runs when named" in SKIPPED

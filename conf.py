@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT / "_ext"))
-import sources  # noqa: E402  (_ext/sources.py: the one reader of the site's sources, figures.toml too)
+import sources  # noqa: E402  (_ext/sources/: the one reader of the site's sources, figures.toml too)
 
 # -- Project -----------------------------------------------------------------
 project = "A Crash Course in AWS"
@@ -41,7 +41,8 @@ extensions = [
     "sphinx_last_updated_by_git",
     # The site's own, in _ext/:
     "diagrams",  # Mermaid diagrams drawn ahead (_diagrams/), inlined as SVG
-    "aws_tables",  # {regions-table} and {cli-commands-table}, from botocore's data
+    "aws_tables",  # {regions-table} and {partitions-table}, from botocore's endpoint data
+    "cli_commands",  # {cli-commands-table}: every `aws` command the snippets run, described from botocore
     "figures",  # {figures-table}: every figure in figures.toml and the pages that use it
     "linkcheck_report",  # nox -s linkcheck: a network preflight and a summary by page
     "accessibility",  # aria-level on the theme's caption headings

@@ -149,7 +149,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def aws(session: nox.Session) -> None:
     """Run every how-to guide's AWS CLI and boto3 commands against a local moto server."""
-    session.install("-r", AWS_REQUIREMENTS, "-r", NODE_REQUIREMENTS)
+    install_once(session, AWS_REQUIREMENTS, NODE_REQUIREMENTS)  # a guide's loop (-k test_NAME) skips pip
     npm_ci(session, IAMSIM)  # the IAM evaluator test_two_readers.py asks, run by the pinned Node.js
     # --confcutdir: tests/conftest.py belongs to the docs environment (Sphinx, nox), not this one.
     # Two workers (pytest-xdist), each with its own emulator; idle workers take queued tests.

@@ -1,4 +1,4 @@
-"""Docutils tables and page links for the generated reference pages (aws_tables.py, figures.py)."""
+"""Docutils tables and page links for the generated reference pages (aws_tables.py, cli_commands.py, figures.py)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from aws_tables import (  # the site's own extension
+from cli_commands import (  # the site's own extension
     CLI_DESCRIPTIONS,
     _first_sentence,
     cli_commands,

@@ -11,7 +11,7 @@ from pathlib import Path
 import botocore
 import pytest
 
-from aws_tables import _service_model  # botocore's models, loaded once for this check and the CLI table's
+from cli_commands import _service_model  # botocore's models, loaded once for this check and the CLI table's
 from sources import ROOT, RUNNABLE, pages, where
 
 pytestmark = pytest.mark.sources

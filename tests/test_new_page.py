@@ -68,17 +68,20 @@ def test_new_howto_guide_gets_a_snippet_an_output_and_a_test_stub(tree):
     stub = tree / "tests" / "aws" / "test_share_bucket.py"
     assert written == [page, snippet, tree / "howto" / "outputs" / "share-bucket" / "check.txt", stub, tree / "index.md"]
     assert 'guide("share-bucket")' in stub.read_text() and "def test_share_bucket(guide):" in stub.read_text()
+    assert '\ntest_outputs = outputs_test("share-bucket")  #' in stub.read_text(), "its outputs' refresh"
     assert snippet.read_text().startswith("# Commands for howto/share-bucket.md.")
     assert "\nhowto/share-bucket\n```" in (tree / "index.md").read_text()
     assert guide_problems(page) == [], "the template has the shape of a guide"
     assert not marker_lines(page) - reported_lines(placeholders(page)) - {26, 27, 44, 45, 59, 60, 70, 71}  # options
     assert untested_snippets(tree) == [
-        f"{stub}:11: still the stub `nox -s new` wrote; assert what howto/share-bucket.md builds, then that its clean-up leaves nothing"
+        f"{stub}:15: still the stub `nox -s new` wrote; assert what howto/share-bucket.md builds, then that its clean-up leaves nothing"
     ]
     assert unmatched_outputs(tree) == [
         f"{tree}/howto/outputs/share-bucket/check.txt:1: empty; fill it from the emulator with UPDATE_OUTPUTS=1 (see docs/contributing.md)"
     ]
-    assert any("UPDATE_OUTPUTS=1 nox -s aws -- -k test_share_bucket" in step for step in todo)
+    refresh = next(i for i, step in enumerate(todo) if "UPDATE_OUTPUTS=1 nox -s aws -- -k test_share_bucket" in step)
+    link = next(i for i, step in enumerate(todo) if step.startswith("Link it from howto/index.md"))
+    assert link < refresh, "the output test follows the tour, which runs only the guides howto/index.md links"
 
 
 def test_new_reference_page(tree):

@@ -32,6 +32,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import aws_tables
+import cli_commands
 import sources
 from snippets import parse_sections
 from sources import ROOT, RUNNABLE
@@ -126,13 +127,13 @@ def shown_commands(root: Path = ROOT) -> dict[tuple[str, str], list[str]]:
 def command_table_problems(root: Path = ROOT, table: dict | None = None) -> list[str]:
     """What the commands table misses, and what it lists that no section runs."""
     shown = shown_commands(root)
-    table = aws_tables.cli_commands(root) if table is None else table
+    table = cli_commands.cli_commands(root) if table is None else table
     problems = [
-        f"{places[0]}: `{aws_tables.command_name(*key)}` runs here but is not on the AWS CLI commands page"
+        f"{places[0]}: `{cli_commands.command_name(*key)}` runs here but is not on the AWS CLI commands page"
         for key, places in sorted(shown.items()) if key not in table
     ]
     problems += [
-        f"reference/cli-commands.md: `{aws_tables.command_name(*key)}` is on the page but in no snippet section a page shows"
+        f"reference/cli-commands.md: `{cli_commands.command_name(*key)}` is on the page but in no snippet section a page shows"
         for key in sorted(table) if key not in shown
     ]
     return problems
@@ -164,9 +165,9 @@ def test_each_command_is_credited_to_the_pages_that_show_it():
             for section in parse_sections(path):
                 for _, service, command in aws_commands(section.code, section.line + 1):
                     expected[(service, command)] |= shows[(path, section.name)]
-    table = aws_tables.cli_commands(ROOT)
+    table = cli_commands.cli_commands(ROOT)
     wrong = [
-        f"`{aws_tables.command_name(*key)}`: the page credits {sorted(table.get(key, ()))}, the sources {sorted(pages)}"
+        f"`{cli_commands.command_name(*key)}`: the page credits {sorted(table.get(key, ()))}, the sources {sorted(pages)}"
         for key, pages in sorted(expected.items()) if table.get(key) != pages
     ]
     assert not wrong, "\n".join(wrong)
@@ -209,7 +210,7 @@ def test_the_command_check_names_a_missed_command_and_a_stray_one(tmp_path):
 def test_the_built_commands_page_shows_every_command(site):
     soup = BeautifulSoup((site / "reference" / "cli-commands.html").read_text(), "html.parser")
     rows = [" ".join(row.find("td").get_text().split()) for row in soup.select("table.cli-commands-table tbody tr")]
-    assert sorted(rows) == sorted(aws_tables.command_name(*key) for key in shown_commands())
+    assert sorted(rows) == sorted(cli_commands.command_name(*key) for key in shown_commands())
     assert "aws login" in rows and "aws logout" in rows
 
 

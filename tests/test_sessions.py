@@ -85,7 +85,7 @@ def test_a_new_snippet_file_or_a_changed_extension_rebuilds_the_commands_page(co
     removed = run_sphinx(commands_site, out)
     assert "aws s3api list-buckets" not in _text(page), removed.stdout
 
-    extension = commands_site / "_ext" / "aws_tables.py"
+    extension = commands_site / "_ext" / "cli_commands.py"
     extension.write_text(extension.read_text().replace("commands, found in howto/snippets/", "commands, found today in howto/snippets/"))
     changed = run_sphinx(commands_site, out)
     assert _read(changed).endswith("0 added, 1 changed, 0 removed"), changed.stdout

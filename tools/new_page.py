@@ -49,9 +49,11 @@ KINDS = {
     )),
     "howto": Kind("howto", "How-to guides", True, True, (
         "Write the commands in {snippet}, one section per step; show each on the page with a literalinclude.",
-        "Run the guide against the emulator to fill {outputs}/check.txt: UPDATE_OUTPUTS=1 nox -s aws -- -k {test_name}.",
+        "Link it from howto/index.md under the right heading: the reader's tour runs guides in that order, "
+        "and the guide's output test ({test}::test_outputs) follows the tour up to it.",
+        "Fill {outputs}/check.txt (and any other {outputs}/SECTION.txt you create) from the emulator, "
+        "then read `git diff`: UPDATE_OUTPUTS=1 nox -s aws -- -k {test_name}.",
         "Write the checks in {test}: what the page builds, then that the clean-up leaves nothing.",
-        "Link it from howto/index.md under the right heading (the reader's tour runs guides in that order).",
         "Link it from an explanation page, and link an explanation page from it.",
     )),
     "reference": Kind("reference", "Reference", False, False, (
@@ -61,9 +63,10 @@ KINDS = {
     )),
     "tutorial": Kind("tutorials", "Tutorials", True, False, (
         "Write the commands in {snippet}, one section per step; show each on the page with a literalinclude.",
+        "Write its emulator test, {test}, from the reader's tour's parts as tests/aws/test_first_analysis.py "
+        "does, and link the page from tutorials/index.md.",
         "Create an empty {outputs}/SECTION.txt for each output the page shows, then fill them from the "
-        "emulator: UPDATE_OUTPUTS=1 nox -s aws -- -k tour.",
-        "Link it from tutorials/index.md: the reader's tour runs every tutorial that page links to.",
+        "emulator (its test rewrites them), then read `git diff`: UPDATE_OUTPUTS=1 nox -s aws -- -k {test_name}.",
     )),
 }
 

@@ -1,5 +1,9 @@
 """Run howto/example-guide.md against the emulator."""
 
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("example-guide")  # the tour up to this guide: its outputs, checked or refreshed
+
 
 def test_example_guide(guide):
     g = guide("example-guide")

@@ -614,7 +614,6 @@ def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict)
     key, needs = f"{call.service}:{call.operation}", []
     raw = call.params
     if key in PASSES_A_ROLE and (profile := lookup(params, PASSES_A_ROLE[key])):
-        name = re.split(r"[:/]", profile.get("Arn", ""))[-1] or profile.get("Name")
         raw_profile = lookup(raw, PASSES_A_ROLE[key]) or {}
         role = known.roles.get(raw_profile.get("Name") or raw_profile.get("Arn"), "$role")
         needs.append(Need("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/{stand_in(str(expand(role, env)), True)}",

@@ -1,6 +1,9 @@
 """Run howto/budget-alert.md against the emulator."""
 
 from conftest import EMULATED_READER
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("budget-alert")  # its shown outputs (shown_outputs.py)
 
 ACCOUNT = "123456789012"  # moto's account; the page shows 111122223333
 

@@ -1,5 +1,9 @@
 """Run howto/build-vpc.md against the emulator."""
 
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("build-vpc")  # its shown outputs (shown_outputs.py)
+
 TAG = [{"Name": "tag:project", "Values": ["analysis-vpc"]}]
 
 

@@ -1,6 +1,9 @@
 """howto/choose-region.md: Regions, the default Region, and zone names mapped to AZ IDs."""
 
 import configparser
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("choose-region")  # its shown outputs (shown_outputs.py)
 
 
 def test_choose_region(guide):

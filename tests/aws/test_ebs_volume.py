@@ -6,6 +6,9 @@ the page's variables, so it must find the volume and the snapshot again by their
 
 import pytest
 from botocore.exceptions import ClientError
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("ebs-volume")  # its shown outputs (shown_outputs.py)
 
 from conftest import OWNER_TAG
 

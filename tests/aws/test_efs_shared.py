@@ -7,6 +7,9 @@ and take the clients group off the instance before deleting it.
 """
 
 from conftest import EMULATED_READER, OWNER_TAG
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("efs-shared")  # its shown outputs (shown_outputs.py)
 
 CLIENTS = f"crashcourse-efs-clients-{EMULATED_READER}"
 TARGETS = f"crashcourse-efs-targets-{EMULATED_READER}"

@@ -12,6 +12,9 @@ from urllib.parse import unquote
 import pytest
 
 from conftest import EMULATED_READER, OWNER_TAG, profiles_on
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("instance-role-s3")  # its shown outputs (shown_outputs.py)
 
 AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"

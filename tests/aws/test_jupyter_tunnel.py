@@ -1,6 +1,9 @@
 """howto/jupyter-tunnel.md: find the instance by its Name and owner tags; the tunnel itself needs a real instance."""
 
 from conftest import OWNER_TAG
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("jupyter-tunnel")  # its shown outputs (shown_outputs.py)
 
 COLLEAGUE = {"Key": "crashcourse:owner", "Value": "AIDAI23HXD2O5EXAMPLE"}  # another reader in a shared account
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"

@@ -3,6 +3,9 @@
 import stat
 
 from conftest import EMULATED_READER, OWNER_TAG
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("launch-instance")  # its shown outputs (shown_outputs.py)
 
 KEY = f"crashcourse-{EMULATED_READER}"  # the reader's key pair
 

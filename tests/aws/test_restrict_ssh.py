@@ -1,6 +1,9 @@
 """howto/restrict-ssh.md: a security group that lets SSH in from the reader's /32 only."""
 
 from conftest import EMULATED_READER, OWNER_TAG
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("restrict-ssh")  # its shown outputs (shown_outputs.py)
 
 GROUP = f"crashcourse-ssh-{EMULATED_READER}"
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"

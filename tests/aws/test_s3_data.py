@@ -12,6 +12,9 @@ import subprocess
 
 from conftest import EMULATED_READER, OWNER_TAG, SNIPPETS, parse_sections
 from s3rules import valid_bucket_name
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("s3-data")  # its shown outputs (shown_outputs.py)
 
 ACCOUNT = "123456789012"  # moto's account
 

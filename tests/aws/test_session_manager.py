@@ -9,6 +9,9 @@ then runs the clean-up from a shell that knows none of the page's variables.
 import json
 
 from conftest import EMULATED_READER, OWNER_TAG, profiles_on
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("session-manager")  # its shown outputs (shown_outputs.py)
 
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"

@@ -3,6 +3,9 @@
 from pathlib import Path
 
 import botocore.session
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("set-up-cli")  # its shown outputs (shown_outputs.py)
 
 SNIPPETS = Path(__file__).resolve().parents[2] / "howto" / "snippets"
 

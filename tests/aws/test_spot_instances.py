@@ -8,6 +8,9 @@ import subprocess
 
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 from conftest import EMULATED_READER, OWNER_TAG
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("spot-instances")  # its shown outputs (shown_outputs.py)
 
 ROLE = f"crashcourse-spot-worker-{EMULATED_READER}"
 RULE = f"crashcourse-spot-interruption-warning-{EMULATED_READER}"

@@ -17,6 +17,9 @@ import boto3
 from markdown_it import MarkdownIt
 
 from conftest import EMULATED_READER, OWNER_TAG, ROOT, Normalizer
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("stop-and-clean-up")  # its shown outputs (shown_outputs.py)
 
 AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 ACCOUNT = "123456789012"  # moto's account

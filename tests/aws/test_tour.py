@@ -93,17 +93,25 @@ def test_tour(name, shell, fresh_account, tmp_path):
     check_outputs(outputs, shell, printed)
 
 
-def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path) -> dict[str, dict[str, str]]:
-    """Follow every page `index` lists, then clean up; fail naming file:line; return what was printed."""
+def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path,
+         until: str | None = None) -> dict[str, dict[str, str]]:
+    """Follow every page `index` lists, then clean up; fail naming file:line; return what was printed.
+
+    With `until` (a page's name), as one guide's output test follows it (shown_outputs.py), the
+    tour stops after that page, and the next day runs that page's clean-up alone (the first the
+    full tour runs, the pages after it never having been followed) and no audit: the full tour
+    checks the other clean-ups and what is left. Stop-and-clean-up's is the full tour.
+    """
     files = pages_of(index, snippets)
     home = tmp_path / "home"
     home.mkdir()
     t = Tour(shell, endpoint, home)
-    defaults = t.resources()
+    partial = bool(until) and until != CLEAN_UP_LAST
+    defaults = set() if partial else t.resources()
 
     # Day one: one terminal, every page in the index's order.
     forward = [f for f in files if f.stem != CLEAN_UP_LAST]
-    if until := os.environ.get("TOUR_UNTIL"):  # while editing a page: stop the tour after it
+    if partial:
         forward = forward[: [f.stem for f in forward].index(until) + 1]
         files = forward
     if skip := os.environ.get("TOUR_SKIP"):  # while someone else edits those pages (never in CI)
@@ -124,7 +132,8 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path)
             finally:
                 if later:
                     later.close()
-            seen = t.attribute(seen, path.stem)
+            if not partial:
+                seen = t.attribute(seen, path.stem)
     finally:
         terminal.close()
 
@@ -135,7 +144,7 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path)
             t.problems.append(f"bucket {bucket['Name']!r}, made by {made_by}: {reason}")
 
     # Day two: a new terminal for each page's clean-up, then stop-and-clean-up as a last sweep.
-    for path in [*reversed(forward), *(f for f in files if f.stem == CLEAN_UP_LAST)]:
+    for path in forward[-1:] if partial else [*reversed(forward), *(f for f in files if f.stem == CLEAN_UP_LAST)]:
         blocks = steps(path, cleanup=True)
         if path.stem == CLEAN_UP_LAST:
             blocks = steps(path, cleanup=False) + blocks
@@ -147,7 +156,7 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path)
             terminal.close()
 
     # Nothing left that bills.
-    left = sorted(t.resources() - defaults, key=lambda item: (owner_of(item), item))
+    left = [] if partial else sorted(t.resources() - defaults, key=lambda item: (owner_of(item), item))
     t.problems += [f"left in the account after every clean-up, owner {owner_of(item)}: {item}, "
                    f"made by {t.made_by.get(item, 'no page')}" for item in left]
     if os.environ.get("TOUR_TIMES"):
@@ -161,7 +170,7 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path)
 def check_outputs(outputs: Path, shell: str, printed: dict[str, dict[str, str]]) -> None:
     """Each output a page shows is what the tour printed (IDs and times swapped for example values)."""
     update = os.environ.get("UPDATE_OUTPUTS") == "1" and shell == "bash"
-    wrong = []
+    wrong, pages = [], []
     for page, sections in printed.items():
         names = Normalizer()
         for section, text in sections.items():
@@ -172,9 +181,11 @@ def check_outputs(outputs: Path, shell: str, printed: dict[str, dict[str, str]])
             if update:
                 shown.write_text(actual)
             elif shown.read_text() != actual:
-                wrong.append(f"{shown.relative_to(ROOT)}:1: [{shell}] the page shows output that the command no "
+                wrong.append(f"{shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown}:1: [{shell}] the page shows output that the command no "
                              f"longer prints; it now prints:\n{actual}")
-    assert not wrong, "\n".join(wrong) + "\n(run `UPDATE_OUTPUTS=1 nox -s aws -- -k tour` to refresh)"
+                pages += [page] if page not in pages else []
+    refresh = " or ".join(f"`UPDATE_OUTPUTS=1 nox -s aws -- -k test_{page.replace('-', '_')}`" for page in pages)
+    assert not wrong, "\n".join(wrong) + f"\n(to refresh them, run {refresh}, then read `git diff`)"
 
 
 def reader_values_shown(text: str) -> str:

@@ -111,3 +111,19 @@ echo "an unclosed quote
 """)
     with pytest.raises(pytest.fail.Exception, match=r"snippets/quote\.sh:1: \[bash\] section 'open' did not finish"):
         follow(tmp_path, fresh_account, "bash", page)
+
+
+def test_a_leftover_snapshot_is_named_with_its_page(fresh_account, tmp_path):
+    page = ("snapshot", """# [start make]
+VOLUME_ID=$(aws ec2 create-volume --availability-zone eu-west-2a --size 1 --query VolumeId --output text)
+aws ec2 create-snapshot --volume-id "$VOLUME_ID" --query SnapshotId --output text
+# [end make]
+
+# [start cleanup]
+for v in $(aws ec2 describe-volumes --query 'Volumes[].VolumeId' --output text); do
+  aws ec2 delete-volume --volume-id "$v"
+done
+# [end cleanup]
+""")
+    with pytest.raises(AssertionError, match=r"left in the account .*EBS snapshot:snap-\w+ in eu-west-2 \[owner none\], made by snapshot"):
+        follow(tmp_path, fresh_account, "bash", page)

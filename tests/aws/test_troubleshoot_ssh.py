@@ -9,6 +9,9 @@ show what is missing.
 import sys
 
 from conftest import OWNER_TAG
+from shown_outputs import outputs_test
+
+test_outputs = outputs_test("troubleshoot-ssh")  # its shown outputs (shown_outputs.py)
 
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 MY_CIDR = "203.0.113.25/32"

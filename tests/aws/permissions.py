@@ -613,7 +613,7 @@ def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict)
     """Actions AWS authorizes alongside the operation's own, and the context keys it sets."""
     key, needs = f"{call.service}:{call.operation}", []
     raw = call.params
-    if key in PASSES_A_ROLE and (profile := lookup(params, PASSES_A_ROLE[key])):
+    if key in PASSES_A_ROLE and lookup(params, PASSES_A_ROLE[key]):
         raw_profile = lookup(raw, PASSES_A_ROLE[key]) or {}
         role = known.roles.get(raw_profile.get("Name") or raw_profile.get("Arn"), "$role")
         needs.append(Need("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/{stand_in(str(expand(role, env)), True)}",

@@ -109,6 +109,10 @@ PARLIAMENT_ACCEPTED = {
         "ec2:RunInstances", "ec2:RequestSpotInstances", "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateSecurityGroup",
         "ec2:CreateVpcEndpoint", "ec2:CreateNatGateway", "ec2:ModifyInstanceAttribute", "ec2:CreateNetworkInterface",
         "ec2:CreateSnapshot", "ec2:CreateVolume")},
+    # A global condition key, which parliament's per-action lists leave out (IAM User Guide, "AWS
+    # global condition context keys": aws:ViaAWSService): EFS deletes a mount target's interface.
+    ("UNKNOWN_CONDITION_FOR_ACTION", "Unknown condition aws:ViaAWSService for action ec2:DeleteNetworkInterface"):
+        "aws:ViaAWSService is a global condition key",
     # The boundary allows on the instance what AmazonSSMManagedInstanceCore allows, as AWS grants it.
     **{("RESOURCE_STAR", a): "the boundary mirrors AmazonSSMManagedInstanceCore, which AWS grants on *" for a in (
         "ssm:DescribeDocument", "ssm:GetDocument", "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus")},

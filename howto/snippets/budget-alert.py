@@ -7,7 +7,8 @@ import re
 import boto3
 
 identity = boto3.client("sts").get_caller_identity()
-account_id, owner = identity["Account"], identity["UserId"]
+account_id = identity["Account"]
+owner = identity["UserId"]
 reader = re.sub(r"[^a-z0-9]", "-", identity["Arn"].rsplit("/", 1)[-1].lower())[:16]
 budgets = boto3.client("budgets")
 

@@ -36,21 +36,29 @@ sudo file -s "$DATA_DEVICE"
 # [end find-device]
 
 # [start format-mount] not-emulated: runs on the instance
-sudo mkfs -t xfs "$DATA_DEVICE"
-sudo mkdir -p /data
-sudo mount "$DATA_DEVICE" /data
-sudo chown ec2-user:ec2-user /data
-df -h /data
+if [ -z "$DATA_DEVICE" ]; then
+  echo "DATA_DEVICE is empty: paste step 4 in this shell first; nothing was changed."
+else
+  sudo mkfs -t xfs "$DATA_DEVICE"
+  sudo mkdir -p /data
+  sudo mount "$DATA_DEVICE" /data
+  sudo chown ec2-user:ec2-user /data
+  df -h /data
+fi
 # [end format-mount]
 
 # [start fstab] not-emulated: runs on the instance
-DATA_UUID=$(sudo blkid -s UUID -o value "$DATA_DEVICE")
-sudo cp /etc/fstab /etc/fstab.orig
-echo "UUID=$DATA_UUID  /data  xfs  defaults,nofail  0  2" | sudo tee -a /etc/fstab
-sudo systemctl daemon-reload
-sudo umount /data
-sudo mount -a
-findmnt /data
+if [ -z "$DATA_DEVICE" ]; then
+  echo "DATA_DEVICE is empty: paste step 4 in this shell first; nothing was changed."
+else
+  DATA_UUID=$(sudo blkid -s UUID -o value "$DATA_DEVICE")
+  sudo cp /etc/fstab /etc/fstab.orig
+  echo "UUID=$DATA_UUID  /data  xfs  defaults,nofail  0  2" | sudo tee -a /etc/fstab
+  sudo systemctl daemon-reload
+  sudo umount /data
+  sudo mount -a
+  findmnt /data
+fi
 # [end fstab]
 
 # [start snapshot]

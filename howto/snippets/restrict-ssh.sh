@@ -38,21 +38,25 @@ echo "$SSH_SG_NAME $SSH_SG_ID"
 # [end create-group]
 
 # [start allow-ssh]
-SSH_RULE=missing
-for old in $(aws ec2 describe-security-groups --group-ids "$SSH_SG_ID" \
-    --query 'SecurityGroups[0].IpPermissions[?FromPort==`22`].IpRanges[].CidrIp' --output text); do
-  if [ "$old" = "$MY_IP/32" ]; then
-    SSH_RULE=present
-  else
-    aws ec2 revoke-security-group-ingress --group-id "$SSH_SG_ID" \
-      --ip-permissions "IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=$old}]" \
-      --query Return --output text
+if [ -z "$MY_IP" ]; then
+  echo "MY_IP is empty: paste the block that finds your address again; nothing was changed."
+else
+  SSH_RULE=missing
+  for old in $(aws ec2 describe-security-groups --group-ids "$SSH_SG_ID" \
+      --query 'SecurityGroups[0].IpPermissions[?FromPort==`22`].IpRanges[].CidrIp' --output text); do
+    if [ "$old" = "$MY_IP/32" ]; then
+      SSH_RULE=present
+    else
+      aws ec2 revoke-security-group-ingress --group-id "$SSH_SG_ID" \
+        --ip-permissions "IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=$old}]" \
+        --query Return --output text
+    fi
+  done
+  if [ "$SSH_RULE" = missing ]; then
+    aws ec2 authorize-security-group-ingress --group-id "$SSH_SG_ID" \
+      --ip-permissions "IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=$MY_IP/32,Description=my-address}]" \
+      --query 'SecurityGroupRules[].[IpProtocol,FromPort,ToPort,CidrIpv4]' --output text
   fi
-done
-if [ "$SSH_RULE" = missing ]; then
-  aws ec2 authorize-security-group-ingress --group-id "$SSH_SG_ID" \
-    --ip-permissions "IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=$MY_IP/32,Description=my-address}]" \
-    --query 'SecurityGroupRules[].[IpProtocol,FromPort,ToPort,CidrIpv4]' --output text
 fi
 # [end allow-ssh]
 
@@ -94,25 +98,29 @@ aws ec2 describe-security-groups --group-ids "$SSH_SG_ID" \
 # [end again-find-group]
 
 # [start again-replace-rule]
-SSH_RULE=missing
-for old in $(aws ec2 describe-security-groups --group-ids "$SSH_SG_ID" \
-    --query 'SecurityGroups[0].IpPermissions[?FromPort==`22`].IpRanges[].CidrIp' --output text); do
-  if [ "$old" = "$MY_IP/32" ]; then
-    SSH_RULE=present
-  else
-    aws ec2 revoke-security-group-ingress --group-id "$SSH_SG_ID" \
-      --ip-permissions "IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=$old}]" \
-      --query Return --output text
+if [ -z "$MY_IP" ]; then
+  echo "MY_IP is empty: paste the block that finds your address again; nothing was changed."
+else
+  SSH_RULE=missing
+  for old in $(aws ec2 describe-security-groups --group-ids "$SSH_SG_ID" \
+      --query 'SecurityGroups[0].IpPermissions[?FromPort==`22`].IpRanges[].CidrIp' --output text); do
+    if [ "$old" = "$MY_IP/32" ]; then
+      SSH_RULE=present
+    else
+      aws ec2 revoke-security-group-ingress --group-id "$SSH_SG_ID" \
+        --ip-permissions "IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=$old}]" \
+        --query Return --output text
+    fi
+  done
+  if [ "$SSH_RULE" = missing ]; then
+    aws ec2 authorize-security-group-ingress --group-id "$SSH_SG_ID" \
+      --ip-permissions "IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=$MY_IP/32,Description=my-address}]" \
+      --query 'SecurityGroupRules[].[IpProtocol,FromPort,ToPort,CidrIpv4]' --output text
   fi
-done
-if [ "$SSH_RULE" = missing ]; then
-  aws ec2 authorize-security-group-ingress --group-id "$SSH_SG_ID" \
-    --ip-permissions "IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=$MY_IP/32,Description=my-address}]" \
-    --query 'SecurityGroupRules[].[IpProtocol,FromPort,ToPort,CidrIpv4]' --output text
+  aws ec2 describe-security-groups --group-ids "$SSH_SG_ID" \
+    --query 'SecurityGroups[0].IpPermissions[].[IpProtocol,FromPort,ToPort,IpRanges[].CidrIp|join(`,`,@)]' \
+    --output text
 fi
-aws ec2 describe-security-groups --group-ids "$SSH_SG_ID" \
-  --query 'SecurityGroups[0].IpPermissions[].[IpProtocol,FromPort,ToPort,IpRanges[].CidrIp|join(`,`,@)]' \
-  --output text
 # [end again-replace-rule]
 
 # [start cleanup]

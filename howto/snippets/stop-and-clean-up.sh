@@ -77,10 +77,13 @@ aws s3api list-buckets --output text --query \
 # [start all-regions]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for region in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do
-  volumes=$(aws ec2 describe-volumes --region "$region" --filters Name=tag:crashcourse:owner,Values="$OWNER" \
-    --query 'length(Volumes)' --output text)
-  if [ "$volumes" != 0 ]; then
-    echo "$region: $volumes EBS volumes"
+  if volumes=$(aws ec2 describe-volumes --region "$region" --filters Name=tag:crashcourse:owner,Values="$OWNER" \
+      --query 'length(Volumes)' --output text 2>/dev/null); then
+    if [ "$volumes" != 0 ]; then
+      echo "$region: $volumes EBS volumes"
+    fi
+  else
+    echo "$region: could not look (the Region may be closed to you)"
   fi
 done
 # [end all-regions]

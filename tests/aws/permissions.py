@@ -528,7 +528,7 @@ def request_tags(call: Call, params: dict) -> dict[str, dict[str, str]]:
     """The tags a create call sets, by resource type ("" for the one resource it makes)."""
     if call.service == "ec2" and params.get("TagSpecifications"):
         return ec2_tag_specifications(params["TagSpecifications"])
-    given = params.get("Tags") or params.get("tags")
+    given = params.get("Tags") or params.get("tags") or params.get("ResourceTags")
     if not given:
         return {}
     pairs = given if isinstance(given, list) else [given]
@@ -650,6 +650,13 @@ def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict)
     if key == "efs:CreateMountTarget":  # EFS API Reference, CreateMountTarget: "also requires ... Amazon EC2 actions"
         needs += [Need(f"ec2:{a}", "*") for a in ("DescribeSubnets", "DescribeNetworkInterfaces")]
         needs.append(Need("ec2:CreateNetworkInterface", f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/new"))
+    if key == "budgets:CreateBudget" and tags.get(""):  # Service Authorization Reference: with ResourceTags
+        # it "also requires the budgets:TagResource permission"
+        needs.append(Need("budgets:TagResource", f"arn:aws:budgets::{ACCOUNT}:budget/{stand_in(str(lookup(params, 'Budget.BudgetName') or '$BUDGET_NAME'), True)}",
+                          tag_context("RequestTag", tags[""], True)))
+    if key == "efs:DeleteMountTarget":  # EFS API Reference, DeleteMountTarget: "also requires ... ec2:DeleteNetworkInterface"
+        needs.append(Need("ec2:DeleteNetworkInterface", f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/eni-of-the-mount-target",
+                          {"aws:ViaAWSService": "true"}))
     # The first Spot Instance, or the first EFS file system, in an account makes AWS create a
     # service-linked role on the caller's behalf (EC2 User Guide, "Service-linked role for Spot
     # Instance requests"; EFS User Guide, "Using service-linked roles for Amazon EFS").

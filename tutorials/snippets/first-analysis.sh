@@ -67,7 +67,7 @@ aws s3 cp --no-progress \
 # [end copy-data]
 
 # [start resume-role]
-cd ~/first-analysis
+cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 READER=$(aws sts get-caller-identity --query Arn --output text \
   | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
@@ -143,7 +143,7 @@ fi
 # [end instance-profile]
 
 # [start resume-launch]
-cd ~/first-analysis
+cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 READER=$(aws sts get-caller-identity --query Arn --output text \
   | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
@@ -214,7 +214,7 @@ echo "$TUTORIAL_PING"
 # [end wait-for-ssm]
 
 # [start resume-analysis]
-cd ~/first-analysis
+cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 READER=$(aws sts get-caller-identity --query Arn --output text \
   | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
@@ -301,7 +301,8 @@ fi
 # [start cleanup-bucket]
 if [ "$(aws s3api get-bucket-tagging --bucket "$TUTORIAL_BUCKET" 2>/dev/null \
     --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
-  aws s3 rb "s3://$TUTORIAL_BUCKET" --force
+  aws s3 rm "s3://$TUTORIAL_BUCKET" --recursive --quiet
+  aws s3 rb "s3://$TUTORIAL_BUCKET"
 else
   echo "No bucket $TUTORIAL_BUCKET of yours is left to delete"
 fi

@@ -227,9 +227,19 @@ QUANTITY = re.compile(
 # can: (page, the text as typed) -> why. Checked against botocore where it says so.
 HARDWARE = "the fixed hardware of a named instance type or family, which AWS never changes"
 GUIDE = "a value the guide's own command or example sets, not an AWS figure"
+LESSON = "how long a part of the lesson takes: lesson metadata (issue 21), not an AWS figure"
 NOT_FIGURES: dict[tuple[str, str], str] = {
-    ("tutorials/first-analysis.md", "1 GiB"): HARDWARE,
     ("explanation/compute.md", "8 GiB"): HARDWARE,
+    ("tutorials/index.md", "75 minutes"): LESSON,
+    ("tutorials/first-analysis.md", "20 minutes"): LESSON,
+    ("tutorials/first-analysis.md", "10 minutes"): LESSON,
+    ("tutorials/first-analysis.md", "25 minutes"): LESSON,
+    ("tutorials/first-analysis.md", "75 minutes"): LESSON,
+    ("tutorials/first-analysis-1-data.md", "20 minutes"): LESSON,
+    ("tutorials/first-analysis-2-role.md", "10 minutes"): LESSON,
+    ("tutorials/first-analysis-3-launch.md", "10 minutes"): LESSON,
+    ("tutorials/first-analysis-4-analysis.md", "25 minutes"): LESSON,
+    ("tutorials/first-analysis-5-clean-up.md", "10 minutes"): LESSON,
     ("explanation/compute.md", "16 GiB"): HARDWARE,
     ("reference/instance-types.md", "16 GiB"): HARDWARE,
     ("reference/instance-types.md", "64 GiB"): HARDWARE,

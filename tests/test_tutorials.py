@@ -8,6 +8,18 @@ no tabs, no drop-downs and no "alternatively"; links to the explanation pages on
 steps have begun, never before; a "Clean up" section; a "What you learned" section that leads to
 the how-to guides; and at least 1,500 words of prose besides its commands. Tutorials and
 explanation pages link to each other. Every check is proven on a fixture page that breaks it.
+
+A longer lesson comes in parts (issue 21): a first page, `tutorials/LESSON.md`, with what will be
+built (a diagram), the parts, "Before you start" and the cost; then one page per part,
+`tutorials/LESSON-N-NAME.md`, titled "Part N: ...". Each part states its goal and its time before
+its first step, has an "If you opened a new terminal" section (from part 2 on, with the snippet
+section `resume-*`, or `cleanup` for a clean-up part, that finds the learner's resources again),
+repeats the diagram with its own pieces marked (`class NODE,... marked`), and has at most 700
+words of prose (code, inline code and outputs excluded). The lesson as a whole has at least three
+do-and-predict exercises (a step that asks the learner to predict, with the answer in a
+`{dropdown}` titled "Answer: ..."; any other drop-down offers a choice), links at least three
+explanation pages after its first step, a clean-up part and "What you learned" in its last part.
+No page of the quadrant tells the learner how the site is tested: that belongs in docs/.
 """
 
 from __future__ import annotations
@@ -17,7 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from sources import ROOT, parse, where, words
+from snippets import parse_sections
+from sources import ROOT, load_rules, parse, where, words
 from test_content import links_between
 
 pytestmark = pytest.mark.sources
@@ -28,10 +41,37 @@ MONTH = r"(January|February|March|April|May|June|July|August|September|October|N
 YOU_SEE = re.compile(r"\byou (will )?see\b", re.IGNORECASE)
 ALTERNATIVE = re.compile(r"\b(alternatively|if you prefer|you can also|or you can|another way to)\b", re.IGNORECASE)
 CHOICE_DIRECTIVES = {"tab-set", "tab-item", "dropdown"}
+ANSWER = re.compile(r"Answer\b")  # a drop-down titled "Answer: ..." holds an exercise's answer, not a choice
+PART_PAGE = re.compile(r"^(?P<lesson>.+)-(?P<number>\d+)-[\w-]+$")
+MAX_PART_WORDS = 700
+MIN_EXERCISES = 3
+PREDICT = re.compile(r"\bpredict\b", re.IGNORECASE)
+GOAL = re.compile(r"^Goal:$")
+TIME = re.compile(r"^\s*about \d+ minutes\b")
+RESUME_HEADING = "If you opened a new terminal"
+RESUME_SECTION = re.compile(r"^(resume-[\w-]+|cleanup)$")
+MARKED = re.compile(r"^\s*class\s+[\w,]+\s+marked\s*$", re.M)
+# Sentences that tell the learner how the site is tested: they belong in docs/ (issue 21).
+TESTING = re.compile(
+    r"\b(emulator|emulated|(?:the|this site's|the site's|our) tests\b|not run (?:in|by) (?:the|this site's) tests|ShellCheck)",
+    re.IGNORECASE,
+)
 
 
 def tutorial_pages(root: Path = ROOT) -> list[Path]:
-    return [p for p in sorted((root / "tutorials").glob("*.md")) if p.name != "index.md"]
+    """The first page of each tutorial (a lesson in parts is listed once, by its first page)."""
+    return [p for p in sorted((root / "tutorials").glob("*.md")) if p.name != "index.md" and not PART_PAGE.match(p.stem)]
+
+
+def parts_of(first: Path) -> list[Path]:
+    """The part pages of a lesson, `LESSON-N-NAME.md`, in the order of N."""
+    found = [p for p in first.parent.glob(f"{first.stem}-*.md") if (m := PART_PAGE.match(p.stem)) and m["lesson"] == first.stem]
+    return sorted(found, key=lambda p: int(PART_PAGE.match(p.stem)["number"]))
+
+
+def prose_words(path: Path) -> int:
+    """Words of prose a reader sees: text and headings, not code, inline code or included outputs."""
+    return sum(len(re.findall(r"[A-Za-z0-9][\w'’-]*", t.text)) for t in parse(path).text() if t.kind != "code")
 
 
 def _h2(page, pattern: str):
@@ -80,6 +120,32 @@ def tutorial_problems(path: Path) -> list[str]:
     problems += cost_problems(path)
 
     steps = _steps(page)
+    problems += tutorial_step_problems(path)
+
+    to_explanation = [link for link in page.links if link.page and link.page.parent.name == "explanation"]
+    first_step = steps[0][0] if steps else 0
+    problems += [
+        f"{where(path, link.line)}: links to an explanation page before the first step; link it after the step it explains"
+        for link in to_explanation if link.line < first_step
+    ]
+    if len({link.page for link in to_explanation if link.line > first_step}) < 3:
+        problems.append(f"{at}: links to fewer than 3 explanation pages after its steps")
+
+    if not _h2(page, r"Clean ?up"):
+        problems.append(f"{at}: no '## Clean up' section")
+    problems += what_you_learned_problems(path)
+
+    if (count := words(path)) < MIN_WORDS:
+        problems.append(f"{at}: {count} words of prose; a tutorial has at least {MIN_WORDS}")
+    return problems
+
+
+def tutorial_step_problems(path: Path) -> list[str]:
+    """Numbered steps, each command followed by what you will see; no choices; nothing on testing."""
+    page = parse(path)
+    at = where(path, 1)
+    problems = []
+    steps = _steps(page)
     if not steps:
         problems.append(f"{at}: no numbered steps")
     includes = [b for b in page.blocks if b.name == "literalinclude"]
@@ -93,24 +159,21 @@ def tutorial_problems(path: Path) -> list[str]:
 
     problems += [
         f"{b.where()}: a {{{b.name}}} offers the reader a choice; a tutorial has one path"
-        for b in page.blocks if b.name in CHOICE_DIRECTIVES
+        for b in page.blocks if b.name in CHOICE_DIRECTIVES and not (b.name == "dropdown" and ANSWER.match(b.argument))
     ]
     problems += [
         f"{where(path, t.line)}: '{m.group(0)}' offers the reader a choice; a tutorial has one path"
         for t in text if t.kind == "text" for m in [ALTERNATIVE.search(t.text)] if m
     ]
 
-    to_explanation = [link for link in page.links if link.page and link.page.parent.name == "explanation"]
-    first_step = steps[0][0] if steps else 0
-    problems += [
-        f"{where(path, link.line)}: links to an explanation page before the first step; link it after the step it explains"
-        for link in to_explanation if link.line < first_step
-    ]
-    if len({link.page for link in to_explanation if link.line > first_step}) < 3:
-        problems.append(f"{at}: links to fewer than 3 explanation pages after its steps")
+    problems += site_testing_problems(path)
+    return problems
 
-    if not _h2(page, r"Clean ?up"):
-        problems.append(f"{at}: no '## Clean up' section")
+
+def what_you_learned_problems(path: Path) -> list[str]:
+    page = parse(path)
+    at = where(path, 1)
+    problems = []
     learned = _h2(page, r"What you learned")
     if not learned:
         problems.append(f"{at}: no '## What you learned' section")
@@ -122,8 +185,120 @@ def tutorial_problems(path: Path) -> list[str]:
         if len(guides) < 3:
             problems.append(f"{where(path, learned.line)}: 'What you learned' links to {len(guides)} how-to guides; at least 3")
 
-    if (count := words(path)) < MIN_WORDS:
-        problems.append(f"{at}: {count} words of prose; a tutorial has at least {MIN_WORDS}")
+    return problems
+
+
+def site_testing_problems(path: Path) -> list[str]:
+    """Sentences that tell the learner how the site is tested (they belong in docs/)."""
+    return [
+        f"{where(path, t.line)}: '{m.group(0)}' tells the learner how the site is tested; say it in docs/"
+        for t in parse(path).text() if t.kind != "code" for m in [TESTING.search(t.text)] if m
+    ]
+
+
+def _step_of(steps: list[tuple[int, int]], line: int) -> tuple[int, int] | None:
+    return next((s for s in steps if s[0] <= line <= s[1]), None)
+
+
+def _section(block) -> str:
+    m = re.match(r'"?\[start ([\w-]+)\]', block.options.get("start-after", "").strip())
+    return m.group(1) if m else ""
+
+
+def part_problems(path: Path, number: int) -> list[str]:
+    """One part of a lesson: its title, goal, time, resume section, marked diagram, steps and length."""
+    page = parse(path)
+    at = where(path, 1)
+    problems = []
+    title = next((h for h in page.headings if h.level == 1), None)
+    if not title or not re.match(rf"Part {number}: \S", title.text):
+        problems.append(f"{where(path, title.line if title else 1)}: a part's title reads 'Part {number}: ...'")
+    steps = _steps(page)
+    first_step = steps[0][0] if steps else 10**9
+    text = [t for t in page.text() if t.line < first_step]
+    for i, t in enumerate(text):
+        if GOAL.match(t.text.strip()):
+            break
+    else:
+        problems.append(f"{at}: no '**Goal:** ...' before the first step: what the learner will have at the end")
+    times = [t for i, t in enumerate(text) if t.text.strip() == "Time:" and i + 1 < len(text) and TIME.match(text[i + 1].text)]
+    if not times:
+        problems.append(f"{at}: no '**Time:** about N minutes.' before the first step")
+    resume = _h2(page, re.escape(RESUME_HEADING))
+    if not resume or resume.line > first_step:
+        problems.append(f"{at}: no '## {RESUME_HEADING}' section before the first step")
+    elif number > 1:
+        end = min([h.line for h in page.headings if h.level <= 2 and h.line > resume.line], default=10**9)
+        sections = [_section(b) for b in page.blocks if b.name == "literalinclude" and resume.line < b.line < end]
+        if not any(RESUME_SECTION.match(s) for s in sections):
+            problems.append(f"{where(path, resume.line)}: '{RESUME_HEADING}' shows no `resume-*` (or `cleanup`) "
+                            "section that finds the learner's resources again")
+    diagrams = [b for b in page.blocks if b.name == "mermaid"]
+    if not any(MARKED.search(b.body) for b in diagrams):
+        problems.append(f"{at}: no diagram of the lesson with this part's pieces marked (`class NODE,... marked`)")
+    if (count := prose_words(path)) > MAX_PART_WORDS:
+        problems.append(f"{at}: {count} words of prose; a part has at most {MAX_PART_WORDS}")
+    return problems
+
+
+def exercises(path: Path) -> tuple[int, list[str]]:
+    """Do-and-predict exercises on a page: an answer drop-down in a step that asks to predict."""
+    page = parse(path)
+    steps = _steps(page)
+    found, problems = 0, []
+    for block in page.blocks:
+        if block.name == "dropdown" and ANSWER.match(block.argument):
+            step = _step_of(steps, block.line)
+            asked = step and any(PREDICT.search(t.text) for t in page.text() if step[0] <= t.line <= step[1] and t.line < block.line)
+            if asked:
+                found += 1
+            else:
+                problems.append(f"{block.where()}: an answer with no step that asks the learner to predict it first")
+    return found, problems
+
+
+def lesson_problems(first: Path) -> list[str]:
+    """A tutorial: one page (tutorial_problems), or a lesson in parts (its first page and each part)."""
+    parts = parts_of(first)
+    if not parts:
+        return tutorial_problems(first)
+    page = parse(first)
+    at = where(first, 1)
+    problems = []
+    title = next((h for h in page.headings if h.level == 1), None)
+    if not title or re.match(r"How to\b", title.text):
+        problems.append(f"{where(first, title.line if title else 1)}: a tutorial's title names the lesson, not 'How to …'")
+    if not _h2(page, r"Before you start"):
+        problems.append(f"{at}: no '## Before you start' section (what you need, the time, the cost)")
+    problems += cost_problems(first)
+    if not any(b.name == "mermaid" for b in page.blocks):
+        problems.append(f"{at}: no diagram of what the lesson builds")
+    linked = {link.page for link in page.links if link.page}
+    problems += [f"{at}: does not link its part {p.name}" for p in parts if p not in linked]
+    problems += [f"{where(first, link.line)}: links to an explanation page before the first step; link it after the step it explains"
+                 for link in page.links if link.page and link.page.parent.name == "explanation"]
+    problems += site_testing_problems(first)
+
+    explanation, total, found = set(), words(first), 0
+    for number, path in enumerate(parts, start=1):
+        problems += part_problems(path, number)
+        problems += [p for p in tutorial_step_problems(path)]
+        count, wrong = exercises(path)
+        found += count
+        problems += wrong
+        part = parse(path)
+        explanation |= {link.page for link in part.links if link.page and link.page.parent.name == "explanation"}
+        total += words(path)
+    if found < MIN_EXERCISES:
+        problems.append(f"{at}: {found} do-and-predict exercises; a lesson has at least {MIN_EXERCISES}")
+    if len(explanation) < 3:
+        problems.append(f"{at}: links to fewer than 3 explanation pages after its steps")
+    last = parse(parts[-1])
+    if not any(re.match(r"(Part \d+: )?Clean ?up", h.text, re.IGNORECASE) for h in last.headings if h.level <= 2):
+        problems.append(f"{where(parts[-1], 1)}: the last part is not the clean-up")
+    problems += what_you_learned_problems(parts[-1])
+    if total < MIN_WORDS:
+        problems.append(f"{at}: {total} words of prose; a tutorial has at least {MIN_WORDS}")
     return problems
 
 
@@ -133,20 +308,20 @@ def test_there_is_a_tutorial():
 
 @pytest.mark.parametrize("path", tutorial_pages(), ids=lambda p: p.name)
 def test_tutorial_has_the_shape_of_a_lesson(path):
-    problems = tutorial_problems(path)
+    problems = lesson_problems(path)
     assert not problems, "\n".join(problems)
 
 
 def index_problems(index: Path) -> list[str]:
     """The tutorials' index says what a tutorial costs, with its date, and how long it takes."""
     problems = cost_problems(index)
-    if not any(re.search(r"\bhours?\b", t.text) for t in parse(index).text()):
+    if not any(re.search(r"\b(hours?|minutes)\b", t.text) for t in parse(index).text()):
         problems.append(f"{where(index, 1)}: says nothing of how long a tutorial takes")
     return problems
 
 
 def test_tutorials_index_states_time_and_cost():
-    problems = index_problems(TUTORIALS / "index.md")
+    problems = index_problems(TUTORIALS / "index.md") + site_testing_problems(TUTORIALS / "index.md")
     assert not problems, "\n".join(problems)
 
 
@@ -263,9 +438,19 @@ def test_checker_counts_how_to_guides_under_what_you_learned(tmp_path):
 
 def link_problems(root: Path = ROOT) -> list[str]:
     """Each tutorial links to an explanation page, and an explanation page links to each tutorial
-    (the rule test_content.py applies to guides and reference pages, for the tutorial quadrant)."""
-    out = links_between(root, "tutorials", "explanation")
-    into = set().union(*links_between(root, "explanation", "tutorials").values())
+    (the rule test_content.py applies to guides and reference pages, for the tutorial quadrant).
+    A lesson in parts counts as one tutorial: its pages together link out, and a link to any of them
+    counts as a link to it.
+    """
+    out: dict[Path, set[Path]] = {}
+    for path, targets in links_between(root, "tutorials", "explanation").items():
+        m = PART_PAGE.match(path.stem)
+        first = path.with_name(f"{m['lesson']}.md") if m and path.with_name(f"{m['lesson']}.md").is_file() else path
+        out.setdefault(first, set()).update(targets)
+    into = {
+        (page.with_name(f"{m['lesson']}.md") if (m := PART_PAGE.match(page.stem)) and page.with_name(f"{m['lesson']}.md").is_file() else page)
+        for page in set().union(*links_between(root, "explanation", "tutorials").values())
+    }
     problems = [f"{where(p, 1)}: links to no explanation page" for p, targets in out.items() if not targets]
     problems += [f"{where(p, 1)}: no explanation page links to it ('New to AWS? Do the tutorial first')"
                  for p in out if p not in into]
@@ -304,3 +489,224 @@ def test_the_template_has_the_shape_of_a_lesson(tmp_path):
         "'What you learned' links to 1 how-to guides; at least 3",
     ], problems
     assert problems[-1].endswith("a tutorial has at least 1500")
+
+
+# -- A lesson in parts ---------------------------------------------------------------------------
+
+DIAGRAM = """```{mermaid}
+:caption: What you build.
+
+flowchart LR
+  accTitle: What you build
+  accDescr: A bucket.
+  bucket["Bucket"]
+%s```
+"""
+
+FIRST = """# Your fixture lesson
+
+A lesson in two parts.
+
+%s
+## Before you start
+
+As of November 2026 it costs $0.01. The parts: [](lesson-1-make.md), [](lesson-2-clean-up.md).
+""" % (DIAGRAM % "")
+
+PART_1 = """# Part 1: Make it
+
+**Goal:** a bucket.
+**Time:** about 10 minutes.
+
+%s
+## If you opened a new terminal
+
+Start at step 1.
+
+## Make
+
+1. Predict what this prints, then run it:
+
+   ```{literalinclude} snippets/lesson.sh
+   :start-after: "[start make]"
+   :end-before: "[end make]"
+   ```
+
+   You will see a line.
+
+   :::{dropdown} Answer: one line
+   One.
+   :::
+
+2. Predict again:
+
+   ```{literalinclude} snippets/lesson.sh
+   :start-after: "[start again]"
+   :end-before: "[end again]"
+   ```
+
+   You will see a line.
+
+   :::{dropdown} Answer: the same line
+   The same.
+   :::
+
+Why: [](../explanation/a.md), [](../explanation/b.md) and [](../explanation/c.md).
+""" % (DIAGRAM % "  class bucket marked\n")
+
+PART_2 = """# Part 2: Clean up
+
+**Goal:** nothing left.
+**Time:** about 5 minutes.
+
+%s
+## If you opened a new terminal
+
+```{literalinclude} snippets/lesson.sh
+:start-after: "[start cleanup]"
+:end-before: "[end cleanup]"
+```
+
+You will see your names.
+
+## Clean up
+
+1. Predict, then delete it:
+
+   ```{literalinclude} snippets/lesson.sh
+   :start-after: "[start cleanup-bucket]"
+   :end-before: "[end cleanup-bucket]"
+   ```
+
+   You will see a line.
+
+   :::{dropdown} Answer: deleted
+   Gone.
+   :::
+
+## What you learned
+
+[](../howto/a.md), [](../howto/b.md), [](../howto/c.md).
+""" % (DIAGRAM % "  class bucket marked\n")
+
+
+def lesson_fixture(tmp_path: Path, first: str = FIRST, part_1: str = PART_1, part_2: str = PART_2) -> Path:
+    folder = tmp_path / "tutorials"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (("lesson.md", first), ("lesson-1-make.md", part_1), ("lesson-2-clean-up.md", part_2)):
+        (folder / name).write_text(text)
+    return folder / "lesson.md"
+
+
+def test_a_lesson_in_parts_passes_except_for_its_length(tmp_path):
+    first = lesson_fixture(tmp_path)
+    assert parts_of(first) == [first.with_name("lesson-1-make.md"), first.with_name("lesson-2-clean-up.md")]
+    assert tutorial_pages(tmp_path) == [first]
+    problems = lesson_problems(first)
+    assert len(problems) == 1 and re.search(r"lesson.md:1: \d+ words of prose; a tutorial has at least 1500$", problems[0]), problems
+
+
+def test_the_lesson_checker_catches_a_part_without_goal_time_resume_or_marks(tmp_path):
+    part_1 = (PART_1.replace("**Goal:** a bucket.\n", "").replace("about 10 minutes", "a while")
+              .replace("## If you opened a new terminal\n\nStart at step 1.\n", "")
+              .replace("  class bucket marked\n", "").replace("Predict again:", "Then:")
+              .replace("# Part 1: Make it", "# Make it")
+              .replace("   You will see a line.\n\n   :::{dropdown} Answer: one line", "   You will see a line. The emulator prints it.\n\n   :::{dropdown} Details"))
+    part_2 = PART_2.replace("[start cleanup]", "[start names]").replace("[end cleanup]", "[end names]")
+    part_2 = part_2.replace("Gone.", "Gone. " + "word " * 700)
+    first = lesson_fixture(tmp_path, part_1=part_1, part_2=part_2)
+    problems = {p.split(": ", 1)[1]: int(p.split(":")[1]) for p in lesson_problems(first)}
+    part_2_words = prose_words(first.with_name("lesson-2-clean-up.md"))
+    assert part_2_words > MAX_PART_WORDS
+    expected = {
+        "a part's title reads 'Part 1: ...'": 1,
+        "no '**Goal:** ...' before the first step: what the learner will have at the end": 1,
+        "no '**Time:** about N minutes.' before the first step": 1,
+        "no '## If you opened a new terminal' section before the first step": 1,
+        "no diagram of the lesson with this part's pieces marked (`class NODE,... marked`)": 1,
+        "'emulator' tells the learner how the site is tested; say it in docs/": 24,
+        "a {dropdown} offers the reader a choice; a tutorial has one path": 26,
+        "an answer with no step that asks the learner to predict it first": 39,
+        "'If you opened a new terminal' shows no `resume-*` (or `cleanup`) section that finds the learner's resources again": 16,
+        f"{part_2_words} words of prose; a part has at most {MAX_PART_WORDS}": 1,
+        "1 do-and-predict exercises; a lesson has at least 3": 1,
+    }
+    assert {k: v for k, v in problems.items() if "a tutorial has at least 1500" not in k} == expected
+
+
+def test_the_lesson_checker_catches_a_first_page_that_teaches(tmp_path):
+    first = lesson_fixture(tmp_path, first=FIRST.replace("```{mermaid}", "```{code}").replace(
+        "A lesson in two parts.", "A lesson. Read [](../explanation/a.md); the site's tests run it.").replace(", [](lesson-2-clean-up.md)", ""))
+    problems = [p.split(": ", 1)[1] for p in lesson_problems(first)]
+    assert problems[:4] == [
+        "no diagram of what the lesson builds",
+        "does not link its part lesson-2-clean-up.md",
+        "links to an explanation page before the first step; link it after the step it explains",
+        "'the site's tests' tells the learner how the site is tested; say it in docs/",
+    ], problems
+
+
+# -- Outputs awaiting the live capture (rules/live-capture.toml) ------------------------------------
+
+FORM_CAPTION = "The form only, from a small stand-in file: not yet captured on AWS"
+
+
+def live_capture_problems(root: Path = ROOT) -> list[str]:
+    """Outputs the emulator cannot print as AWS would are listed in rules/live-capture.toml and
+    marked on their page; every not-emulated step of a tutorial is listed there too."""
+    rules = load_rules("live-capture", root)
+    registry = root / "rules" / "live-capture.toml"
+    listed = {entry["file"] for entry in rules.get("output", [])}
+    problems = [f"{where(registry, 1)}: {f} does not exist" for f in sorted(listed) if not (root / f).is_file()]
+    shown: dict[str, list] = {}
+    for path in sorted((root / "tutorials").glob("*.md")):
+        for block in parse(path).blocks:
+            if block.name == "literalinclude" and block.argument.startswith("outputs/"):
+                rel = (path.parent / block.argument).resolve().relative_to(root.resolve()).as_posix()
+                shown.setdefault(rel, []).append(block)
+                marked = block.options.get("caption", "") == FORM_CAPTION
+                if marked and rel not in listed:
+                    problems.append(f"{block.where()}: {rel} is shown as a form awaiting capture but is not in rules/live-capture.toml")
+                elif rel in listed and not marked:
+                    problems.append(f"{block.where()}: {rel} awaits the live capture; show it with `:caption: {FORM_CAPTION}`")
+    problems += [f"{where(registry, 1)}: {f} is shown on no page" for f in sorted(listed) if f not in shown]
+    sections = {(e["snippet"], e["name"]) for e in rules.get("section", [])}
+    for snippet in sorted((root / "tutorials" / "snippets").glob("*.sh")):
+        rel = snippet.relative_to(root).as_posix()
+        found = {s.name: s for s in parse_sections(snippet)}
+        problems += [f"{where(snippet, s.line)}: not-emulated step {s.name!r} is not in rules/live-capture.toml"
+                     for s in found.values() if s.reason and (rel, s.name) not in sections]
+        problems += [f"{where(registry, 1)}: {rel} has no not-emulated section {name!r}"
+                     for file, name in sorted(sections) if file == rel and (name not in found or not found[name].reason)]
+    return problems
+
+
+def test_outputs_awaiting_the_live_capture_are_marked():
+    problems = live_capture_problems()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_live_capture_check_catches_unmarked_and_unlisted_outputs(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "live-capture.toml").write_text(
+        '[[output]]\nfile = "tutorials/outputs/lesson/count.txt"\nwhy = "real data"\n'
+        '[[section]]\nsnippet = "tutorials/snippets/lesson.sh"\nname = "make"\nwhy = "gone"\n'
+    )
+    (tmp_path / "tutorials" / "outputs" / "lesson").mkdir(parents=True)
+    (tmp_path / "tutorials" / "snippets").mkdir()
+    for name in ("count", "list"):
+        (tmp_path / "tutorials" / "outputs" / "lesson" / f"{name}.txt").write_text("reads\t4\n")
+    (tmp_path / "tutorials" / "snippets" / "lesson.sh").write_text(
+        "# [start make]\naws s3 mb s3://x\n# [end make]\n# [start ssh] not-emulated: a real instance\nssh x\n# [end ssh]\n")
+    (tmp_path / "tutorials" / "lesson.md").write_text(
+        "# Lesson\n\n```{literalinclude} outputs/lesson/count.txt\n```\n\n"
+        f"```{{literalinclude}} outputs/lesson/list.txt\n:caption: {FORM_CAPTION}\n```\n"
+    )
+    registry, page, snippet = (f"{tmp_path}/rules/live-capture.toml", f"{tmp_path}/tutorials/lesson.md",
+                               f"{tmp_path}/tutorials/snippets/lesson.sh")
+    assert live_capture_problems(tmp_path) == [
+        f"{page}:3: tutorials/outputs/lesson/count.txt awaits the live capture; show it with `:caption: {FORM_CAPTION}`",
+        f"{page}:6: tutorials/outputs/lesson/list.txt is shown as a form awaiting capture but is not in rules/live-capture.toml",
+        f"{snippet}:4: not-emulated step 'ssh' is not in rules/live-capture.toml",
+        f"{registry}:1: tutorials/snippets/lesson.sh has no not-emulated section 'make'",
+    ]

@@ -1,78 +1,135 @@
-"""tutorials/first-analysis.md, from an empty account to a result and back to an empty bill.
+"""The tutorial "Your first analysis on AWS": tutorials/first-analysis.md and its five parts,
+tutorials/first-analysis-N-*.md, from an empty account to a result and back to an empty bill.
 
-The reader of the tutorial pastes one block at a time into one terminal (bash, or zsh with its
-defaults), with nothing set beforehand, and cleans up the next day from a new terminal. This
-runs it that way, with the harness of the reader's tour (tour.py), with three differences from
-the plain tour:
+The learner pastes one block at a time into one terminal (bash, or zsh with its defaults), with
+nothing set beforehand, may paste a block twice, and may stop after any part and come back in a
+new terminal. This runs it that way, with the harness of the reader's tour (tour.py):
 
+* the paste-twice run (`test_first_analysis`): one terminal; every block of every part, in the
+  order the part pages show them (read from the parsed pages), is pasted TWICE. The second paste
+  must not fail, must create nothing and delete nothing (the account's inventory is compared before
+  and after it), and, for a block that creates something, must say that it found it. The clean-up
+  runs the next day in a new terminal, each block twice, the second saying that nothing is left.
+  A fixture, a launch block without its guard, fails this run naming its file and line;
+* the part-by-part run (`test_first_analysis_part_by_part`): before each part a NEW shell, which
+  runs only that part's "If you opened a new terminal" block, then the part;
 * the public dataset (the GATK test data bucket of the Registry of Open Data) is stood in for by
   a bucket of the same name holding a tiny FASTQ file at the real keys (public_data.py);
-* where the reader opens a shell on the instance, the commands they type there
+* where the learner opens a shell on the instance, the commands they type there
   (first-analysis-instance.sh) run for real, in `sh`, against the emulator, with the credentials
   the instance's role would give; the analysis itself runs on the tiny file and its result is
   checked against the same statistics computed in Python;
 * between the steps, the account is checked for what each step promises: the role may use only
   the tutorial's bucket, the instance requires IMDSv2 and sits in a group with no inbound rule.
 
-Sections the emulator cannot run are reported as skips with their reasons, and both snippet
-files are checked with shellcheck in the shell they run in.
+Sections the emulator cannot run are reported as skips with their reasons (rules/live-capture.toml
+marks them for the live capture), and both snippet files are checked with shellcheck in the shell
+they run in. TUTORIAL_TIMES=1 prints how long each run took.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from conftest import ROOT, parse_sections
+from inventory import LIVE_INSTANCE_STATES
 from public_data import BUCKET as PUBLIC_BUCKET
 from public_data import expected_stats, fastq, seed_public_data
 from test_tour import Tour, check_outputs, client
-from tour import EMULATED_OWNER, EMULATED_READER, Shell, stand_ins, steps
+from tour import EMULATED_OWNER, EMULATED_READER, Shell, Step, stand_ins, steps
 
 TUTORIALS = ROOT / "tutorials"
 SNIPPETS = TUTORIALS / "snippets"
 OUTPUTS = TUTORIALS / "outputs"
 LAPTOP = SNIPPETS / "first-analysis.sh"
 INSTANCE = SNIPPETS / "first-analysis-instance.sh"
+UNGUARDED_LAUNCH = Path(__file__).parent / "fixtures" / "first-analysis-unguarded-launch.sh"
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 TAG = {"Key": "crashcourse", "Value": "first-analysis"}
 OWNER_TAG = {"Key": "crashcourse:owner", "Value": EMULATED_OWNER}  # the reader's own tag
 ROLE = f"crashcourse-first-analysis-{EMULATED_READER}"
 REGION = "us-east-1"  # the tutorial's Region: the one the public dataset's bucket is in
+RESUME = re.compile(r"^(resume-[\w-]+|cleanup)$")  # a part's "If you opened a new terminal" block
+FOUND_AGAIN = re.compile(r"already|No .* of yours is left")  # what a second paste says it found
 
+
+
+# -- The lesson's parts, read from the pages ----------------------------------------------------
+
+
+def part_pages() -> list[Path]:
+    return sorted(TUTORIALS.glob("first-analysis-[0-9]-*.md"), key=lambda p: int(p.stem.split("-")[2]))
+
+
+def included_sections(page: Path) -> list[tuple[str, str]]:
+    """(snippet file name, section) for each snippet a part page includes, in the page's order,
+    read from the parsed Markdown (a `{literalinclude}` fence, wherever it is nested)."""
+    found = []
+    for token in MarkdownIt().parse(page.read_text()):
+        name, _, argument = token.info.strip().partition(" ")
+        if token.type == "fence" and name == "{literalinclude}" and argument.strip().startswith("snippets/"):
+            argument = argument.strip()
+            start = next((o for o in token.content.splitlines() if o.startswith(":start-after:")), "")
+            if m := re.search(r"\[start ([\w-]+)\]", start):
+                found.append((Path(argument).name, m.group(1)))
+    return found
+
+
+def lesson(laptop: Path = LAPTOP) -> list[tuple[Path, list[Step]]]:
+    """Each part page with the blocks it shows, in order, as the tour pastes them (stand-ins for
+    the steps the emulator cannot run; a not-emulated step with no stand-in is left out)."""
+    available = {(path.name, step.section.name): step
+                 for path in (LAPTOP, INSTANCE) for cleanup in (False, True) for step in steps(path, cleanup=cleanup)}
+    if laptop != LAPTOP:  # a fixture: its sections stand in for the tutorial's own of the same name
+        available |= {(LAPTOP.name, step.section.name): step for cleanup in (False, True) for step in steps(laptop, cleanup=cleanup)}
+    parts = []
+    for page in part_pages():
+        blocks = [available[key] for key in included_sections(page) if key in available]
+        parts.append((page, blocks))
+    return parts
 
 
 # -- The tutorial, end to end ----------------------------------------------------------------
 
 
-def run_on_instance(tour: Tour, home: Path) -> None:
-    """Type the instance's commands into `sh`, as the reader does in the Session Manager shell.
-
-    The instance's role is stood in for by the emulator's keys in the environment (on a real
-    instance the AWS CLI gets the role's from the instance metadata service).
-    """
+def run_on_instance(tour: Tour, home: Path, twice: bool) -> None:
+    """Type the instance's commands into `sh`, as the reader does in the Session Manager shell,
+    each block twice with `twice`. The instance's role is stood in for by the emulator's keys in
+    the environment (on a real instance the AWS CLI gets the role's from the instance metadata
+    service)."""
     env = {**tour.env, "HOME": str(home), "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
            "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
     home.mkdir(exist_ok=True)
     script = ["set -e"]
     blocks = steps(INSTANCE, cleanup=False)
     for step in blocks:
-        script += [f"echo '::section:: {step.section.name}'", step.code]
+        for paste in (1, 2) if twice else (1,):
+            script += [f"echo '::section:: {step.section.name} {paste}'", step.code]
     result = subprocess.run(["sh", "-c", "\n".join(script)], env=env, cwd=home, capture_output=True, text=True, timeout=120)
-    current = None
+    current, printed = None, {}
     for line in result.stdout.splitlines(keepends=True):
         if line.startswith("::section:: "):
-            current = line.split(" ", 1)[1].strip()
-            tour.printed[INSTANCE.stem][current] = ""
+            current = tuple(line.split()[1:3])
+            printed[current] = ""
         elif current:
-            tour.printed[INSTANCE.stem][current] += line
+            printed[current] += line
+    for (name, paste), text in printed.items():
+        if paste == "1":
+            tour.printed[INSTANCE.stem][name] = text
+        elif text != printed[(name, "1")] and result.returncode == 0:
+            step = next(s for s in blocks if s.section.name == name)
+            pytest.fail(f"{step.where()}: [sh] section {name!r} prints something else when pasted twice:\n{text}", pytrace=False)
     if result.returncode:
-        failed = next(s for s in blocks if s.section.name == current) if current else blocks[0]
+        failed = next(s for s in blocks if s.section.name == current[0]) if current else blocks[0]
         pytest.fail(f"{failed.where()}: [sh] section {failed.section.name!r} failed on the instance:\n{result.stderr[-3000:]}",
                     pytrace=False)
 
@@ -130,54 +187,168 @@ def check_before_connecting(endpoint: str, terminal: Shell) -> None:
     assert volumes and all(TAG in v.get("Tags", []) for v in volumes), "the root volume is not tagged"
 
 
+
+
+class Lesson:
+    """The learner's run through the parts, in one emulated account."""
+
+    def __init__(self, shell: str, endpoint: str, tmp_path: Path, twice: bool, laptop: Path = LAPTOP):
+        seed_public_data(endpoint)
+        self.kind, self.endpoint, self.tmp_path, self.twice = shell, endpoint, tmp_path, twice
+        self.home = tmp_path / "home"
+        self.home.mkdir()
+        self.tour = Tour(shell, endpoint, self.home)
+        self.defaults = self.tour.resources()  # the public bucket is not the reader's: it is no leftover
+        self.parts = lesson(laptop)
+        self.problems: list[str] = []
+        self.pastes = 0
+
+    def inventory(self) -> set[str]:
+        """What the tutorial's blocks could make or delete, in its Region: a quicker inventory than
+        the tour's, taken around every second paste (the audit at the end takes the full one)."""
+        ec2, iam, s3 = (client(self.endpoint, name, REGION) for name in ("ec2", "iam", "s3"))
+        live = [{"Name": "instance-state-name", "Values": LIVE_INSTANCE_STATES}]
+        return (
+            {f"ec2 instance:{i['InstanceId']}" for r in ec2.describe_instances(Filters=live)["Reservations"] for i in r["Instances"]}
+            | {f"EBS volume:{v['VolumeId']}" for v in ec2.describe_volumes()["Volumes"]}
+            | {f"security group:{g['GroupId']}" for g in ec2.describe_security_groups()["SecurityGroups"] if g["GroupName"] != "default"}
+            | {f"IAM role:{r['RoleName']}" for r in iam.list_roles()["Roles"]}
+            | {f"IAM instance profile:{p['InstanceProfileName']}" for p in iam.list_instance_profiles()["InstanceProfiles"]}
+            | {f"s3:{b['Name']}:{o['Key']}" for b in s3.list_buckets()["Buckets"]
+               for o in s3.list_objects_v2(Bucket=b["Name"]).get("Contents", [])}
+            | {f"s3:{b['Name']}" for b in s3.list_buckets()["Buckets"]}
+        )
+
+    def paste(self, terminal: Shell, step: Step) -> None:
+        """Paste a block; with `twice`, paste it again and check that the second paste is harmless."""
+        self.tour.run(terminal, step)
+        self.pastes += 1
+        if not self.twice:
+            return
+        first = self.tour.printed[step.guide][step.section.name]
+        before = self.inventory()
+        self.tour.run(terminal, step)
+        self.pastes += 1
+        again = self.tour.printed[step.guide][step.section.name]
+        self.tour.printed[step.guide][step.section.name] = first  # the page shows the first paste
+        after = self.inventory()
+        where = f"{step.where()}: [{self.kind}] section {step.section.name!r} pasted twice"
+        self.problems += [f"{where} made something new: {item}" for item in sorted(after - before)]
+        self.problems += [f"{where} deleted something: {item}" for item in sorted(before - after)]
+        if after == before and again != first and not FOUND_AGAIN.search(again):
+            self.problems += [f"{where} prints something else and does not say what it found:\n{again}"]
+
+    def run_part(self, terminal: Shell, page: Path, blocks: list[Step], new_shell: bool) -> None:
+        """One part's blocks; in a new shell, only from its resume block on."""
+        if new_shell and any(RESUME.match(b.section.name) for b in blocks):
+            blocks = blocks[next(i for i, b in enumerate(blocks) if RESUME.match(b.section.name)):]
+        for step in blocks:
+            if step.path == INSTANCE:
+                continue  # typed on the instance: run with `connect`, below
+            if step.section.name == "connect":
+                self.connect(terminal, step)
+                continue
+            self.paste(terminal, step)
+
+    def connect(self, terminal: Shell, step: Step) -> None:
+        """The learner's session on the instance: the instance's blocks in `sh`, then the tour's
+        stand-in for the session, which must leave the same result."""
+        check_before_connecting(self.endpoint, terminal)
+        bucket = terminal.value("TUTORIAL_BUCKET")
+        run_on_instance(self.tour, self.tmp_path / "instance-home", self.twice)
+        s3 = client(self.endpoint, "s3", REGION)
+        key = "results/NA12878_20k_reads_1.stats.tsv"
+        on_instance = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+        assert on_instance == expected_stats(fastq(1)), "the analysis on the instance is wrong"
+        s3.delete_object(Bucket=bucket, Key=key)
+        self.tour.run(terminal, step)
+        assert s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode() == on_instance, (
+            f"{LAPTOP.relative_to(ROOT)}: the stand-in for 'connect' does not compute what the instance does"
+        )
+
+    def left(self) -> list[str]:
+        return sorted(self.tour.resources() - self.defaults)
+
+
+def report_time(name: str, shell: str, started: float, lesson: Lesson) -> None:
+    if os.environ.get("TUTORIAL_TIMES"):
+        print(f"\n[{shell}] {name}: {time.monotonic() - started:.1f} s, {lesson.pastes} pastes")
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh"])
 def test_first_analysis(shell, fresh_account, tmp_path):
-    seed_public_data(fresh_account)
-    home = tmp_path / "home"
-    home.mkdir()
-    tour = Tour(shell, fresh_account, home)
-    defaults = tour.resources()  # the public bucket is not the reader's: it is no leftover
-
-    # Day one: one terminal; on the instance, the reader's commands in `sh`.
-    terminal = Shell(shell, tour.env, home)
+    """The paste-twice run: one terminal for the day, every block twice; the clean-up in a new one."""
+    started = time.monotonic()
+    run = Lesson(shell, fresh_account, tmp_path, twice=True)
+    *day_one, (cleanup_page, cleanup_blocks) = run.parts
+    terminal = Shell(shell, run.tour.env, run.home)
     try:
-        for step in steps(LAPTOP, cleanup=False):
-            if step.section.name == "connect":
-                check_before_connecting(fresh_account, terminal)
-                bucket = terminal.value("TUTORIAL_BUCKET")
-                run_on_instance(tour, tmp_path / "instance-home")
-                s3 = client(fresh_account, "s3", REGION)
-                key = "results/NA12878_20k_reads_1.stats.tsv"
-                on_instance = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
-                assert on_instance == expected_stats(fastq(1)), "the analysis on the instance is wrong"
-                # The tour's stand-in for the session leaves the same result.
-                s3.delete_object(Bucket=bucket, Key=key)
-            tour.run(terminal, step)
-            if step.section.name == "connect":
-                assert s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode() == on_instance, (
-                    f"{LAPTOP.relative_to(ROOT)}: the stand-in for 'connect' does not compute what the instance does"
-                )
+        for page, blocks in day_one:
+            run.run_part(terminal, page, blocks, new_shell=False)
     finally:
         terminal.close()
-    downloaded = home / "first-analysis" / "NA12878_20k_reads_1.stats.tsv"
+    downloaded = run.home / "first-analysis" / "NA12878_20k_reads_1.stats.tsv"
     assert downloaded.read_text() == expected_stats(fastq(1))
-    assert tour.printed[LAPTOP.stem]["download-result"].endswith(expected_stats(fastq(1)))
+    assert run.tour.printed[LAPTOP.stem]["download-result"].endswith(expected_stats(fastq(1)))
 
-    # Day two: a new terminal that knows nothing of day one.
-    terminal = Shell(shell, tour.env, home)
+    # The next day: a new terminal that knows nothing of day one.
+    terminal = Shell(shell, run.tour.env, run.home)
     try:
-        for step in steps(LAPTOP, cleanup=True):
-            tour.run(terminal, step)
+        run.run_part(terminal, cleanup_page, cleanup_blocks, new_shell=True)
     finally:
         terminal.close()
-    left = sorted(tour.resources() - defaults)
+    assert not run.problems, f"[{shell}] " + f"\n[{shell}] ".join(run.problems)
+    left = run.left()
     assert not left, f"[{shell}] left in the account after the clean-up:\n" + "\n".join(left)
     assert PUBLIC_BUCKET in [b["Name"] for b in client(fresh_account, "s3").list_buckets()["Buckets"]]
-    assert tour.printed[LAPTOP.stem]["cleanup-check"].split("\n")[:-1] == [
+    assert run.tour.printed[LAPTOP.stem]["cleanup-check"].split("\n")[:-1] == [
         "instances: 0", "volumes: 0", "security groups: 0", "roles: 0", "instance profiles: 0", "buckets: 0",
     ]
+    check_outputs(OUTPUTS, shell, run.tour.printed)
+    report_time("paste twice", shell, started, run)
 
-    check_outputs(OUTPUTS, shell, tour.printed)
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_first_analysis_part_by_part(shell, fresh_account, tmp_path):
+    """A new shell before each part, which runs only the part's resume block, then the part."""
+    started = time.monotonic()
+    run = Lesson(shell, fresh_account, tmp_path, twice=False)
+    for number, (page, blocks) in enumerate(run.parts, start=1):
+        assert number == 1 or any(RESUME.match(b.section.name) for b in blocks), (
+            f"{page.relative_to(ROOT)}: part {number} shows no block that finds the learner's resources again"
+        )
+        terminal = Shell(shell, run.tour.env, run.home)
+        try:
+            run.run_part(terminal, page, blocks, new_shell=True)
+        finally:
+            terminal.close()
+    left = run.left()
+    assert not left, f"[{shell}] left in the account after the clean-up:\n" + "\n".join(left)
+    assert run.tour.printed[LAPTOP.stem]["download-result"].endswith(expected_stats(fastq(1)))
+    check_outputs(OUTPUTS, shell, run.tour.printed)  # a new shell prints what one terminal does
+    report_time("part by part", shell, started, run)
+
+
+def test_paste_twice_catches_a_launch_without_its_guard(fresh_account, tmp_path):
+    """The fixture's launch block starts an instance whatever is running: pasted twice, it starts two."""
+    run = Lesson("bash", fresh_account, tmp_path, twice=False, laptop=UNGUARDED_LAUNCH)
+    terminal = Shell("bash", run.tour.env, run.home)
+    try:
+        for page, blocks in run.parts[:3]:  # once each, up to the launch, which is pasted twice
+            launch = [b for b in blocks if b.section.name == "launch"]
+            run.twice = False
+            run.run_part(terminal, page, blocks[: blocks.index(launch[0])] if launch else blocks, new_shell=False)
+            if launch:
+                run.twice = True
+                run.paste(terminal, launch[0])
+    finally:
+        terminal.close()
+    line = next(s.line for s in parse_sections(UNGUARDED_LAUNCH) if s.name == "launch")
+    fixture = UNGUARDED_LAUNCH.relative_to(ROOT)
+    assert [p for p in run.problems if "made something new" in p] == [
+        p for p in run.problems if p.startswith(f"{fixture}:{line}: [bash] section 'launch' pasted twice made something new: ")
+    ] != [], run.problems
+    assert any(": ec2 instance:" in p for p in run.problems), run.problems
 
 
 # -- Sections the emulator cannot run ----------------------------------------------------------
@@ -261,6 +432,9 @@ def test_the_analysis_counts_reads_bases_and_gc(tmp_path):
     assert (tmp_path / "NA12878_20k_reads_1.stats.tsv").read_text() == out.stdout
 
 
+# The names every page of the site sets the same way (issue 19's convention: OWNER, READER, and the
+# account and Region they are built from), so sharing them with the guides is the point.
+SITE_WIDE = {"REGION", "AWS_DEFAULT_REGION", "OWNER", "READER", "ACCOUNT_ID"}
 ASSIGNMENT = re.compile(r"(?:^|[;&|]\s*|\bfor\s+)([A-Za-z_][A-Za-z0-9_]*)(?:=|\s+in\b)", re.M)
 
 
@@ -274,9 +448,6 @@ def foreign_names(path: Path) -> list[str]:
         for s in parse_sections(path) for name in ASSIGNMENT.findall(s.code)
         if not name.startswith("TUTORIAL_") and name not in SITE_WIDE
     ]
-
-
-SITE_WIDE = {"REGION", "AWS_DEFAULT_REGION", "ACCOUNT_ID", "OWNER", "READER"}
 
 
 def test_every_variable_is_the_tutorial_s_own():

@@ -1,4 +1,4 @@
-# Commands for tutorials/first-analysis.md that the reader types on the instance, in the
+# Commands for the tutorial "Your first analysis on AWS" (part 4) that the reader types on the instance, in the
 # Session Manager shell (sh, as ssm-user, on Amazon Linux 2023). Checked with `shellcheck -s sh`.
 # Sections hold no comments, like those the reader pastes on their own computer.
 #
@@ -34,6 +34,20 @@ awk 'NR % 4 == 2 { reads += 1; bases += length($0); gc += gsub(/[GCgc]/, "") }
   NA12878_20k_reads_1.fastq > NA12878_20k_reads_1.stats.tsv
 cat NA12878_20k_reads_1.stats.tsv
 # [end count]
+
+# [start count-n]
+awk 'NR % 4 == 2 && /N/ { with_n += 1 } END { printf "reads_with_N\t%d\n", with_n }' \
+  NA12878_20k_reads_1.fastq
+# [end count-n]
+
+# [start count-second]
+aws s3 cp --no-progress --no-sign-request \
+  s3://gatk-test-data/wgs_fastq/NA12878_20k/H06HDADXX130110.1.ATCACGAT.20k_reads_2.fastq \
+  NA12878_20k_reads_2.fastq
+awk 'NR % 4 == 2 { reads += 1; bases += length($0); gc += gsub(/[GCgc]/, "") }
+  END { printf "reads\t%d\nbases\t%d\nmean_length\t%.1f\ngc_percent\t%.1f\n", reads, bases, bases / reads, 100 * gc / bases }' \
+  NA12878_20k_reads_2.fastq
+# [end count-second]
 
 # [start save-result]
 aws s3 cp --no-progress NA12878_20k_reads_1.stats.tsv "s3://$TUTORIAL_BUCKET/results/"

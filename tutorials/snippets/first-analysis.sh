@@ -1,7 +1,13 @@
-# Commands for tutorials/first-analysis.md, run on the reader's own computer.
+# Commands for the tutorial "Your first analysis on AWS" (tutorials/first-analysis.md and its
+# parts, tutorials/first-analysis-N-*.md), run on the reader's own computer.
 # The reader pastes one section at a time into bash or zsh, so sections hold no comments:
 # interactive zsh (the macOS default) runs a pasted "# ..." line as a command.
 # What the reader types on the instance is in first-analysis-instance.sh.
+#
+# Every section is safe to paste twice: the second paste finds what the first made (by the
+# reader's crashcourse:owner tag), says so and makes nothing new. Sections named resume-PART
+# are each part's "If you opened a new terminal" block: they find everything again by name and
+# tag and set the part's variables.
 #
 # `# [stand-in NAME] CODE` lines are what the tests run in place of a section that needs a real
 # account: a browser sign-in, a shell on a real instance.
@@ -26,7 +32,7 @@ aws sts get-caller-identity --query Account --output text
 # [end check-account]
 
 # [start work-folder]
-mkdir -p ~/first-analysis && cd ~/first-analysis && pwd
+mkdir -p ~/first-analysis && cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
 # [end work-folder]
 
 # [start name-things]
@@ -41,9 +47,13 @@ echo "$OWNER $TUTORIAL_BUCKET"
 # [end name-things]
 
 # [start make-bucket]
-aws s3 mb "s3://$TUTORIAL_BUCKET"
-aws s3api put-bucket-tagging --bucket "$TUTORIAL_BUCKET" \
-  --tagging "TagSet=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]"
+if aws s3api head-bucket --bucket "$TUTORIAL_BUCKET" >/dev/null 2>&1; then
+  echo "Bucket $TUTORIAL_BUCKET exists already: using it"
+else
+  aws s3 mb "s3://$TUTORIAL_BUCKET"
+  aws s3api put-bucket-tagging --bucket "$TUTORIAL_BUCKET" \
+    --tagging "TagSet=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]"
+fi
 # [end make-bucket]
 
 # [start look-at-data]
@@ -55,6 +65,18 @@ aws s3 cp --no-progress \
   s3://gatk-test-data/wgs_fastq/NA12878_20k/H06HDADXX130110.1.ATCACGAT.20k_reads_1.fastq \
   "s3://$TUTORIAL_BUCKET/reads/NA12878_20k_reads_1.fastq"
 # [end copy-data]
+
+# [start resume-role]
+cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+REGION=$(aws configure get region)
+ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
+TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
+TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
+echo "$OWNER $TUTORIAL_BUCKET"
+# [end resume-role]
 
 # [start create-role]
 cat > trust-policy.json <<'EOF'
@@ -69,10 +91,15 @@ cat > trust-policy.json <<'EOF'
   ]
 }
 EOF
-aws iam create-role --role-name "$TUTORIAL_ROLE" \
-  --assume-role-policy-document file://trust-policy.json \
-  --tags Key=crashcourse,Value=first-analysis "Key=crashcourse:owner,Value=$OWNER" \
-  --query Role.Arn --output text
+if [ "$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
+    --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  echo "Role $TUTORIAL_ROLE is yours already: using it"
+else
+  aws iam create-role --role-name "$TUTORIAL_ROLE" \
+    --assume-role-policy-document file://trust-policy.json \
+    --tags Key=crashcourse,Value=first-analysis "Key=crashcourse:owner,Value=$OWNER" \
+    --query Role.Arn --output text
+fi
 # [end create-role]
 
 # [start allow-bucket]
@@ -103,40 +130,72 @@ aws iam list-role-policies --role-name "$TUTORIAL_ROLE" --query PolicyNames --ou
 # [end allow-bucket]
 
 # [start instance-profile]
-aws iam create-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
-  --tags Key=crashcourse,Value=first-analysis "Key=crashcourse:owner,Value=$OWNER" \
-  --query InstanceProfile.Arn --output text
-aws iam add-role-to-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
-  --role-name "$TUTORIAL_ROLE"
+if [ "$(aws iam get-instance-profile --instance-profile-name "$TUTORIAL_ROLE" 2>/dev/null \
+    --query "InstanceProfile.Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  echo "Instance profile $TUTORIAL_ROLE is yours already: using it"
+else
+  aws iam create-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
+    --tags Key=crashcourse,Value=first-analysis "Key=crashcourse:owner,Value=$OWNER" \
+    --query InstanceProfile.Arn --output text
+  aws iam add-role-to-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
+    --role-name "$TUTORIAL_ROLE"
+fi
 # [end instance-profile]
 
+# [start resume-launch]
+cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+REGION=$(aws configure get region)
+ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
+TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
+TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
+echo "$OWNER $TUTORIAL_ROLE"
+# [end resume-launch]
+
 # [start security-group]
-TUTORIAL_VPC=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
-  --query 'Vpcs[0].VpcId' --output text)
-TUTORIAL_SG=$(aws ec2 create-security-group --group-name "crashcourse-first-analysis-$READER" \
-  --description "First analysis tutorial: no inbound rules" --vpc-id "$TUTORIAL_VPC" \
-  --tag-specifications \
-    "ResourceType=security-group,Tags=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
-  --query GroupId --output text)
+TUTORIAL_SG=$(aws ec2 describe-security-groups \
+  --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
+  --query 'SecurityGroups[0].GroupId' --output text)
+if [ "$TUTORIAL_SG" != "None" ]; then
+  echo "Security group $TUTORIAL_SG is yours already: using it"
+else
+  TUTORIAL_VPC=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
+    --query 'Vpcs[0].VpcId' --output text)
+  TUTORIAL_SG=$(aws ec2 create-security-group --group-name "crashcourse-first-analysis-$READER" \
+    --description "First analysis tutorial: no inbound rules" --vpc-id "$TUTORIAL_VPC" \
+    --tag-specifications \
+      "ResourceType=security-group,Tags=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
+    --query GroupId --output text)
+fi
 aws ec2 describe-security-groups --group-ids "$TUTORIAL_SG" \
   --query 'SecurityGroups[0].[GroupName,length(IpPermissions),length(IpPermissionsEgress)]' \
   --output text
 # [end security-group]
 
 # [start launch]
-TUTORIAL_AMI=$(aws ssm get-parameter \
-  --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
-  --query Parameter.Value --output text)
-for TUTORIAL_TRY in 1 2 3 4 5 6; do
-  TUTORIAL_INSTANCE_ID=$(aws ec2 run-instances --image-id "$TUTORIAL_AMI" \
-    --instance-type t3.micro --iam-instance-profile Name="$TUTORIAL_ROLE" \
-    --security-group-ids "$TUTORIAL_SG" --metadata-options HttpTokens=required \
-    --tag-specifications \
-      "ResourceType=instance,Tags=[{Key=Name,Value=first-analysis},{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
-      "ResourceType=volume,Tags=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
-    --query 'Instances[0].InstanceId' --output text) && break
-  if [ "$TUTORIAL_TRY" -lt 6 ]; then sleep 10; fi
-done
+TUTORIAL_INSTANCE_ID=$(aws ec2 describe-instances \
+  --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
+    Name=instance-state-name,Values=pending,running \
+  --query 'Reservations[0].Instances[0].InstanceId' --output text)
+if [ "$TUTORIAL_INSTANCE_ID" != "None" ]; then
+  echo "Instance $TUTORIAL_INSTANCE_ID is yours and running already: not launching another"
+else
+  TUTORIAL_AMI=$(aws ssm get-parameter \
+    --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
+    --query Parameter.Value --output text)
+  for TUTORIAL_TRY in 1 2 3 4 5 6; do
+    TUTORIAL_INSTANCE_ID=$(aws ec2 run-instances --image-id "$TUTORIAL_AMI" \
+      --instance-type t3.micro --iam-instance-profile Name="$TUTORIAL_ROLE" \
+      --security-group-ids "$TUTORIAL_SG" --metadata-options HttpTokens=required \
+      --tag-specifications \
+        "ResourceType=instance,Tags=[{Key=Name,Value=first-analysis},{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
+        "ResourceType=volume,Tags=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
+      --query 'Instances[0].InstanceId' --output text) && break
+    if [ "$TUTORIAL_TRY" -lt 6 ]; then sleep 10; fi
+  done
+fi
 aws ec2 wait instance-running --instance-ids "$TUTORIAL_INSTANCE_ID"
 aws ec2 describe-instances --instance-ids "$TUTORIAL_INSTANCE_ID" \
   --query 'Reservations[0].Instances[0].[InstanceId,State.Name,InstanceType,MetadataOptions.HttpTokens]' \
@@ -153,6 +212,22 @@ for TUTORIAL_TRY in $(seq 1 30); do
 done
 echo "$TUTORIAL_PING"
 # [end wait-for-ssm]
+
+# [start resume-analysis]
+cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+REGION=$(aws configure get region)
+ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
+TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
+TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
+TUTORIAL_INSTANCE_ID=$(aws ec2 describe-instances \
+  --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
+    Name=instance-state-name,Values=running \
+  --query 'Reservations[0].Instances[0].InstanceId' --output text)
+echo "$TUTORIAL_INSTANCE_ID $TUTORIAL_BUCKET"
+# [end resume-analysis]
 
 # [start connect] not-emulated: opens a shell on a real instance
 aws ssm start-session --target "$TUTORIAL_INSTANCE_ID"
@@ -173,12 +248,14 @@ OWNER=$(aws sts get-caller-identity --query UserId --output text)
 READER=$(aws sts get-caller-identity --query Arn --output text \
   | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
 REGION=$(aws configure get region)
-TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$(aws sts get-caller-identity --query Account --output text)-$REGION"
+ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
+TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
 TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
 echo "$OWNER $TUTORIAL_BUCKET"
 # [end cleanup]
 
 # [start cleanup-instance]
+TUTORIAL_FOUND=none
 for TUTORIAL_ID in $(aws ec2 describe-instances \
     --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
       Name=instance-state-name,Values=pending,running,stopping,stopped \
@@ -186,18 +263,23 @@ for TUTORIAL_ID in $(aws ec2 describe-instances \
   aws ec2 terminate-instances --instance-ids "$TUTORIAL_ID" \
     --query 'TerminatingInstances[0].CurrentState.Name' --output text
   aws ec2 wait instance-terminated --instance-ids "$TUTORIAL_ID"
+  TUTORIAL_FOUND=terminated
 done
+if [ "$TUTORIAL_FOUND" = none ]; then echo "No instance of yours is left to terminate"; fi
 # [end cleanup-instance]
 
 # [start cleanup-security-group]
+TUTORIAL_FOUND=none
 for TUTORIAL_SG in $(aws ec2 describe-security-groups \
     --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
     --query 'SecurityGroups[].GroupId' --output text); do
   for TUTORIAL_TRY in 1 2 3 4 5 6; do
-    aws ec2 delete-security-group --group-id "$TUTORIAL_SG" && break
+    aws ec2 delete-security-group --group-id "$TUTORIAL_SG" >/dev/null && echo "Deleted $TUTORIAL_SG" && break
     if [ "$TUTORIAL_TRY" -lt 6 ]; then sleep 10; fi
   done
+  TUTORIAL_FOUND=deleted
 done
+if [ "$TUTORIAL_FOUND" = none ]; then echo "No security group of yours is left to delete"; fi
 # [end cleanup-security-group]
 
 # [start cleanup-role]
@@ -210,13 +292,19 @@ if [ "$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
     --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
   aws iam delete-role-policy --role-name "$TUTORIAL_ROLE" --policy-name first-analysis-bucket
   aws iam delete-role --role-name "$TUTORIAL_ROLE"
+  echo "Deleted $TUTORIAL_ROLE"
+else
+  echo "No role $TUTORIAL_ROLE of yours is left to delete"
 fi
 # [end cleanup-role]
 
 # [start cleanup-bucket]
 if [ "$(aws s3api get-bucket-tagging --bucket "$TUTORIAL_BUCKET" 2>/dev/null \
     --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
-  aws s3 rb "s3://$TUTORIAL_BUCKET" --force
+  aws s3 rm "s3://$TUTORIAL_BUCKET" --recursive --quiet
+  aws s3 rb "s3://$TUTORIAL_BUCKET"
+else
+  echo "No bucket $TUTORIAL_BUCKET of yours is left to delete"
 fi
 # [end cleanup-bucket]
 

@@ -117,7 +117,8 @@ OPERATION_ACTIONS = {
 # AWS CLI commands that call no AWS API (they read or write the CLI's own files, or sign in).
 NO_API = {"configure", "sso", "login", "logout", "--version", "help"}
 # The options of the high-level `aws s3` commands that take no value.
-S3_FLAGS = {"--force", "--recursive", "--delete", "--dryrun", "--quiet", "--no-progress", "--only-show-errors"}
+S3_FLAGS = {"--force", "--recursive", "--delete", "--dryrun", "--quiet", "--no-progress", "--only-show-errors",
+            "--no-sign-request"}  # (the last a global option of the AWS CLI)
 # An ARN format's variable takes its value from the operation's parameter of the same name
 # (or its plural, or the parameter the name ends with: TopicName from Name); these are named
 # otherwise in botocore's models.

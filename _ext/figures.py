@@ -3,7 +3,7 @@
 figures.toml holds each figure's value, unit, as-of date and source. conf.py turns each into a MyST
 substitution (``{{ name }}``, ``{{ name_as_of }}``); ``{figures-table}`` lists them all on
 reference/figures.md with the pages that use them. The checks in tests/test_figures.py use
-``figure_problems``, ``figure_uses`` and ``typed_figures`` from here.
+``figure_problems``, ``figure_uses``, ``typed_figures`` and ``dollar_amounts`` from here.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ logger = logging.getLogger(__name__)
 FIGURE_FIELDS = ("what", "value", "unit", "as_of", "source")
 
 
-FIGURE_FIELDS = ("what", "value", "unit", "as_of", "source")
 def figure_problems(figures: dict[str, dict]) -> list[str]:
     """An entry without one of its fields, a date that is not a date, or a source that is not https://."""
     problems = []
@@ -46,18 +45,80 @@ def figure_uses(path: Path) -> list[tuple[int, str]]:
     return sources.parse(path).substitutions_used
 
 
+# A value that is a number alone, in digits or in words ("two", "16", "3,000", "32768–60999"), says
+# nothing without its unit: it is matched only with its unit beside it ("two minutes").
+NUMBER_WORDS = (
+    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+    "thousand|million|billion|a|an"
+)
+BARE_NUMBER = re.compile(rf"(?:[\d.,–-]+|(?:{NUMBER_WORDS})(?:[\s-]+(?:{NUMBER_WORDS}))*)", re.I)
+
+
+def _flexible(text: str) -> str:
+    """`text` as a pattern in which any run of spaces matches any run of spaces and line breaks."""
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
+def figure_pattern(figure: dict) -> re.Pattern | None:
+    """How a page would type this figure by hand: its value, and, for a value that is a number
+    alone, the unit beside it (the unit's first word, singular or plural: "two minutes", "16 Nitro")."""
+    value = str(figure.get("value", "")).strip()
+    if not value:
+        return None
+    pattern = _flexible(value)
+    if BARE_NUMBER.fullmatch(value):
+        unit = str(figure.get("unit", "")).split()
+        if not unit:
+            return None  # a bare number with no unit cannot be told from any other number
+        word = re.escape(unit[0].removesuffix("s"))
+        pattern = rf"(?:{pattern}[\s-]+{word}s?|{word}s?\s+{pattern})"
+    return re.compile(r"(?<![\w$.,])" + pattern + r"(?![\w])", re.I)
+
+
 def typed_figures(path: Path, figures: dict[str, dict]) -> list[tuple[int, str, str]]:
-    """(line, name, value) wherever the prose of a page types a figure's value instead of `{{ name }}`."""
-    patterns = {
-        name: re.compile(r"(?<![\w$.,])" + re.escape(str(f["value"])).replace(r"\ ", r"\s+") + r"(?![\w])", re.I)
-        for name, f in figures.items() if f.get("value")
-    }
+    """(line, name, text) wherever the prose of a page types a figure instead of `{{ name }}`,
+    matched with its unit (a figure "two" with unit "minutes" is found in "two minutes", not in
+    "two Availability Zones"). Code, inline code and substitutions are not prose."""
+    patterns = [(name, _clue(f), p) for name, f in figures.items() if (p := figure_pattern(f))]
     found = []
     for prose, starts, _ in sources.parse(path).prose_runs():
-        for name, pattern in patterns.items():
-            for m in pattern.finditer(prose):
-                found.append((max(line for offset, line in starts if offset <= m.start()), name, m.group(0)))
+        lower = prose.lower()
+        for name, clue, pattern in patterns:
+            if clue in lower:  # a substring the figure cannot be typed without: most runs need no regex
+                found += [(_line(starts, m.start()), name, m.group(0)) for m in pattern.finditer(prose)]
     return sorted(found)
+
+
+def _clue(figure: dict) -> str:
+    """The longest run of letters or digits in a figure's value, in lower case."""
+    return max(re.findall(r"[a-z0-9]+", str(figure["value"]).lower()), key=len, default="")
+
+
+# A dollar amount: "$12", "$0.0116", "US$200", "$1,000".
+DOLLARS = re.compile(r"(?<![\w$])(?:US)?\$\s?\d[\d,]*(?:\.\d+)?")
+
+
+def dollar_amounts(path: Path, allowed: list[dict] | None = None) -> list[tuple[int, str]]:
+    """(line, amount) for each dollar amount typed into the prose of a page: a price belongs in
+    figures.toml, shown with `{{ name }}` (a substitution is not typed, and code is not prose). An
+    `allowed` entry (page, amount) lets a worked example stand on that page."""
+    rel = _relative(path)
+    exempt = {entry["amount"] for entry in allowed or () if entry.get("page") == rel}
+    return [
+        (_line(starts, m.start()), m.group(0))
+        for prose, starts, _ in sources.parse(path).prose_runs()
+        for m in DOLLARS.finditer(prose) if m.group(0) not in exempt
+    ]
+
+
+def _line(starts: list[tuple[int, int]], offset: int) -> int:
+    return max(line for start, line in starts if start <= offset)
+
+
+def _relative(path: Path) -> str:
+    path = Path(path).resolve()
+    return path.relative_to(sources.ROOT).as_posix() if path.is_relative_to(sources.ROOT) else str(path)
 
 
 def _link_text(url: str) -> str:

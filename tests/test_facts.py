@@ -9,10 +9,10 @@ from functools import cache
 from pathlib import Path
 
 import botocore
-import botocore.session
 import pytest
 
-from sources import ROOT, RUNNABLE, pages
+from aws_tables import _service_model  # botocore's models, loaded once for this check and the CLI table's
+from sources import ROOT, RUNNABLE, pages, where
 
 pytestmark = pytest.mark.sources
 
@@ -34,7 +34,7 @@ STORAGE_CLASS = re.compile(
 
 
 def _enum(service: str, shape: str) -> set[str]:
-    return set(botocore.session.get_session().get_service_model(service).shape_for(shape).enum)
+    return set(_service_model(service).shape_for(shape).enum)
 
 
 @cache
@@ -68,7 +68,7 @@ def unknown_names(path: Path) -> tuple[list[str], int]:
     for number, kind, name in names(path):
         count += 1
         if name not in facts[kind]:
-            bad.append(f"{path}:{number}: {kind} {name!r} is not in botocore {botocore.__version__}'s data")
+            bad.append(f"{where(path, number)}: {kind} {name!r} is not in botocore {botocore.__version__}'s data")
     return bad, count
 
 

@@ -28,8 +28,9 @@ _spec.loader.exec_module(new)
 
 @pytest.fixture
 def tree(tmp_path) -> Path:
-    """A bare copy of the tree: index.md, the templates and empty quadrant folders."""
+    """A bare copy of the tree: index.md, the templates, the rules and empty quadrant folders."""
     shutil.copy(ROOT / "index.md", tmp_path / "index.md")
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
     shutil.copytree(ROOT / "docs" / "templates", tmp_path / "docs" / "templates")
     for folder in ("explanation", "howto", "reference", "tests/aws"):
         (tmp_path / folder).mkdir(parents=True, exist_ok=True)
@@ -122,5 +123,45 @@ def test_new_refuses_and_writes_nothing(tree):
 def test_the_command_line_prints_usage_and_refusals():
     result = subprocess.run([sys.executable, str(NEW)], capture_output=True, text=True)
     assert result.returncode == 2 and "nox -s new -- KIND NAME" in result.stderr
-    result = subprocess.run([sys.executable, str(NEW), "howto", "index", "How to"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, str(NEW), "howto", "index", "How to index"], capture_output=True, text=True)
     assert result.returncode == 1 and result.stderr.startswith("Nothing written: already there: howto/index.md")
+
+
+TITLES = [
+    "How to share a bucket",
+    "Rotate an IAM user's access keys",  # refused by the check's old closed list, accepted by `nox -s new`
+    "Launch an EC2 instance",
+    "Frobnicate a bucket",
+    "About networks",
+    "Rotating access keys",
+    "how to share a bucket",
+]
+
+
+def test_new_and_the_check_agree_on_a_guide_s_title(tree):
+    """`nox -s new` refuses exactly the how-to titles `nox -s check` refuses (one rule, one list)."""
+    accepted = []
+    for n, title in enumerate(TITLES):
+        name = f"guide-{n}"
+        page = tree / "howto" / f"{name}.md"
+        try:
+            new.create(tree, "howto", name, title)
+        except new.Refused as reason:
+            page.write_text(f"# {title}\n")  # the page as an author would write it by hand
+            refused_by_check = [p.split(": ", 1)[1] for p in guide_problems(page) if "the title" in p]
+            assert refused_by_check == [str(reason)], (title, str(reason), refused_by_check)
+        else:
+            accepted.append(title)
+            assert not [p for p in guide_problems(page) if "the title" in p], f"nox -s new accepted {title!r}"
+    assert accepted == TITLES[:3]
+
+
+def test_new_refuses_an_unlisted_title_verb_and_names_the_rules_file(tree):
+    with pytest.raises(new.Refused, match=r"'Frobnicate' is not in rules/title-verbs.toml"):
+        new.create(tree, "howto", "frob", "Frobnicate a bucket")
+    assert not (tree / "howto" / "frob.md").exists()
+    # The list is data: the same tree accepts the verb once rules/title-verbs.toml lists it.
+    verbs = tree / "rules" / "title-verbs.toml"
+    verbs.write_text(verbs.read_text().replace('"Watch",', '"Watch", "Frobnicate",'))
+    written, _ = new.create(tree, "howto", "frob", "Frobnicate a bucket")
+    assert tree / "howto" / "frob.md" in written

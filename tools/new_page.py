@@ -6,17 +6,26 @@ with the title filled in, adds the page to its toctree in index.md and, for a ho
 tutorial, creates the snippet file and the outputs folder (and, for a guide, the emulator test
 stub). Then it prints what is left to write. It never overwrites a file.
 
+A how-to guide's title must pass the check's own title rule (`title_problem` in
+_ext/sources/rules.py, which reads the verbs from rules/title-verbs.toml), so the page it starts
+is not refused later by `nox -s check`.
+
 Standard library only: nox runs it with its own Python, without a virtual environment.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The title rule, loaded from its file alone: the rest of _ext/sources/ needs markdown-it-py.
+_spec = importlib.util.spec_from_file_location("crashcourse_rules", ROOT / "_ext" / "sources" / "rules.py")
+rules = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(rules)
 TEMPLATES = Path("docs", "templates")
 NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MARKER = re.compile(r"\\<|<(guide|tutorial|section)>|description: <")  # what the author still has to replace
@@ -88,6 +97,8 @@ def create(root: Path, kind_name: str, name: str, title: str) -> tuple[list[Path
         raise Refused(f"NAME must be lower-case words joined by hyphens, like object-storage, not {name!r}")
     if not title.strip():
         raise Refused("give the page a title")
+    if kind_name == "howto" and (problem := rules.title_problem(title.strip(), root)):
+        raise Refused(problem)
     kind = KINDS[kind_name]
     folder = root / kind.folder
     if not folder.is_dir():

@@ -20,6 +20,9 @@ What the checks use:
   directives enclose it, for checks that read whole lines (secrets, open ports);
 - ``words(path)``: how many words a reader sees on the page;
 - ``figures()`` and ``substitutions()``: figures.toml, and what each ``{{ name }}`` shows;
+- ``load_rules(name)``: the lists the content rules read, rules/NAME.toml; ``title_problem(title)``
+  is the how-to title rule that tools/new_page.py applies too, ``OutputCleaner`` the cleaning of the
+  emulator's outputs (``rules.py``, standard library only);
 - snippet files (``# [start NAME]`` ... ``# [end NAME]``) are read by ``snippets.py`` beside this file.
 """
 
@@ -29,9 +32,11 @@ from .reading import (
     DIRECTIVE, FENCES, FIGURES_FILE, KNOWN_EXTENSIONS, PROSE_DIRECTIVES, QUADRANTS, ROOT, RUNNABLE,
     conf_value, figure_substitutions, load_figures, pages, parser, where,
 )
+from .rules import RULES, OutputCleaner, load_rules, title_problem
 
 __all__ = [
-    "Block", "DIRECTIVE", "FENCES", "FIGURES_FILE", "Heading", "KNOWN_EXTENSIONS", "Line", "Link", "PROSE_DIRECTIVES",
-    "Page", "QUADRANTS", "ROOT", "RUNNABLE", "Text", "conf_value", "figure_substitutions", "lines", "load_figures",
-    "pages", "parse", "parser", "prose", "site_root", "substitutions", "where", "words",
+    "Block", "DIRECTIVE", "FENCES", "FIGURES_FILE", "Heading", "KNOWN_EXTENSIONS", "Line", "Link", "OutputCleaner",
+    "PROSE_DIRECTIVES", "Page", "QUADRANTS", "ROOT", "RULES", "RUNNABLE", "Text", "conf_value", "figure_substitutions",
+    "lines", "load_figures", "load_rules", "pages", "parse", "parser", "prose", "site_root", "substitutions",
+    "title_problem", "where", "words",
 ]

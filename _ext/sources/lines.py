@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,12 @@ class Line:
 
 def lines(path: Path) -> list[Line]:
     """Every line of the page, with whether it is code and which directives enclose it."""
+    path = Path(path)
+    return _lines(path, path.stat().st_mtime)
+
+
+@functools.lru_cache(maxsize=256)
+def _lines(path: Path, mtime: float) -> list[Line]:  # once per version of the file, as parse()
     page = parse(path)
     texts = page.source.splitlines()
     code = [False] * len(texts)

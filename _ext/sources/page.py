@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import re
@@ -110,6 +111,10 @@ class Page:
 
     def text(self) -> list[Text]:
         """Every run of text a reader sees, with its line: not link targets, raw HTML or comments."""
+        return self._text
+
+    @functools.cached_property
+    def _text(self) -> list[Text]:  # worked out once per parsed page: several checks read it
         found = []
         for token in self.tokens:
             if token.type != "inline" or not token.map:
@@ -152,6 +157,10 @@ class Page:
         """Each paragraph-like run of prose as one string (line breaks as spaces; code, roles and
         substitutions as a space), with (offset, line) where each source line starts, and the
         directives around it: for checks that match across a line break ("per\nhour")."""
+        return self._prose_runs
+
+    @functools.cached_property
+    def _prose_runs(self) -> list[tuple[str, list[tuple[int, int]], tuple[str, ...]]]:
         runs = []
         for token in self.tokens:
             if token.type != "inline" or not token.map:
@@ -250,6 +259,7 @@ def _walk(page: Page, source: str, offset: int, directives: tuple[str, ...]) -> 
     """Parse `source` (which starts at line `offset` + 1 of the file) into `page`."""
     heading = False
     for token in parser().parse(source):
+        token = copy.copy(token)  # the parser's tokens are shared (parsed once per text): change a copy
         if token.map:
             token.map = [token.map[0] + offset, token.map[1] + offset]
         token.meta = {**(token.meta or {}), "directives": directives, "heading": heading}

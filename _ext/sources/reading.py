@@ -44,10 +44,15 @@ def pages(root: Path = ROOT) -> list[Path]:
 
 def where(path: Path, line: int) -> str:
     """`FILE:LINE`, with FILE relative to the repository when it is inside it."""
+    return f"{_shown(Path(path))}:{line}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _shown(path: Path) -> str:
     try:
-        return f"{Path(path).resolve().relative_to(ROOT)}:{line}"
+        return str(path.resolve().relative_to(ROOT))
     except ValueError:
-        return f"{path}:{line}"
+        return str(path)
 
 
 def conf_value(name: str, default=None, root: Path = ROOT):
@@ -55,10 +60,34 @@ def conf_value(name: str, default=None, root: Path = ROOT):
     conf = Path(root, "conf.py")
     if not conf.is_file():
         return default
+    node = _conf_settings(conf, conf.stat().st_mtime).get(name)
+    return default if node is None else ast.literal_eval(node)
+
+
+@functools.lru_cache(maxsize=8)
+def _conf_settings(conf: Path, mtime: float) -> dict[str, ast.expr]:
+    """Each `name = value` at the top of conf.py, parsed once per version of the file (the checks
+    ask for many settings, myst-parser's whole configuration among them)."""
+    settings = {}
     for node in ast.parse(conf.read_text()).body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            return ast.literal_eval(node.value)
-    return default
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    settings.setdefault(target.id, node.value)
+    return settings
+
+
+class _OncePerText(MarkdownIt):
+    """markdown-it-py that parses a given text once: the checks read each page many times, and
+    tests/test_sources.py parses each one again beside myst-parser. The tokens are shared by every
+    caller, so no caller may change them (page.py's `_walk` changes copies)."""
+
+    def parse(self, src: str, env=None):
+        return super().parse(src, env) if env is not None else list(self._parsed(src))
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019  (one parser for the whole run: parser() is cached)
+    def _parsed(self, src: str) -> tuple:
+        return tuple(super().parse(src))
 
 
 @functools.cache
@@ -68,7 +97,7 @@ def parser() -> MarkdownIt:
     if unknown := extensions - KNOWN_EXTENSIONS:
         raise ValueError(f"conf.py enables MyST extensions _ext/sources.py cannot read yet: {sorted(unknown)}")
     md = (
-        MarkdownIt("commonmark", renderer_cls=RendererHTML)
+        _OncePerText("commonmark", renderer_cls=RendererHTML)
         .enable("table")
         .use(front_matter_plugin)
         .use(myst_block_plugin)

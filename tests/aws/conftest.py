@@ -41,43 +41,33 @@ REGION = "us-east-1"
 
 
 class Normalizer:
-    """Swap what the emulator makes up (IDs, times, addresses) for documentation example values.
+    """Swap what the emulator prints that a page must not show for documentation example values:
+    credentials (access keys, secret keys, session tokens), account values (account IDs, alone, in
+    ARNs or in names; IAM user, role and profile IDs) and what it makes up (resource IDs, times,
+    addresses).
 
-    The same real value always maps to the same example value within one guide's output, so
-    a page can show that the subnet created in one step is the one used in the next.
+    What is swapped, in which order, and for what, is data: rules/output-cleaning.toml and
+    rules/example-values.toml. The code is OutputCleaner in _ext/sources/rules.py (standard library
+    only, loaded from its file: this environment lacks the rest of _ext/sources/' dependencies);
+    tests/test_safety.py proves each entry. The same real value always maps to the same example
+    value within one guide's output, so a page can show that the subnet created in one step is the
+    one used in the next.
     """
 
-    ID = re.compile(r"\b(ami|i|sir|vpc|subnet|sg|sgr|igw|eigw|rtb|rtbassoc|nat|eipalloc|eipassoc|vol|snap|vpce|acl|aclassoc|eni|key|lt|r|pl|fs|fsmt|fsap)-[0-9a-f]{8,17}\b")
-    TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?")
-    IPV4 = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d./])")
-    UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
-    KEEP_IPV4 = ("10.", "127.", "169.254.", "0.0.0.0", "192.0.2.", "198.51.100.", "203.0.113.", "255.")
+    _cleaner = None  # the OutputCleaner class, loaded once
 
     def __init__(self):
-        self.seen: dict[str, str] = {}
-        self.counts: Counter[str] = Counter()
+        if Normalizer._cleaner is None:
+            import importlib.util
 
-    def _map(self, real: str, kind: str, make) -> str:
-        """The example value for `real`: the n-th distinct value of its kind gets make(n)."""
-        if real not in self.seen:
-            self.seen[real] = make(self.counts[kind])
-            self.counts[kind] += 1
-        return self.seen[real]
-
-    def _ipv4(self, m: re.Match) -> str:
-        ip = m.group(0)
-        if ip.startswith(self.KEEP_IPV4):
-            if ip.startswith("10.") and not ip.endswith(".0"):  # a private host address moto picked
-                return self._map(ip, "private", lambda n: ".".join(ip.split(".")[:3] + [str(10 + n)]))
-            return ip
-        return self._map(ip, "public", lambda n: f"198.51.100.{10 + n}")
+            spec = importlib.util.spec_from_file_location("crashcourse_rules", ROOT / "_ext" / "sources" / "rules.py")
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            Normalizer._cleaner = module.OutputCleaner
+        self.clean = Normalizer._cleaner(ROOT)
 
     def __call__(self, text: str) -> str:
-        text = self.ID.sub(lambda m: self._map(m.group(0), m.group(1), lambda n: f"{m.group(1)}-0123456789abcdef{n:x}"), text)
-        text = self.UUID.sub(lambda m: self._map(m.group(0), "uuid", lambda n: f"a1b2c3d4-5678-90ab-cdef-example{n:05d}"), text)
-        text = self.TIME.sub(lambda m: f"2026-11-27{m.group(0)[10]}09:30:00" + (".000" if m.group(1) else ""), text)
-        text = self.IPV4.sub(self._ipv4, text)
-        return text.replace("123456789012", "111122223333")
+        return self.clean(text)
 
 
 def free_port() -> int:

@@ -18,14 +18,15 @@ RULES = "rules"
 
 
 @functools.lru_cache(maxsize=64)
-def _load(path: Path, mtime: float) -> dict:
+def _load(path: Path, mtime_ns: int, size: int) -> dict:
     return tomllib.loads(path.read_text())
 
 
 def load_rules(name: str, root: Path = ROOT) -> dict:
     """rules/NAME.toml, read once per version of the file (`load_rules("title-verbs")`)."""
     path = Path(root, RULES, f"{name}.toml")
-    return _load(path, path.stat().st_mtime)
+    stat = path.stat()
+    return _load(path, stat.st_mtime_ns, stat.st_size)
 
 
 def title_problem(title: str, root: Path = ROOT) -> str | None:

@@ -3,7 +3,8 @@
 # [start account-id]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 READER=$(aws sts get-caller-identity --query Arn --output text \
-  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+  | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
+[ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 BUDGET_NAME="crashcourse-monthly-spend-$READER"
 echo "$ACCOUNT_ID $BUDGET_NAME"
@@ -64,7 +65,8 @@ aws budgets describe-notifications-for-budget --account-id "$ACCOUNT_ID" \
 
 # [start cleanup]
 READER=$(aws sts get-caller-identity --query Arn --output text \
-  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+  | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
+[ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 aws budgets delete-budget --account-id "$ACCOUNT_ID" --budget-name "crashcourse-monthly-spend-$READER"
 rm -f budget.json notifications.json

@@ -4,7 +4,8 @@
 # [start set-names]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 READER=$(aws sts get-caller-identity --query Arn --output text \
-  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+  | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
+[ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 S3_ROLE="crashcourse-s3-access-$READER"
 ROLE_BUCKET="crashcourse-data-$READER-$ACCOUNT_ID-$(aws configure get region)"

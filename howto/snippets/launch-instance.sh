@@ -3,7 +3,8 @@
 # [start set-names]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 READER=$(aws sts get-caller-identity --query Arn --output text \
-  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+  | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
+[ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 KEY_NAME="crashcourse-$READER"
 BOX_NAME=analysis-box
 BOX_TYPE=t3.micro

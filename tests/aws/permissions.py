@@ -318,6 +318,8 @@ def shell_calls(path: Path, env: dict) -> list[Call]:
             if event[0] == "assign":
                 _, name, value, substituted = event
                 assigned_by.update({tuple(span): name for span in substituted})
+                if re.search(rf"\$\{{?{name}\b", value):  # `R="$(f "$R")"` refines R: keep what R was
+                    continue
                 env.setdefault(path, {})[name] = value
             else:
                 _, words, span = event

@@ -38,7 +38,8 @@ mkdir -p ~/first-analysis && cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
 # [start name-things]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 READER=$(aws sts get-caller-identity --query Arn --output text \
-  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+  | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
+[ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 REGION=$(aws configure get region)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
@@ -70,7 +71,8 @@ aws s3 cp --no-progress \
 cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 READER=$(aws sts get-caller-identity --query Arn --output text \
-  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+  | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
+[ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 REGION=$(aws configure get region)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
@@ -146,7 +148,8 @@ fi
 cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 READER=$(aws sts get-caller-identity --query Arn --output text \
-  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+  | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
+[ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 REGION=$(aws configure get region)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
@@ -217,7 +220,8 @@ echo "$TUTORIAL_PING"
 cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 READER=$(aws sts get-caller-identity --query Arn --output text \
-  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+  | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
+[ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 REGION=$(aws configure get region)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
@@ -246,7 +250,8 @@ cat NA12878_20k_reads_1.stats.tsv
 # [start cleanup]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 READER=$(aws sts get-caller-identity --query Arn --output text \
-  | sed 's#.*/##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-' | cut -c1-16)
+  | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
+[ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 REGION=$(aws configure get region)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"

@@ -52,8 +52,12 @@ KINDS = {
         "Link it from howto/index.md under the right heading: the reader's tour runs guides in that order, "
         "and the guide's output test ({test}::test_outputs) follows the tour up to it.",
         "Fill {outputs}/check.txt (and any other {outputs}/SECTION.txt you create) from the emulator, "
-        "then read `git diff`: UPDATE_OUTPUTS=1 nox -s aws -- -k {test_name}.",
+        "then read `git diff`: UPDATE_OUTPUTS=1 nox -s aws -- -k {test_name} (bash); without "
+        "UPDATE_OUTPUTS it compares them in bash and zsh.",
         "Write the checks in {test}: what the page builds, then that the clean-up leaves nothing.",
+        "If `nox -s check` names a command the reader's policies do not allow, add the action to "
+        "howto/snippets/crashcourse-policy*.json with the owner-tag conditions, and say so in "
+        "howto/set-up-cli.md (docs/contributing.md, 'Add a how-to guide', step 6).",
         "Link it from an explanation page, and link an explanation page from it.",
     )),
     "reference": Kind("reference", "Reference", False, False, (

@@ -128,8 +128,9 @@ ARN_PARAMETERS = {"KeyPairName": ["KeyName"], "InstanceId": ["Target"], "ObjectN
 # RunInstances checks the volumes it creates (EC2 User Guide, "Example: Launch instances"), and
 # DisassociateRouteTable the route table of the association.
 ALSO_CHECKED = {"ec2:RunInstances": ["volume"], "ec2:DisassociateRouteTable": ["route-table"]}
-# The names the guides give (all `crashcourse-...`), as opposed to IDs AWS makes up.
-OWN_NAMES = {"BucketName", "RoleNameWithPath", "InstanceProfileNameWithPath", "TopicName", "RuleName", "BudgetName"}
+# An ARN variable that is a name (BucketName, RoleNameWithPath, AlarmName...) is one the guides
+# give (all `crashcourse-...`); any other (InstanceId, FileSystemId...) is an ID AWS makes up.
+NAME_VARIABLE = re.compile(r"\w*Name(WithPath|WithoutLeadingSlash)?")
 PASSES_A_ROLE = {  # operations that hand an instance profile's role to EC2, and where it is
     "ec2:RunInstances": "IamInstanceProfile",
     "ec2:AssociateIamInstanceProfile": "IamInstanceProfile",
@@ -506,7 +507,7 @@ def resources(action: str, params: dict, raw: dict, env: dict) -> list[Resource]
                 value = re.split(r"[:/]", value)[-1]
             if value and variable == "ParameterNameWithoutLeadingSlash":
                 value = value.removeprefix("resolve:ssm:").lstrip("/")
-            named = variable in OWN_NAMES
+            named = bool(NAME_VARIABLE.fullmatch(variable))
             known = known and value is not None  # the call names it (a value, or a variable holding one)
             if kind.rstrip("*") == "managed-instance" and value and not value.startswith("mi-"):
                 known = False  # an EC2 instance's ID (i-...) names the instance, not a managed instance (mi-...)

@@ -123,6 +123,7 @@ S3_FLAGS = {"--force", "--recursive", "--delete", "--dryrun", "--quiet", "--no-p
 # (or its plural, or the parameter the name ends with: TopicName from Name); these are named
 # otherwise in botocore's models.
 ARN_PARAMETERS = {"KeyPairName": ["KeyName"], "InstanceId": ["Target"], "ObjectName": ["Key"],
+                  "SnapshotId": ["SnapshotId", "BlockDeviceMappings.Ebs.SnapshotId"],  # RunInstances: a volume from a snapshot
                   "BudgetName": ["Budget.BudgetName"], "ParameterNameWithoutLeadingSlash": ["Name", "Names"]}
 # Resource types AWS authorizes although the Service Authorization Reference marks them optional:
 # RunInstances checks the volumes it creates (EC2 User Guide, "Example: Launch instances"), and
@@ -389,6 +390,13 @@ def python_calls(path: Path) -> list[Call]:
                 return {"UserId": ME.userid, "Arn": ME.arn, "Account": ME.account}.get(node.slice.value, "*")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_caller_identity":
             return CALLER
+        root = node
+        while isinstance(root, ast.Subscript):
+            root = root.value
+        if isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and root.func.attr == "get_parameter":
+            name = next((k.value.value for k in root.keywords if k.arg == "Name" and isinstance(k.value, ast.Constant)), None)
+            if name:  # a parameter's value, written as the shell snippets read it
+                return f"$(aws ssm get-parameter --name {name})"
         try:
             return ast.literal_eval(node)
         except ValueError:
@@ -432,7 +440,11 @@ def python_calls(path: Path) -> list[Call]:
 # --- 2. what IAM checks for each call ------------------------------------------------------
 
 def lookup(params: dict, dotted: str):
+    """A nested parameter (`Budget.BudgetName`); through a list, its first item's
+    (`BlockDeviceMappings.Ebs.SnapshotId`), as resources() checks a list's first value."""
     for part in dotted.split("."):
+        if isinstance(params, list):
+            params = params[0] if params else None
         params = params.get(part) if isinstance(params, dict) else None
     return params
 
@@ -570,6 +582,7 @@ class Known:
     tags: dict = field(default_factory=dict)
     boundaries: dict = field(default_factory=dict)
     roles: dict = field(default_factory=dict)  # instance profile name -> role name
+    owners: dict = field(default_factory=dict)  # an image's or snapshot's owner as IAM's ec2:Owner sees it
 
 
 def existing_tags(source: str | None, known: Known) -> dict[str, str]:
@@ -583,6 +596,28 @@ def existing_tags(source: str | None, known: Known) -> dict[str, str]:
     if source in known.tags:
         return known.tags[source]
     return {OWNER_TAG: ME.userid} if "$" in source else {}
+
+
+# AWS's public parameters under /aws/service/ami- hold the IDs of images Amazon publishes (Amazon
+# EC2 User Guide, "Reference the latest AMIs using Systems Manager public parameters"): a launch
+# from one, with `resolve:ssm:` or an ID a snippet read with `aws ssm get-parameter`, is from an
+# image whose ec2:Owner IAM gives as `amazon` (Service Authorization Reference, Amazon EC2:
+# "the owner of the resource (amazon, aws-marketplace, or an AWS account ID)").
+AMAZON_IMAGE = re.compile(r"(resolve:ssm:|\bssm get-parameters?\b[^)]*?--names?\s+)/aws/service/ami-", re.S)
+
+
+def image_owner(source: str | None, tags: dict, env: dict, known: Known) -> str | None:
+    """ec2:Owner of the image or snapshot a call names: what the emulator says (known.owners),
+    `amazon` for an image from AWS's public parameters, the reader's account for one the reader
+    made (it carries the reader's owner tag), else unknown (None: IAM would have a value, the
+    check cannot tell which, and a policy that tests it refuses)."""
+    if source is None:
+        return None
+    if source in known.owners:
+        return known.owners[source]
+    if AMAZON_IMAGE.search(str(expand(source, env))):
+        return "amazon"
+    return ACCOUNT if tags.get(OWNER_TAG) == ME.userid else None
 
 
 def needs_of(call: Call, env: dict, known: Known) -> list[Need]:
@@ -605,7 +640,11 @@ def needs_of(call: Call, env: dict, known: Known) -> list[Need]:
                 if tagging and r.source is not None and ("$" not in r.source or r.source in known.tags):
                     context.update(tag_context("ResourceTag", existing_tags(r.source, known), keys=False))
             else:
-                context.update(tag_context("ResourceTag", existing_tags(r.source, known), keys=False))
+                found = existing_tags(r.source, known)
+                if r.kind in ("image", "snapshot") and (owner := image_owner(r.source, found, env, known)):
+                    context["ec2:Owner"] = owner
+                    found = {} if owner == "amazon" else found  # Amazon's images carry no reader's tag
+                context.update(tag_context("ResourceTag", found, keys=False))
             needs.append(Need(action, r.arn, context))
     implied, keys = implied_needs(call, expanded, env, known, tags)
     for need in needs:  # the keys IAM sets for the operation's own action
@@ -647,6 +686,8 @@ def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict)
         boundary = known.boundaries.get(role, BOUNDARY_ARN if "$" in role and role not in known.tags else None)
         if boundary:
             keys["iam:PermissionsBoundary"] = boundary
+    if key == "events:PutTargets":  # every target's ARN (EventBridge User Guide, "Using IAM policy conditions")
+        keys["events:TargetArn"] = [stand_in(str(t.get("Arn", "")), False) for t in params.get("Targets") or [] if isinstance(t, dict)]
     if key in ("iam:AttachRolePolicy", "iam:DetachRolePolicy") and params.get("PolicyArn"):
         keys["iam:PolicyARN"] = stand_in(str(params["PolicyArn"]), False)
     if key == "ec2:RunInstances" and str(params.get("ImageId", "")).startswith("resolve:ssm:"):

@@ -105,6 +105,109 @@ def test_roles_only_with_the_boundary_and_passed_only_to_ec2():
         assert iam.decide("iam:CreatePolicyVersion", BOUNDARY_ARN, ME, {}).decision == "ExplicitlyDenied"
 
 
+FIXTURES = ROOT / "tests" / "aws" / "fixtures"
+OTHER_READER, OTHER_ACCOUNT = "AIDAANOTHERREADER", "444455556666"
+MINE, THEIRS = {f"aws:ResourceTag/{OWNER_TAG}": ME.userid}, {f"aws:ResourceTag/{OWNER_TAG}": OTHER_READER}
+IMAGE, SNAPSHOT = f"arn:aws:ec2:{REGION}::image/ami-0abcdef1234567890", f"arn:aws:ec2:{REGION}::snapshot/snap-0abcdef1234567890"
+RULE = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/crashcourse-spot-interruption-warning-reader"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/crashcourse-ssm-reader"
+NEW_ROLE = {f"aws:RequestTag/{OWNER_TAG}": ME.userid, "aws:TagKeys": [OWNER_TAG]}
+ELSEWHERE = f"arn:aws:iam::{OTHER_ACCOUNT}:policy/crashcourse-boundary"  # a boundary of the same name in another account
+
+# What the reader may and may not do with images, snapshots, rules' targets and the boundary:
+# (what, action, resource, request context, allowed). The Service Authorization Reference gives
+# ec2:Owner for an image or a snapshot as `amazon`, `aws-marketplace` or an account ID, and
+# events:TargetArn as every target's ARN.
+CASES = [
+    ("launch from Amazon's image", "ec2:RunInstances", IMAGE, {"ec2:Owner": "amazon"}, True),
+    ("launch from an AWS Marketplace image", "ec2:RunInstances", IMAGE, {"ec2:Owner": "aws-marketplace"}, False),
+    ("launch from an own tagged image", "ec2:RunInstances", IMAGE, {"ec2:Owner": ACCOUNT, **MINE}, True),
+    ("launch from another reader's image", "ec2:RunInstances", IMAGE, {"ec2:Owner": ACCOUNT, **THEIRS}, False),
+    ("launch from an untagged private image", "ec2:RunInstances", IMAGE, {"ec2:Owner": ACCOUNT}, False),
+    ("launch from another account's image tagged with the reader's ID", "ec2:RunInstances", IMAGE,
+     {"ec2:Owner": OTHER_ACCOUNT, **MINE}, False),
+    ("launch with an own snapshot", "ec2:RunInstances", SNAPSHOT, {"ec2:Owner": ACCOUNT, **MINE}, True),
+    ("launch with another reader's snapshot", "ec2:RunInstances", SNAPSHOT, {"ec2:Owner": ACCOUNT, **THEIRS}, False),
+    ("launch with an untagged snapshot", "ec2:RunInstances", SNAPSHOT, {"ec2:Owner": ACCOUNT}, False),
+    ("a volume from an own snapshot", "ec2:CreateVolume", SNAPSHOT, {"ec2:Owner": ACCOUNT, **MINE}, True),
+    ("a volume from another reader's snapshot", "ec2:CreateVolume", SNAPSHOT, {"ec2:Owner": ACCOUNT, **THEIRS}, False),
+    ("a volume from an untagged snapshot", "ec2:CreateVolume", SNAPSHOT, {"ec2:Owner": ACCOUNT}, False),
+    ("a volume from a public snapshot", "ec2:CreateVolume", SNAPSHOT, {"ec2:Owner": OTHER_ACCOUNT}, False),
+    ("target an own crashcourse- topic", "events:PutTargets", RULE,
+     {**MINE, "events:TargetArn": [f"arn:aws:sns:{REGION}:{ACCOUNT}:crashcourse-spot-interruptions-reader"]}, True),
+    ("target a topic in another account", "events:PutTargets", RULE,
+     {**MINE, "events:TargetArn": [f"arn:aws:sns:{REGION}:{OTHER_ACCOUNT}:crashcourse-spot-interruptions-reader"]}, False),
+    ("target one own topic and one in another account", "events:PutTargets", RULE,
+     {**MINE, "events:TargetArn": [f"arn:aws:sns:{REGION}:{ACCOUNT}:crashcourse-a", f"arn:aws:sns:{REGION}:{OTHER_ACCOUNT}:crashcourse-b"]}, False),
+    ("target a topic that is not the site's", "events:PutTargets", RULE,
+     {**MINE, "events:TargetArn": [f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts"]}, False),
+    ("target a Lambda function", "events:PutTargets", RULE,
+     {**MINE, "events:TargetArn": [f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:crashcourse-f"]}, False),
+    ("target a topic on another reader's rule", "events:PutTargets", RULE,
+     {**THEIRS, "events:TargetArn": [f"arn:aws:sns:{REGION}:{ACCOUNT}:crashcourse-a"]}, False),
+    ("a role with the account's boundary", "iam:CreateRole", ROLE, {**NEW_ROLE, "iam:PermissionsBoundary": BOUNDARY_ARN}, True),
+    ("a role with another account's boundary", "iam:CreateRole", ROLE, {**NEW_ROLE, "iam:PermissionsBoundary": ELSEWHERE}, False),
+    ("an inline policy on a role bounded by another account's policy", "iam:PutRolePolicy", ROLE,
+     {**MINE, "iam:PermissionsBoundary": ELSEWHERE}, False),
+    ("attach to a role bounded by another account's policy", "iam:AttachRolePolicy", ROLE,
+     {**MINE, "iam:PermissionsBoundary": ELSEWHERE, "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}, False),
+    ("change an own instance's user data", "ec2:ModifyInstanceAttribute", f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0abc",
+     {**MINE, "ec2:Attribute": "userData"}, True),
+    ("change another reader's instance's user data", "ec2:ModifyInstanceAttribute", f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0abc",
+     {**THEIRS, "ec2:Attribute": "userData"}, False),
+]
+
+
+def judged_wrongly(documents: list[dict]) -> list[str]:
+    """The CASES the policies decide otherwise than the list says, each named."""
+    decisions = Evaluator(documents).decide_all([(action, resource, ME, context) for _, action, resource, context, _ in CASES])
+    return [f"{what}: {'refused' if allowed else 'allowed'} ({d.decision})"
+            for (what, _, _, _, allowed), d in zip(CASES, decisions) if d.allowed != allowed]
+
+
+def before(fixture: str) -> list[dict]:
+    """The reader's policies with a fixture's statements in place of those of the same Sid: the
+    policies as they were before a condition was added."""
+    old = {s["Sid"]: s for s in json.loads((FIXTURES / fixture).read_text())["Statement"]}
+    documents = [{**p, "Statement": [old.pop(s.get("Sid"), s) for s in p["Statement"]]} for p in policies()]
+    assert not old, f"{fixture}: the policies have no statement {sorted(old)}"
+    return documents
+
+
+def test_images_snapshots_targets_and_the_boundary_only_the_readers_own():
+    assert not judged_wrongly(policies()), "\n".join(judged_wrongly(policies()))
+
+
+def test_without_the_image_owner_condition_any_untagged_image_or_snapshot_is_used():
+    """Fixture: the launch statement before ec2:Owner and the snapshot's owner tag were required."""
+    wrong = judged_wrongly(before("policy-without-image-owner.json"))
+    assert {"launch from an untagged private image: allowed (Allowed)",
+            "launch from an AWS Marketplace image: allowed (Allowed)",
+            "launch from another account's image tagged with the reader's ID: allowed (Allowed)",
+            "launch with an untagged snapshot: allowed (Allowed)"} <= set(wrong), wrong
+
+
+def test_without_the_target_condition_a_rule_sends_anywhere():
+    """Fixture: the statement that allowed events:PutTargets on the reader's rules, whatever the target."""
+    wrong = judged_wrongly(before("policy-without-target-arn.json"))
+    assert {"target a topic in another account: allowed (Allowed)", "target a Lambda function: allowed (Allowed)",
+            "target one own topic and one in another account: allowed (Allowed)"} <= set(wrong), wrong
+
+
+def test_with_the_boundary_of_any_account_a_role_escapes():
+    """Fixture: the boundary named as `arn:aws:iam::*:policy/crashcourse-boundary`, of any account."""
+    wrong = judged_wrongly(before("policy-boundary-any-account.json"))
+    assert {"a role with another account's boundary: allowed (Allowed)",
+            "an inline policy on a role bounded by another account's policy: allowed (Allowed)",
+            "attach to a role bounded by another account's policy: allowed (Allowed)"} <= set(wrong), wrong
+
+
+def test_the_old_ec2_statement_changes_anyones_user_data():
+    """Fixture: the EC2 statement before issue 19 (every action on `*`) on its own."""
+    old = json.loads((FIXTURES / "policy-before-issue-19-ec2.json").read_text())
+    assert "change another reader's instance's user data: allowed (Allowed)" in judged_wrongly([old])
+
+
 # Parliament findings the policy accepts, by (issue, service or action), each with its reason.
 PARLIAMENT_ACCEPTED = {
     ("RESOURCE_STAR", "ec2"): "EC2 resources get their IDs when created: no ARN can name the reader's beforehand",

@@ -30,7 +30,7 @@ parliament.statement.translate_documentation_types = lambda kind: _translate(kin
 from conftest import ROOT
 from iamsim import Evaluator  # tests/aws/ (on sys.path: tests/conftest.py)
 from permissions import (ACCOUNT, BOUNDARY, BOUNDARY_ARN, ME, OWNER_TAG, POLICIES, REGION, Call, all_calls, all_needs,
-                         missing, policies, resolve, shell_calls)
+                         missing, policies, policies_before, resolve, shell_calls)
 
 pytestmark = pytest.mark.sources
 
@@ -165,22 +165,13 @@ def judged_wrongly(documents: list[dict]) -> list[str]:
             for (what, _, _, _, allowed), d in zip(CASES, decisions) if d.allowed != allowed]
 
 
-def before(fixture: str) -> list[dict]:
-    """The reader's policies with a fixture's statements in place of those of the same Sid: the
-    policies as they were before a condition was added."""
-    old = {s["Sid"]: s for s in json.loads((FIXTURES / fixture).read_text())["Statement"]}
-    documents = [{**p, "Statement": [old.pop(s.get("Sid"), s) for s in p["Statement"]]} for p in policies()]
-    assert not old, f"{fixture}: the policies have no statement {sorted(old)}"
-    return documents
-
-
 def test_images_snapshots_targets_and_the_boundary_only_the_readers_own():
     assert not judged_wrongly(policies()), "\n".join(judged_wrongly(policies()))
 
 
 def test_without_the_image_owner_condition_any_untagged_image_or_snapshot_is_used():
     """Fixture: the launch statement before ec2:Owner and the snapshot's owner tag were required."""
-    wrong = judged_wrongly(before("policy-without-image-owner.json"))
+    wrong = judged_wrongly(policies_before(FIXTURES / "policy-without-image-owner.json"))
     assert {"launch from an untagged private image: allowed (Allowed)",
             "launch from an AWS Marketplace image: allowed (Allowed)",
             "launch from another account's image tagged with the reader's ID: allowed (Allowed)",
@@ -189,14 +180,14 @@ def test_without_the_image_owner_condition_any_untagged_image_or_snapshot_is_use
 
 def test_without_the_target_condition_a_rule_sends_anywhere():
     """Fixture: the statement that allowed events:PutTargets on the reader's rules, whatever the target."""
-    wrong = judged_wrongly(before("policy-without-target-arn.json"))
+    wrong = judged_wrongly(policies_before(FIXTURES / "policy-without-target-arn.json"))
     assert {"target a topic in another account: allowed (Allowed)", "target a Lambda function: allowed (Allowed)",
             "target one own topic and one in another account: allowed (Allowed)"} <= set(wrong), wrong
 
 
 def test_with_the_boundary_of_any_account_a_role_escapes():
     """Fixture: the boundary named as `arn:aws:iam::*:policy/crashcourse-boundary`, of any account."""
-    wrong = judged_wrongly(before("policy-boundary-any-account.json"))
+    wrong = judged_wrongly(policies_before(FIXTURES / "policy-boundary-any-account.json"))
     assert {"a role with another account's boundary: allowed (Allowed)",
             "an inline policy on a role bounded by another account's policy: allowed (Allowed)",
             "attach to a role bounded by another account's policy: allowed (Allowed)"} <= set(wrong), wrong

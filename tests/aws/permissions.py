@@ -779,6 +779,15 @@ def policies() -> list[dict]:
     return [json.loads(p.read_text()) for p in POLICIES]
 
 
+def policies_before(fixture: Path) -> list[dict]:
+    """The reader's policies with a fixture's statements in place of those with the same Sid: the
+    policies as they were before a condition was added (tests/aws/fixtures/policy-*.json)."""
+    old = {s["Sid"]: s for s in json.loads(fixture.read_text())["Statement"]}
+    documents = [{**p, "Statement": [old.pop(s.get("Sid"), s) for s in p["Statement"]]} for p in policies()]
+    assert not old, f"{fixture.name}: the policies have no statement {sorted(old)}"
+    return documents
+
+
 def all_needs(calls: list[Call], envs: dict, known: Known) -> list[tuple[Call, Need]]:
     """Each call with each of its needs, in order."""
     return [(call, need) for call in calls for need in needs_of(call, envs[call.file], known)]

@@ -3,8 +3,10 @@
 Reader A follows the reader's tour (every how-to page's blocks, in bash, in the index's order)
 in the emulator. Then reader B, a second IAM user in the same emulated account with keys of
 their own (so `get-caller-identity` gives B's user ID), tries to stop, modify, detach, retag
-and delete each of A's resources, to open a session on A's instance, and then pastes A's
-clean-up blocks and the stop-and-clean-up sweep into a shell of their own.
+and delete each of A's resources, to open a session on A's instance, to create a volume from
+A's snapshot, to launch with A's snapshot, from A's image or from a colleague's untagged
+private image (everything B would make tagged as B's own), and then pastes A's clean-up blocks
+and the stop-and-clean-up sweep into a shell of their own; B can still launch from Amazon's image.
 
 moto does not enforce IAM here (and where it does, it authorizes most services against `*`
 without condition context), so every call B makes passes a gate first: the IAM evaluator of
@@ -15,7 +17,9 @@ call sets, and B's identity. A call the evaluator refuses is not sent. The gate 
 botocore itself (`BaseClient._make_api_call`): in this process for B's own calls, and in B's
 shell through a `sitecustomize` module that asks this process over HTTP on 127.0.0.1.
 Afterwards the audit compares A's resources, their tags, states and settings with what they
-were before B started. A fixture removes one condition from the policies and shows B through.
+were before B started. Two fixtures show B through: the policies with one condition removed
+(B stops A's instance), and with the launch statement before ec2:Owner (B launches from the
+untagged image).
 
 Amazon S3 buckets and budgets are allowed by name (`crashcourse-*`), not by tag (set-up-cli
 says why): B's attempts on them are left out, and the page says what that leaves possible.
@@ -36,12 +40,15 @@ from botocore.exceptions import ClientError
 
 from conftest import free_port
 from iamsim import Evaluator, Identity
-from permissions import POLICIES, Call, Known, creates, needs_of, resources
+from permissions import POLICIES, Call, Known, creates, needs_of, policies_before, resources
 from test_tour import CLEAN_UP_LAST, REGIONS, TOURS, Tour, pages_of
 from tour import BLOCK_TIMEOUT, Shell, ShellError, steps
 
 REGION = REGIONS[0]
 OWNER_KEY = "crashcourse:owner"
+# The image the guides launch from: Amazon's, from AWS's public parameter (launch-instance).
+AMAZON_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+FIXTURES = Path(__file__).parent / "fixtures"
 ADMIN_KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
 NOT_BY_TAG = {"s3", "budgets"}  # allowed by name: see the module's docstring
 # The pages whose blocks reader A pastes: those that make something the policies guard by tag,
@@ -114,6 +121,18 @@ class Gate:
             return None
         return None
 
+    def owner(self, kind: str, value: str, region: str) -> str | None:
+        """An image's or snapshot's ec2:Owner, as IAM gives it: `amazon` for Amazon's, else the account ID."""
+        ec2 = admin(self.endpoint, "ec2", region)
+        try:
+            if kind == "image":
+                found = ec2.describe_images(ImageIds=[value])["Images"]
+                return (found[0].get("ImageOwnerAlias") or found[0]["OwnerId"]) if found else None
+            found = ec2.describe_snapshots(SnapshotIds=[value])["Snapshots"]
+            return (found[0].get("OwnerAlias") or found[0]["OwnerId"]) if found else None
+        except ClientError:
+            return None
+
     def judge(self, service: str, operation: str, params: dict, region: str) -> tuple[bool, str]:
         call = Call(Path("reader-b"), "", f"{service}.{operation}", service, operation, params)
         known = Known()
@@ -122,6 +141,8 @@ class Gate:
                 if r.source and not creates(action, r.kind) or (r.source and "Tag" in action):
                     real = self.tags(r.kind, r.source.rsplit("/", 1)[-1].rsplit(":", 1)[-1], r.arn, region)
                     known.tags[r.source] = real or {}
+                if r.kind in ("image", "snapshot") and r.source and (owner := self.owner(r.kind, r.source, region)):
+                    known.owners[r.source] = owner
                 if r.kind == "role" and r.source:
                     try:
                         role = admin(self.endpoint, "iam").get_role(RoleName=r.source)["Role"]
@@ -193,6 +214,8 @@ def state_of_a(endpoint: str, owner: str) -> dict[str, object]:
         state[f"volume {v['VolumeId']}"] = (v["State"], v["Size"], sorted(a["InstanceId"] for a in v["Attachments"]), sorted(map(str, v["Tags"])))
     for s in ec2.describe_snapshots(OwnerIds=["self"], Filters=mine)["Snapshots"]:
         state[f"snapshot {s['SnapshotId']}"] = sorted(map(str, s["Tags"]))
+    for i in ec2.describe_images(Owners=["self"], Filters=mine)["Images"]:
+        state[f"image {i['ImageId']}"] = (i["State"], sorted(map(str, i["Tags"])))
     for g in ec2.describe_security_groups(Filters=mine)["SecurityGroups"]:
         state[f"security group {g['GroupId']}"] = (json.dumps(g["IpPermissions"], sort_keys=True), sorted(map(str, g["Tags"])))
     for k in ec2.describe_key_pairs(Filters=mine)["KeyPairs"]:
@@ -232,11 +255,21 @@ def state_of_a(endpoint: str, owner: str) -> dict[str, object]:
     return state
 
 
-def attacks(endpoint: str, owner: str) -> list[tuple[str, str, dict]]:
-    """What B tries on each of A's resources: (service, method, parameters)."""
+def launch_as(owner: str, image: str, **more) -> dict:
+    """run_instances' parameters for one small instance, and its volumes, tagged as `owner`'s."""
+    tags = [{"Key": OWNER_KEY, "Value": owner}]
+    return {"ImageId": image, "InstanceType": "t3.micro", "MinCount": 1, "MaxCount": 1, **more,
+            "TagSpecifications": [{"ResourceType": "instance", "Tags": tags}, {"ResourceType": "volume", "Tags": tags}]}
+
+
+def attacks(endpoint: str, owner: str, b_owner: str) -> list[tuple[str, str, dict]]:
+    """What B tries on each of A's resources: (service, method, parameters). Where B makes
+    something from A's snapshots or images, B tags it as B's own, as the policies ask."""
     ec2, iam = admin(endpoint, "ec2"), admin(endpoint, "iam")
     mine = [{"Name": f"tag:{OWNER_KEY}", "Values": [owner]}]
     retag = [{"Key": OWNER_KEY, "Value": "AIDAB-TAKES-IT"}]
+    amazon = admin(endpoint, "ssm").get_parameter(Name=AMAZON_IMAGE)["Parameter"]["Value"]
+    zone = ec2.describe_availability_zones()["AvailabilityZones"][0]["ZoneName"]
     out = []
     for r in ec2.describe_instances(Filters=mine)["Reservations"]:
         for i in r["Instances"]:
@@ -253,7 +286,14 @@ def attacks(endpoint: str, owner: str) -> list[tuple[str, str, dict]]:
                 ("ec2", "detach_volume", {"VolumeId": v["VolumeId"]}),
                 ("ec2", "delete_volume", {"VolumeId": v["VolumeId"]})]
     for s in ec2.describe_snapshots(OwnerIds=["self"], Filters=mine)["Snapshots"]:
-        out.append(("ec2", "delete_snapshot", {"SnapshotId": s["SnapshotId"]}))
+        b_volume = [{"ResourceType": "volume", "Tags": [{"Key": OWNER_KEY, "Value": b_owner}]}]
+        out += [("ec2", "delete_snapshot", {"SnapshotId": s["SnapshotId"]}),
+                ("ec2", "create_volume", {"SnapshotId": s["SnapshotId"], "AvailabilityZone": zone, "TagSpecifications": b_volume}),
+                ("ec2", "run_instances", launch_as(b_owner, amazon, BlockDeviceMappings=[
+                    {"DeviceName": "/dev/sdf", "Ebs": {"SnapshotId": s["SnapshotId"]}}]))]
+    for i in ec2.describe_images(Owners=["self"])["Images"]:  # A's, and the account's untagged ones
+        if {t["Key"]: t["Value"] for t in i.get("Tags", [])}.get(OWNER_KEY) in (owner, None):
+            out.append(("ec2", "run_instances", launch_as(b_owner, i["ImageId"])))
     for g in ec2.describe_security_groups(Filters=mine)["SecurityGroups"]:
         out += [("ec2", "authorize_security_group_ingress", {"GroupId": g["GroupId"], "IpProtocol": "tcp", "FromPort": 22,
                                                             "ToPort": 22, "CidrIp": "0.0.0.0/0"}),
@@ -347,6 +387,14 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
     finally:
         terminal.close()
     owner_a = admin(endpoint, "sts").get_caller_identity()["UserId"]
+    # Images no guide makes: A's own, tagged, and a colleague's without a tag, both private.
+    ec2 = admin(endpoint, "ec2")
+    amazon = admin(endpoint, "ssm").get_parameter(Name=AMAZON_IMAGE)["Parameter"]["Value"]
+    builder = ec2.run_instances(ImageId=amazon, InstanceType="t3.micro", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    ec2.create_image(InstanceId=builder, Name="crashcourse-a-image", TagSpecifications=[
+        {"ResourceType": "image", "Tags": [{"Key": OWNER_KEY, "Value": owner_a}]}])
+    untagged = ec2.create_image(InstanceId=builder, Name="a-colleagues-image")["ImageId"]
+    ec2.terminate_instances(InstanceIds=[builder])
     before = state_of_a(endpoint, owner_a)
     assert len(before) > 10, f"reader A's tour left too little to attack: {sorted(before)}"
     a_seconds = time.monotonic() - started
@@ -358,7 +406,7 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
     server, url = serve_gate(gate)
     through = []
     try:
-        for service, method, params in attacks(endpoint, owner_a):  # B's direct attempts
+        for service, method, params in attacks(endpoint, owner_a, b.userid):  # B's direct attempts
             client = gated_client(endpoint, service, keys, gate)
             try:
                 getattr(client, method)(**params)
@@ -421,7 +469,7 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
     assert not through, "reader B got through:\n" + "\n".join(through)
     assert not changed, "reader A's resources changed while reader B tried:\n" + "\n".join(
         f"{k}: {v[0]} -> {v[1]}" for k, v in sorted(changed.items()))
-    assert refused_direct >= len(attacks(endpoint, owner_a)), "an attempt was not judged by the gate"
+    assert refused_direct >= len(attacks(endpoint, owner_a, b.userid)), "an attempt was not judged by the gate"
     assert not [c for c in sent_by_b if any(w in c for w in ("Delete", "Terminate", "Stop", "Detach", "Modify"))
                 and not any(s in c for s in NOT_BY_TAG)], sent_by_b
 
@@ -434,3 +482,15 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
         loose.close()
     state = admin(endpoint, "ec2").describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]["State"]["Name"]
     assert state in ("stopping", "stopped"), state
+
+    # B can launch from Amazon's image, tagged as B's (a gate of its own: B's log above holds no
+    # launch); and the fixture: with the launch statement before ec2:Owner (the image's and the
+    # snapshot's owner tag only if they have one), B launches from the colleague's untagged image.
+    for policy_set, image in ((policies, amazon), (policies_before(FIXTURES / "policy-without-image-owner.json"), untagged)):
+        own = Gate(endpoint, b, policy_set)
+        try:
+            launched = gated_client(endpoint, "ec2", keys, own).run_instances(**launch_as(b.userid, image))["Instances"][0]
+        finally:
+            own.close()
+        assert launched["ImageId"] == image
+        admin(endpoint, "ec2").terminate_instances(InstanceIds=[launched["InstanceId"]])

@@ -15,7 +15,8 @@ export BUDGET_EMAIL=you@example.com
 # [end set-email]
 
 # [start budget-files]
-cat > budget.json <<EOF
+BUDGET_DIR=$(mktemp -d)
+cat > "$BUDGET_DIR/budget.json" <<EOF
 {
   "BudgetName": "$BUDGET_NAME",
   "BudgetType": "COST",
@@ -23,7 +24,7 @@ cat > budget.json <<EOF
   "BudgetLimit": {"Amount": "50", "Unit": "USD"}
 }
 EOF
-cat > notifications.json <<EOF
+cat > "$BUDGET_DIR/notifications.json" <<EOF
 [
   {
     "Notification": {
@@ -49,8 +50,8 @@ EOF
 
 # [start create-budget]
 aws budgets create-budget --account-id "$ACCOUNT_ID" \
-  --budget file://budget.json \
-  --notifications-with-subscribers file://notifications.json \
+  --budget "file://$BUDGET_DIR/budget.json" \
+  --notifications-with-subscribers "file://$BUDGET_DIR/notifications.json" \
   --resource-tags "Key=crashcourse:owner,Value=$OWNER"
 # [end create-budget]
 
@@ -69,5 +70,4 @@ READER=$(aws sts get-caller-identity --query Arn --output text \
 [ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 aws budgets delete-budget --account-id "$ACCOUNT_ID" --budget-name "crashcourse-monthly-spend-$READER"
-rm -f budget.json notifications.json
 # [end cleanup]

@@ -17,7 +17,8 @@ echo "$BOX_ID $ROLE_BUCKET"
 # [end set-names]
 
 # [start trust-policy]
-cat > ec2-trust-policy.json <<'EOF'
+ROLE_DIR=$(mktemp -d)
+cat > "$ROLE_DIR/ec2-trust-policy.json" <<'EOF'
 {
   "Version": "2012-10-17",
   "Statement": [
@@ -30,7 +31,7 @@ cat > ec2-trust-policy.json <<'EOF'
 }
 EOF
 aws iam create-role --role-name "$S3_ROLE" \
-  --assume-role-policy-document file://ec2-trust-policy.json \
+  --assume-role-policy-document "file://$ROLE_DIR/ec2-trust-policy.json" \
   --description "One S3 bucket, and Session Manager" \
   --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
   --tags "Key=crashcourse:owner,Value=$OWNER" \
@@ -38,7 +39,8 @@ aws iam create-role --role-name "$S3_ROLE" \
 # [end trust-policy]
 
 # [start permissions-policy]
-cat > s3-one-bucket.json <<EOF
+ROLE_DIR=$(mktemp -d)
+cat > "$ROLE_DIR/s3-one-bucket.json" <<EOF
 {
   "Version": "2012-10-17",
   "Statement": [
@@ -58,7 +60,7 @@ cat > s3-one-bucket.json <<EOF
 }
 EOF
 aws iam put-role-policy --role-name "$S3_ROLE" --policy-name s3-one-bucket \
-  --policy-document file://s3-one-bucket.json
+  --policy-document "file://$ROLE_DIR/s3-one-bucket.json"
 aws iam attach-role-policy --role-name "$S3_ROLE" \
   --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
 # [end permissions-policy]
@@ -142,5 +144,4 @@ for role in $(aws iam list-roles \
     aws iam delete-role --role-name "$role"
   fi
 done
-rm -f ec2-trust-policy.json s3-one-bucket.json
 # [end cleanup]

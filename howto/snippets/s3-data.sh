@@ -63,7 +63,8 @@ aws s3 sync run42/ "s3://$DATA_BUCKET/archive/run42/" --exclude "*.tmp" \
 # [end storage-class]
 
 # [start lifecycle]
-cat > lifecycle.json <<'EOF'
+LIFECYCLE_DIR=$(mktemp -d)
+cat > "$LIFECYCLE_DIR/lifecycle.json" <<'EOF'
 {
   "Rules": [
     {
@@ -82,7 +83,7 @@ cat > lifecycle.json <<'EOF'
 }
 EOF
 aws s3api put-bucket-lifecycle-configuration --bucket "$DATA_BUCKET" \
-  --lifecycle-configuration file://lifecycle.json
+  --lifecycle-configuration "file://$LIFECYCLE_DIR/lifecycle.json"
 # [end lifecycle]
 
 # [start check-lifecycle]

@@ -15,7 +15,8 @@ echo "$OWNER $SSM_ROLE"
 # [end set-names]
 
 # [start create-role]
-cat > ssm-trust-policy.json <<'EOF'
+SSM_DIR=$(mktemp -d)
+cat > "$SSM_DIR/ssm-trust-policy.json" <<'EOF'
 {
   "Version": "2012-10-17",
   "Statement": [
@@ -28,7 +29,7 @@ cat > ssm-trust-policy.json <<'EOF'
 }
 EOF
 aws iam create-role --role-name "$SSM_ROLE" \
-  --assume-role-policy-document file://ssm-trust-policy.json \
+  --assume-role-policy-document "file://$SSM_DIR/ssm-trust-policy.json" \
   --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
   --tags "Key=crashcourse:owner,Value=$OWNER" \
   --query Role.Arn --output text
@@ -178,5 +179,4 @@ for role in $(aws iam list-roles \
     aws iam delete-role --role-name "$role"
   fi
 done
-rm -f ssm-trust-policy.json
 # [end cleanup-role]

@@ -31,7 +31,8 @@ aws s3api put-bucket-tagging --bucket "$SPOT_BUCKET" \
 # [end make-bucket]
 
 # [start create-role]
-cat > spot-trust-policy.json <<'EOF'
+SPOT_DIR=$(mktemp -d)
+cat > "$SPOT_DIR/spot-trust-policy.json" <<'EOF'
 {
   "Version": "2012-10-17",
   "Statement": [
@@ -43,7 +44,7 @@ cat > spot-trust-policy.json <<'EOF'
   ]
 }
 EOF
-cat > spot-bucket-policy.json <<EOF
+cat > "$SPOT_DIR/spot-bucket-policy.json" <<EOF
 {
   "Version": "2012-10-17",
   "Statement": [
@@ -61,12 +62,12 @@ cat > spot-bucket-policy.json <<EOF
 }
 EOF
 aws iam create-role --role-name "$SPOT_ROLE" \
-  --assume-role-policy-document file://spot-trust-policy.json \
+  --assume-role-policy-document "file://$SPOT_DIR/spot-trust-policy.json" \
   --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
   --tags "Key=crashcourse:owner,Value=$OWNER" \
   --query Role.Arn --output text
 aws iam put-role-policy --role-name "$SPOT_ROLE" --policy-name checkpoint-bucket \
-  --policy-document file://spot-bucket-policy.json
+  --policy-document "file://$SPOT_DIR/spot-bucket-policy.json"
 aws iam attach-role-policy --role-name "$SPOT_ROLE" \
   --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
 aws iam create-instance-profile --instance-profile-name "$SPOT_ROLE" \
@@ -178,7 +179,8 @@ aws sns subscribe --topic-arn "$SPOT_TOPIC_ARN" --protocol email \
 # [end notify-topic]
 
 # [start event-rule]
-cat > spot-interruption-pattern.json <<'EOF'
+SPOT_DIR=$(mktemp -d)
+cat > "$SPOT_DIR/spot-interruption-pattern.json" <<'EOF'
 {
   "source": ["aws.ec2"],
   "detail-type": ["EC2 Spot Instance Interruption Warning"]
@@ -186,11 +188,11 @@ cat > spot-interruption-pattern.json <<'EOF'
 EOF
 SPOT_RULE="crashcourse-spot-interruption-warning-$READER"
 SPOT_RULE_ARN=$(aws events put-rule --name "$SPOT_RULE" \
-  --event-pattern file://spot-interruption-pattern.json \
+  --event-pattern "file://$SPOT_DIR/spot-interruption-pattern.json" \
   --description "Two-minute warnings for this account's Spot Instances" \
   --tags "Key=crashcourse:owner,Value=$OWNER" \
   --query RuleArn --output text)
-cat > spot-topic-policy.json <<EOF
+cat > "$SPOT_DIR/spot-topic-policy.json" <<EOF
 {
   "Version": "2012-10-17",
   "Statement": [{
@@ -203,7 +205,7 @@ cat > spot-topic-policy.json <<EOF
 }
 EOF
 aws sns set-topic-attributes --topic-arn "$SPOT_TOPIC_ARN" \
-  --attribute-name Policy --attribute-value file://spot-topic-policy.json
+  --attribute-name Policy --attribute-value "file://$SPOT_DIR/spot-topic-policy.json"
 aws events put-targets --rule "$SPOT_RULE" \
   --targets "Id=email-me,Arn=$SPOT_TOPIC_ARN" --query FailedEntryCount --output text
 # [end event-rule]
@@ -276,5 +278,5 @@ for bucket in $(aws s3api list-buckets --query "Buckets[?Name=='$SPOT_BUCKET'].N
     aws s3 rb "s3://$bucket" --force
   fi
 done
-rm -f spot-trust-policy.json spot-bucket-policy.json spot-job.sh spot-interruption-pattern.json spot-topic-policy.json
+rm -f spot-job.sh
 # [end cleanup-bucket]

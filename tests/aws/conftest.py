@@ -188,6 +188,13 @@ class Guide:
         assert todo, f"{self.snippets.relative_to(ROOT)}/{self.name}.sh has no cleanup section"
         self._bash(todo, self.workdir / "state.sh", self.workdir / "state-after.sh")
 
+    def json_left_in_home(self) -> list[str]:
+        """The JSON files the guide wrote among the reader's own folders (the runner's HOME and
+        below, hidden ones aside): a guide writes the files its commands read into a folder
+        that `mktemp -d` makes, where no file of the reader's can be overwritten."""
+        return sorted(str(p.relative_to(self.workdir)) for p in self.workdir.rglob("*.json")
+                      if not any(part.startswith(".") for part in p.relative_to(self.workdir).parts))
+
     def var(self, name: str) -> str:
         """A shell variable's value after run()."""
         out = subprocess.run(

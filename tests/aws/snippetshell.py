@@ -70,7 +70,7 @@ def split_heredocs(section: Section) -> tuple[list[Line], list[HereDoc]]:
             continue
         lines.append(Line(number, text))
         if m := HEREDOC.search(text):
-            target = re.search(r">>?[ \t]*([\w./~-]+)", text[: m.start()])
+            target = re.search(r'>>?[ \t]*"?([\w./~$-]+)"?', text[: m.start()])  # `> x.json`, `> "$DIR/x.json"`
             docs.append(HereDoc(number, target and target[1], ""))
             body, end = [], (m[3], m[1] == "-")
     assert body is None, f"section {section.name!r}: here-document {end[0]} is never ended"

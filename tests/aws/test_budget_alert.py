@@ -1,5 +1,7 @@
 """Run howto/budget-alert.md against the emulator."""
 
+from pathlib import Path
+
 from conftest import EMULATED_READER
 from shown_outputs import outputs_test
 
@@ -11,6 +13,7 @@ ACCOUNT = "123456789012"  # moto's account; the page shows 111122223333
 def test_budget_alert(guide):
     g = guide("budget-alert")
     g.run()
+    assert not g.json_left_in_home(), g.json_left_in_home()
     budgets = g.client("budgets")
     assert g.var("ACCOUNT_ID") == ACCOUNT
 
@@ -23,7 +26,7 @@ def test_budget_alert(guide):
         ("ACTUAL", 80, "PERCENTAGE"), ("FORECASTED", 100, "PERCENTAGE"),
     ]
     # moto does not implement DescribeSubscribersForNotification: read the address from the file sent.
-    assert (g.workdir / "notifications.json").read_text().count('"Address": "you@example.com"') == 2
+    assert (Path(g.var("BUDGET_DIR")) / "notifications.json").read_text().count('"Address": "you@example.com"') == 2
 
     # The Python tab makes the same budget: a reader follows one tab or the other.
     budgets.delete_budget(AccountId=ACCOUNT, BudgetName=name)

@@ -49,6 +49,7 @@ def test_instance_role_s3(guide, before):
         ec2.associate_iam_instance_profile(InstanceId=instance_id, IamInstanceProfile={"Name": before})
 
     g.run()
+    assert not g.json_left_in_home(), g.json_left_in_home()
     assert g.var("BOX_ID") == instance_id
     assert g.var("ROLE_BUCKET") == BUCKET
     trust = _document(iam.get_role(RoleName=ROLE)["Role"]["AssumeRolePolicyDocument"])

@@ -35,6 +35,7 @@ def test_s3_data(guide, monkeypatch):
     g = guide("s3-data")
     (g.workdir / "config").write_text("[default]\nregion = us-east-1\n")
     g.run()
+    assert not g.json_left_in_home(), g.json_left_in_home()
     s3 = g.client("s3")
     bucket = g.var("DATA_BUCKET")
     assert bucket == f"crashcourse-data-{EMULATED_READER}-{ACCOUNT}-us-east-1"

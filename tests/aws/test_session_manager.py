@@ -41,6 +41,7 @@ def test_session_manager(guide):
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"}, OWNER_TAG]}],
     )["Instances"][0]["InstanceId"]
     g.run()
+    assert not g.json_left_in_home(), g.json_left_in_home()
 
     # The role trusts EC2 and carries exactly the AWS managed core policy; the profile carries the role.
     role = iam.get_role(RoleName=ROLE)["Role"]

@@ -28,7 +28,7 @@ aws cloudwatch put-metric-alarm \
 
 # [start check]
 aws cloudwatch describe-alarms --alarm-names "$ALARM_NAME" \
-  --query 'MetricAlarms[].[AlarmName,StateValue,Dimensions[0].Value,ComparisonOperator,Threshold,AlarmActions[0]]' \
+  --query 'MetricAlarms[].[AlarmName,Dimensions[0].Value,Period,EvaluationPeriods,ComparisonOperator,Threshold,AlarmActions[0]]' \
   --output text
 # [end check]
 

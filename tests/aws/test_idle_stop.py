@@ -31,7 +31,7 @@ def test_idle_stop(guide):
     assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("LessThanThreshold", 5.0)
     assert alarm["AlarmActions"] == [f"arn:aws:automate:{REGION}:ec2:stop"]
     assert cloudwatch.list_tags_for_resource(ResourceARN=alarm["AlarmArn"])["Tags"] == [OWNER_TAG]
-    assert g.outputs["check"].split("\t")[:3] == [ALARM, "INSUFFICIENT_DATA", box_id]
+    assert g.outputs["check"].split() == [ALARM, box_id, "300", "12", "LessThanThreshold", "5.0", f"arn:aws:automate:{REGION}:ec2:stop"]
 
     g.run()  # the page pasted again, in a new terminal: the same alarm, replaced, not a second one
     names = [a["AlarmName"] for a in cloudwatch.describe_alarms(AlarmNamePrefix="crashcourse-idle-stop-")["MetricAlarms"]]

@@ -97,6 +97,37 @@ def test_roles_only_with_the_boundary_and_passed_only_to_ec2():
         assert iam.decide("iam:CreatePolicyVersion", BOUNDARY_ARN, ME, {}).decision == "ExplicitlyDenied"
 
 
+def test_a_service_whose_iam_prefix_is_not_its_signing_name_is_named(snippets):
+    """Fixture: CloudWatch signs as `monitoring` but IAM calls it `cloudwatch`; a policy without
+    cloudwatch:PutMetricAlarm names the command, and tagging the new alarm needs TagResource too."""
+    calls, envs, known, asked = snippets
+    for action in ("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"):
+        report = missing([everything_but(action)], asked)
+        assert report and all(r.startswith("howto/snippets/idle-stop.sh:") for r in report), report
+        assert all(f"`aws cloudwatch put-metric-alarm` (PutMetricAlarm) needs {action} on arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:crashcourse-idle-stop-" in r
+                   for r in report), report
+
+
+def test_alarms_only_stop_and_only_the_readers_own():
+    """The policies let the reader create an alarm only with their owner tag and the EC2 stop
+    action, and never change or delete a colleague's alarm."""
+    alarm = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:crashcourse-idle-stop-reader"
+    create = {f"aws:RequestTag/{OWNER_TAG}": ME.userid, "aws:TagKeys": [OWNER_TAG]}
+    theirs = {f"aws:ResourceTag/{OWNER_TAG}": "AIDAANOTHERREADER"}
+    with Evaluator(policies()) as iam:
+        def allowed(action, context, resource=alarm):
+            return iam.decide(action, resource, ME, context).allowed
+        stop = {"cloudwatch:AlarmActions": [f"arn:aws:automate:{REGION}:ec2:stop"]}
+        assert allowed("cloudwatch:PutMetricAlarm", {**create, **stop})
+        assert not allowed("cloudwatch:PutMetricAlarm", {**create, "cloudwatch:AlarmActions": [f"arn:aws:automate:{REGION}:ec2:terminate"]})
+        assert not allowed("cloudwatch:PutMetricAlarm", stop)
+        assert not allowed("cloudwatch:PutMetricAlarm", {**create, **stop, **theirs})
+        assert not allowed("cloudwatch:DeleteAlarms", theirs)
+        assert allowed("cloudwatch:DeleteAlarms", {f"aws:ResourceTag/{OWNER_TAG}": ME.userid})
+        assert not allowed("cloudwatch:DeleteAlarms", {f"aws:ResourceTag/{OWNER_TAG}": ME.userid},
+                           f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:someone-elses")
+
+
 # Parliament findings the policy accepts, by (issue, service or action), each with its reason.
 PARLIAMENT_ACCEPTED = {
     ("RESOURCE_STAR", "ec2"): "EC2 resources get their IDs when created: no ARN can name the reader's beforehand",

@@ -16,8 +16,9 @@ How a command becomes what IAM checks:
    for ``$ACCOUNT_ID`` and ``$REGION``; an unknown value counts as "any" (``*``).
 2. botocore's service model turns the CLI command into its API operation (``aws ec2 wait
    instance-running`` into the waiter's DescribeInstances) and its options into parameters.
-3. The operation's IAM action is ``<signing name>:<operation>`` unless the Service
-   Authorization Reference's "API operations" table says otherwise (OPERATION_ACTIONS), plus
+3. The operation's IAM action is ``<signing name>:<operation>`` (the service's IAM prefix where
+   it differs from the signing name: IAM_PREFIXES) unless the Service Authorization Reference's
+   "API operations" table says otherwise (OPERATION_ACTIONS), plus
    the actions AWS checks alongside it (implied_needs): ``iam:PassRole`` for an instance
    profile, ``ec2:CreateTags`` for tags on create, ``ssm:GetParameters`` for a ``resolve:ssm:``
    image. The high-level ``aws s3`` commands are listed as the operations they call (s3_calls).
@@ -114,6 +115,10 @@ OPERATION_ACTIONS = {
     # "No permissions are required to perform this operation" (STS API Reference, GetCallerIdentity)
     "sts:GetCallerIdentity": [],
 }
+# Services whose IAM prefix is not botocore's signing name, from the service's page in the Service
+# Authorization Reference ("Amazon CloudWatch (service prefix: cloudwatch)"; botocore signs it as
+# "monitoring"): https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
+IAM_PREFIXES = {"monitoring": "cloudwatch"}
 # AWS CLI commands that call no AWS API (they read or write the CLI's own files, or sign in).
 NO_API = {"configure", "sso", "login", "logout", "--version", "help"}
 # The options of the high-level `aws s3` commands that take no value.
@@ -560,6 +565,7 @@ TAG_ON_CREATE = {  # the tagging action AWS authorizes when a create call carrie
     "iam:CreateRole": ("iam:TagRole", "role"), "iam:CreateInstanceProfile": ("iam:TagInstanceProfile", "instance-profile"),
     "sns:CreateTopic": ("sns:TagResource", "topic"), "events:PutRule": ("events:TagResource", "rule-on-default-event-bus"),
     "efs:CreateFileSystem": ("elasticfilesystem:TagResource", "file-system"),
+    "cloudwatch:PutMetricAlarm": ("cloudwatch:TagResource", "alarm"),
 }
 
 
@@ -588,7 +594,7 @@ def existing_tags(source: str | None, known: Known) -> dict[str, str]:
 def needs_of(call: Call, env: dict, known: Known) -> list[Need]:
     signing = service_model(call.service).signing_name
     key = f"{call.service}:{call.operation}"
-    actions = OPERATION_ACTIONS.get(key, [f"{signing}:{call.operation}"])
+    actions = OPERATION_ACTIONS.get(key, [f"{IAM_PREFIXES.get(signing, signing)}:{call.operation}"])
     params, raw = call.params, call.params  # parameters as the shell sees them, before expansion
     if key == "ssm:StartSession":  # without --document-name, Session Manager runs this document
         params = {"DocumentName": "SSM-SessionManagerRunShell", **params}
@@ -658,6 +664,9 @@ def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict)
         # it "also requires the budgets:TagResource permission"
         needs.append(Need("budgets:TagResource", f"arn:aws:budgets::{ACCOUNT}:budget/{stand_in(str(lookup(params, 'Budget.BudgetName') or '$BUDGET_NAME'), True)}",
                           tag_context("RequestTag", tags[""], True)))
+    if key == "cloudwatch:PutMetricAlarm":  # Service Authorization Reference: the alarm's actions,
+        # which cloudwatch:AlarmActions holds
+        keys["cloudwatch:AlarmActions"] = [str(a) for a in params.get("AlarmActions") or []]
     if key == "efs:DeleteMountTarget":  # EFS API Reference, DeleteMountTarget: "also requires ... ec2:DeleteNetworkInterface"
         needs.append(Need("ec2:DeleteNetworkInterface", f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/eni-of-the-mount-target",
                           {"aws:ViaAWSService": "true"}))
@@ -665,8 +674,13 @@ def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict)
     # service-linked role on the caller's behalf (EC2 User Guide, "Service-linked role for Spot
     # Instance requests"; EFS User Guide, "Using service-linked roles for Amazon EFS").
     spot = key == "ec2:RunInstances" and lookup(params, "InstanceMarketOptions.MarketType") == "spot"
+    # So does the first alarm with an Amazon EC2 action (CloudWatch API Reference, PutMetricAlarm:
+    # "The iam:CreateServiceLinkedRole permission for all alarms with EC2 actions").
+    ec2_action = key == "cloudwatch:PutMetricAlarm" and any(
+        str(a).startswith("arn:aws:automate:") for a in params.get("AlarmActions") or [])
     for service, made_by in (("spot.amazonaws.com", spot or key == "ec2:RequestSpotInstances"),
-                             ("elasticfilesystem.amazonaws.com", key == "efs:CreateFileSystem")):
+                             ("elasticfilesystem.amazonaws.com", key == "efs:CreateFileSystem"),
+                             ("events.amazonaws.com", ec2_action)):
         if made_by:
             needs.append(Need("iam:CreateServiceLinkedRole", f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/{service}/AWSServiceRole",
                               {"iam:AWSServiceName": service}))

@@ -21,8 +21,8 @@ with warnings.catch_warnings():  # parliament imports pkg_resources, which warns
 
 from conftest import ROOT
 from iamsim import Evaluator  # tests/aws/ (on sys.path: tests/conftest.py)
-from permissions import (ACCOUNT, BOUNDARY, BOUNDARY_ARN, ME, OWNER_TAG, POLICIES, REGION, Call, all_calls, all_needs,
-                         missing, policies, resolve, shell_calls)
+from permissions import (ACCOUNT, BOUNDARY, BOUNDARY_ARN, ME, OWNER_TAG, POLICIES, REGION, Call, PermissionCheckError,
+                         all_calls, all_needs, iam_action, missing, policies, resolve, shell_calls, tag_on_create)
 
 pytestmark = pytest.mark.sources
 
@@ -189,3 +189,19 @@ def test_a_snippet_calling_what_the_policy_does_not_allow_is_named_with_file_and
         f"{snippet}:3: `aws iam create-user` (CreateUser) needs iam:CreateUser on "
         f"arn:aws:iam::{ACCOUNT}:user/crashcourse-reader (ImplicitlyDenied)"
     ]
+
+
+def test_a_service_is_found_under_its_iam_prefix_and_an_unknown_operation_is_named(tmp_path):
+    """A new service needs no entry in the check: CloudWatch (botocore signs it `monitoring`) is
+    found under its IAM prefix `cloudwatch`, and its tagging action from the Service Authorization
+    Reference; an operation the reference does not list fails, naming the file and line."""
+    def call(service, operation):
+        return Call(tmp_path / "x.sh", "howto/snippets/x.sh:3", f"aws {service} x", service, operation, {}, None, "")
+    assert iam_action(call("cloudwatch", "PutMetricAlarm")) == "cloudwatch:PutMetricAlarm"
+    assert iam_action(call("efs", "CreateFileSystem")) == "elasticfilesystem:CreateFileSystem"
+    assert tag_on_create("cloudwatch:PutMetricAlarm", "PutMetricAlarm") == ("cloudwatch:TagResource", "alarm")
+    assert tag_on_create("iam:CreateRole", "CreateRole") == ("iam:TagRole", "role")
+    assert tag_on_create("logs:CreateLogGroup", "CreateLogGroup") == ("logs:TagResource", "log-group")
+    assert tag_on_create("ec2:RunInstances", "RunInstances") is None  # EC2's own rule: ec2:CreateTags
+    with pytest.raises(PermissionCheckError, match=r"^howto/snippets/x\.sh:3: `aws ec2 x` calls NoSuchOperation"):
+        iam_action(call("ec2", "NoSuchOperation"))

@@ -29,8 +29,9 @@ parliament.statement.translate_documentation_types = lambda kind: _translate(kin
 
 from conftest import ROOT
 from iamsim import Evaluator  # tests/aws/ (on sys.path: tests/conftest.py)
-from permissions import (ACCOUNT, BOUNDARY, BOUNDARY_ARN, ME, OWNER_TAG, POLICIES, REGION, Call, all_calls, all_needs,
-                         missing, policies, policies_before, resolve, shell_calls)
+from permissions import (ACCOUNT, BOUNDARY, BOUNDARY_ARN, ME, OWNER_TAG, POLICIES, REGION, Call, PermissionCheckError,
+                         all_calls, all_needs, iam_action, missing, policies, policies_before, resolve, shell_calls,
+                         tag_on_create)
 
 pytestmark = pytest.mark.sources
 
@@ -197,6 +198,35 @@ def test_the_old_ec2_statement_changes_anyones_user_data():
     """Fixture: the EC2 statement before issue 19 (every action on `*`) on its own."""
     old = json.loads((FIXTURES / "policy-before-issue-19-ec2.json").read_text())
     assert "change another reader's instance's user data: allowed (Allowed)" in judged_wrongly([old])
+def test_a_service_whose_iam_prefix_is_not_its_signing_name_is_named(snippets):
+    """Fixture: CloudWatch signs as `monitoring` but IAM calls it `cloudwatch`; a policy without
+    cloudwatch:PutMetricAlarm names the command, and tagging the new alarm needs TagResource too."""
+    calls, envs, known, asked = snippets
+    for action in ("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"):
+        report = missing([everything_but(action)], asked)
+        assert report and all(r.startswith("howto/snippets/idle-stop.sh:") for r in report), report
+        assert all(f"`aws cloudwatch put-metric-alarm` (PutMetricAlarm) needs {action} on arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:crashcourse-idle-stop-" in r
+                   for r in report), report
+
+
+def test_alarms_only_stop_and_only_the_readers_own():
+    """The policies let the reader create an alarm only with their owner tag and the EC2 stop
+    action, and never change or delete a colleague's alarm."""
+    alarm = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:crashcourse-idle-stop-reader"
+    create = {f"aws:RequestTag/{OWNER_TAG}": ME.userid, "aws:TagKeys": [OWNER_TAG]}
+    theirs = {f"aws:ResourceTag/{OWNER_TAG}": "AIDAANOTHERREADER"}
+    with Evaluator(policies()) as iam:
+        def allowed(action, context, resource=alarm):
+            return iam.decide(action, resource, ME, context).allowed
+        stop = {"cloudwatch:AlarmActions": [f"arn:aws:automate:{REGION}:ec2:stop"]}
+        assert allowed("cloudwatch:PutMetricAlarm", {**create, **stop})
+        assert not allowed("cloudwatch:PutMetricAlarm", {**create, "cloudwatch:AlarmActions": [f"arn:aws:automate:{REGION}:ec2:terminate"]})
+        assert not allowed("cloudwatch:PutMetricAlarm", stop)
+        assert not allowed("cloudwatch:PutMetricAlarm", {**create, **stop, **theirs})
+        assert not allowed("cloudwatch:DeleteAlarms", theirs)
+        assert allowed("cloudwatch:DeleteAlarms", {f"aws:ResourceTag/{OWNER_TAG}": ME.userid})
+        assert not allowed("cloudwatch:DeleteAlarms", {f"aws:ResourceTag/{OWNER_TAG}": ME.userid},
+                           f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:someone-elses")
 
 
 # Parliament findings the policy accepts, by (issue, service or action), each with its reason.
@@ -267,3 +297,19 @@ def test_a_snippet_calling_what_the_policy_does_not_allow_is_named_with_file_and
         f"{snippet}:3: `aws iam create-user` (CreateUser) needs iam:CreateUser on "
         f"arn:aws:iam::{ACCOUNT}:user/crashcourse-reader (ImplicitlyDenied)"
     ]
+
+
+def test_a_service_is_found_under_its_iam_prefix_and_an_unknown_operation_is_named(tmp_path):
+    """A new service needs no entry in the check: CloudWatch (botocore signs it `monitoring`) is
+    found under its IAM prefix `cloudwatch`, and its tagging action from the Service Authorization
+    Reference; an operation the reference does not list fails, naming the file and line."""
+    def call(service, operation):
+        return Call(tmp_path / "x.sh", "howto/snippets/x.sh:3", f"aws {service} x", service, operation, {}, None, "")
+    assert iam_action(call("cloudwatch", "PutMetricAlarm")) == "cloudwatch:PutMetricAlarm"
+    assert iam_action(call("efs", "CreateFileSystem")) == "elasticfilesystem:CreateFileSystem"
+    assert tag_on_create("cloudwatch:PutMetricAlarm", "PutMetricAlarm") == ("cloudwatch:TagResource", "alarm")
+    assert tag_on_create("iam:CreateRole", "CreateRole") == ("iam:TagRole", "role")
+    assert tag_on_create("logs:CreateLogGroup", "CreateLogGroup") == ("logs:TagResource", "log-group")
+    assert tag_on_create("ec2:RunInstances", "RunInstances") is None  # EC2's own rule: ec2:CreateTags
+    with pytest.raises(PermissionCheckError, match=r"^howto/snippets/x\.sh:3: `aws ec2 x` calls NoSuchOperation"):
+        iam_action(call("ec2", "NoSuchOperation"))

@@ -183,10 +183,11 @@ class Guide:
         ]
 
     def cleanup(self) -> None:
-        """Run the cleanup sections in a shell that has the variables run() set."""
+        """Run the cleanup sections in a new shell, as the reader does the next day: none of the
+        variables run() set, so a clean-up that relies on one fails here."""
         todo = self._steps(cleanup=True)
         assert todo, f"{self.snippets.relative_to(ROOT)}/{self.name}.sh has no cleanup section"
-        self._bash(todo, self.workdir / "state.sh", self.workdir / "state-after.sh")
+        self._bash(todo, None, self.workdir / "state-after.sh")
 
     def json_left_in_home(self) -> list[str]:
         """The JSON files the guide wrote among the reader's own folders (the runner's HOME and

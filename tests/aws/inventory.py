@@ -78,8 +78,9 @@ def inventory(client: Callable[[str], object]) -> set[str]:
               for t in sns.list_topics()["Topics"]}
     found |= {f"EventBridge rule:{r['Name']} in {region}{_owner(events.list_tags_for_resource(ResourceARN=r['Arn'])['Tags'])}"
               for r in events.list_rules()["Rules"]}
-    found |= {f"CloudWatch alarm:{a['AlarmName']} in {region}"
-              for a in client("cloudwatch").describe_alarms()["MetricAlarms"]}
+    cloudwatch = client("cloudwatch")
+    found |= {f"CloudWatch alarm:{a['AlarmName']} in {region}{_owner(cloudwatch.list_tags_for_resource(ResourceARN=a['AlarmArn'])['Tags'])}"
+              for a in cloudwatch.describe_alarms()["MetricAlarms"]}
 
     # Global services.
     iam = client("iam")

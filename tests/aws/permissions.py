@@ -16,8 +16,9 @@ How a command becomes what IAM checks:
    for ``$ACCOUNT_ID`` and ``$REGION``; an unknown value counts as "any" (``*``).
 2. botocore's service model turns the CLI command into its API operation (``aws ec2 wait
    instance-running`` into the waiter's DescribeInstances) and its options into parameters.
-3. The operation's IAM action is ``<signing name>:<operation>`` unless the Service
-   Authorization Reference's "API operations" table says otherwise (OPERATION_ACTIONS), plus
+3. The operation's IAM action is ``<signing name>:<operation>`` (the service's IAM prefix where
+   it differs from the signing name: IAM_PREFIXES) unless the Service Authorization Reference's
+   "API operations" table says otherwise (OPERATION_ACTIONS), plus
    the actions AWS checks alongside it (implied_needs): ``iam:PassRole`` for an instance
    profile, ``ec2:CreateTags`` for tags on create, ``ssm:GetParameters`` for a ``resolve:ssm:``
    image. The high-level ``aws s3`` commands are listed as the operations they call (s3_calls).
@@ -46,6 +47,7 @@ import importlib.metadata
 import inspect
 import json
 import re
+import tomllib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +79,8 @@ READER = {"ACCOUNT_ID": ACCOUNT, "REGION": REGION, "AWS_REGION": REGION}
 ME = Identity(f"arn:aws:iam::{ACCOUNT}:user/reader", "AIDAEXAMPLEREADERID", ACCOUNT)
 OWNER_TAG = "crashcourse:owner"  # the site's owner tag, set to the caller's aws:userid
 BOUNDARY_ARN = f"arn:aws:iam::{ACCOUNT}:policy/crashcourse-boundary"
+# Permissions AWS checks beside an operation's own action, from each service's API reference: data.
+ALSO_NEEDED = tomllib.loads((ROOT / "rules" / "also-needed.toml").read_text())["also"]
 SESSION = session()  # _ext/botocore_models.py: one botocore session, shared with the other checks
 
 
@@ -454,15 +458,15 @@ def stand_in(value: str, named: bool) -> str:
     `reader`, `$(...)` `value`; a guide's own name that is nothing but an unknown (a loop
     variable over what a lookup found) becomes `crashcourse-NAME`, as every name the guides
     give starts so. Never a wildcard: IAM checks one resource, and the message names it."""
-    if value == "*" or re.fullmatch(r"\$(\{\w+\}|\w+)|\$\(.*\)", value, re.S):
-        word = "value" if value.startswith("$(") or value == "*" else re.sub(r"\W", "", value).lower()
+    if value == "*" or re.fullmatch(r"\$(\{\w+[^}]*\}|\w+)|\$\(.*\)", value, re.S):  # `${arn##*:}` too
+        word = "value" if value.startswith("$(") or value == "*" else re.match(r"\$\{?(\w+)", value)[1].lower()
         return f"crashcourse-{word}" if named else word
     while (start := value.find("$(")) >= 0:
         depth, end = 0, start + 1
         while end < len(value) and (depth := depth + {"(": 1, ")": -1}.get(value[end], 0)):
             end += 1
         value = value[:start] + "value" + value[end + 1:]
-    return re.sub(r"\$\{?(\w+)\}?", lambda m: m[1].lower(), value)
+    return re.sub(r"\$\{(\w+)[^}]*\}|\$(\w+)", lambda m: (m[1] or m[2]).lower(), value)
 
 
 def parameter_of(variable: str, params: dict, last: bool = True) -> str | None:
@@ -568,11 +572,31 @@ def creates(action: str, kind: str) -> bool:
     return kind in tagged or ("" in tagged and not tagged - {""})
 
 
-TAG_ON_CREATE = {  # the tagging action AWS authorizes when a create call carries tags, on what it makes
-    "iam:CreateRole": ("iam:TagRole", "role"), "iam:CreateInstanceProfile": ("iam:TagInstanceProfile", "instance-profile"),
-    "sns:CreateTopic": ("sns:TagResource", "topic"), "events:PutRule": ("events:TagResource", "rule-on-default-event-bus"),
-    "efs:CreateFileSystem": ("elasticfilesystem:TagResource", "file-system"),
-}
+# Tagging on create: a create call that carries tags needs the service's tagging action on what it
+# makes too (`TagResource`, or `Tag<Type>` where the service has none, as IAM's TagRole), as each
+# service's API reference says (CreateRole, CreateTopic, PutRule, CreateFileSystem, PutMetricAlarm,
+# CreateBudget...). EC2's own rule (ec2:CreateTags with ec2:CreateAction) is in implied_needs.
+# The type that takes the tag is the one the operation's name holds, save where it holds none:
+TAGGED_KIND = {"events:PutRule": "rule-on-default-event-bus"}  # no --event-bus-name: the default bus
+
+
+def tag_on_create(action: str, operation: str) -> tuple[str, str] | None:
+    """(the tagging action, the resource type it tags) for a create `action` that carries tags."""
+    prefix, name = action.split(":")
+    if prefix == "ec2":
+        return None
+
+    def kinds(privilege: str) -> list[str]:
+        return [r["resource_type"].rstrip("*") for r in get_privilege_info(prefix, privilege)["resource_types"] if r["resource_type"]]
+
+    def named(among: list[str]) -> str | None:
+        return next((k for k in among if k.replace("-", "") in operation.lower()), None)
+
+    kind = (TAGGED_KIND.get(f"{prefix}:{operation}") or named(kinds(name))
+            or (named(kinds("TagResource")) if known_action(prefix, "TagResource") else None))
+    own = "Tag" + "".join(w.capitalize() for w in (kind or "").split("-"))
+    tagger = next((n for n in ("TagResource", own) if kind and known_action(prefix, n)), None)
+    return (f"{prefix}:{tagger}", kind) if tagger else None
 
 
 @dataclass
@@ -620,10 +644,44 @@ def image_owner(source: str | None, tags: dict, env: dict, known: Known) -> str 
     return ACCOUNT if tags.get(OWNER_TAG) == ME.userid else None
 
 
-def needs_of(call: Call, env: dict, known: Known) -> list[Need]:
-    signing = service_model(call.service).signing_name
+def known_action(prefix: str, name: str) -> bool:
+    try:
+        get_privilege_info(prefix, name)
+    except Exception:  # parliament's UnknownPrefixException, UnknownActionException
+        return False
+    return True
+
+
+def iam_action(call: Call) -> str:
+    """`<IAM prefix>:<operation>`. The prefix is the first of the service's names in botocore (its
+    signing name, endpoint prefix, the CLI's name, its service ID) under which the Service
+    Authorization Reference lists the operation: CloudWatch signs as `monitoring`, and IAM calls it
+    `cloudwatch`, as the CLI does."""
+    model = service_model(call.service)
+    names = list(dict.fromkeys([model.signing_name, model.endpoint_prefix, call.service,
+                                str(model.service_id).lower().replace(" ", "")]))
+    for prefix in names:
+        if known_action(prefix, call.operation):
+            return f"{prefix}:{call.operation}"
+    raise PermissionCheckError(
+        f"{call.where}: `{call.shown}` calls {call.operation}, which the Service Authorization Reference "
+        f"(parliament's copy) lists under none of {', '.join(names)}; find its IAM action on the service's page "
+        "there and add it to OPERATION_ACTIONS in tests/aws/permissions.py with that page's address")
+
+
+def actions_of(call: Call) -> list[str]:
+    """The IAM actions of a call's operation: OPERATION_ACTIONS's where it lists the operation."""
     key = f"{call.service}:{call.operation}"
-    actions = OPERATION_ACTIONS.get(key, [f"{signing}:{call.operation}"])
+    return OPERATION_ACTIONS[key] if key in OPERATION_ACTIONS else [iam_action(call)]
+
+
+class PermissionCheckError(AssertionError):
+    """A command the permissions check cannot turn into IAM actions, named by file and line."""
+
+
+def needs_of(call: Call, env: dict, known: Known) -> list[Need]:
+    key = f"{call.service}:{call.operation}"
+    actions = actions_of(call)
     params, raw = call.params, call.params  # parameters as the shell sees them, before expansion
     if key == "ssm:StartSession":  # without --document-name, Session Manager runs this document
         params = {"DocumentName": "SSM-SessionManagerRunShell", **params}
@@ -652,6 +710,26 @@ def needs_of(call: Call, env: dict, known: Known) -> list[Need]:
     return needs + implied
 
 
+def request_keys(call: Call, params: dict, known_keys: dict) -> dict:
+    """The service's own condition keys that name one of the request's parameters, with its value:
+    `cloudwatch:AlarmActions` is PutMetricAlarm's AlarmActions (the Service Authorization Reference
+    lists each action's keys; parliament holds it)."""
+    keys = {}
+    for action in actions_of(call):
+        prefix, name = action.split(":")
+        given = {k.lower(): v for k, v in params.items()}
+        for r in get_privilege_info(prefix, name)["resource_types"]:
+            for condition in r["condition_keys"]:
+                service, _, key = condition.partition(":")
+                if service == prefix and "$" not in key and condition not in known_keys and given.get(key.lower()) is not None:
+                    raw = given[key.lower()]
+                    value = [str(v) for v in raw] if isinstance(raw, list) else str(raw).lower() if isinstance(raw, bool) else str(raw)
+                    # a value the snippets give, not one a lookup finds (`$ID`, `*`) or AWS resolves (`resolve:ssm:`)
+                    if not any(s in str(value) for s in ("$", "*", "resolve:")):
+                        keys[condition] = value
+    return keys
+
+
 def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict) -> list[Need]:
     """Actions AWS authorizes alongside the operation's own, and the context keys it sets."""
     key, needs = f"{call.service}:{call.operation}", []
@@ -669,8 +747,9 @@ def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict)
         for kind, made in tags.items():
             arn = f"arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/new" if kind != "snapshot" else f"arn:aws:ec2:{REGION}::snapshot/new"
             needs.append(Need("ec2:CreateTags", arn, {"ec2:CreateAction": call.operation, **tag_context("RequestTag", made, True)}))
-    if key in TAG_ON_CREATE and tags.get(""):  # the service's API reference: tagging on create needs the tag action too
-        action, kind = TAG_ON_CREATE[key]
+    tagging = tags.get("") and actions_of(call) and tag_on_create(actions_of(call)[0], call.operation)
+    if tagging:  # the service's API reference: tagging on create needs the tag action too
+        action, kind = tagging
         for r in [r for r in resources(action, {**call.params, "FileSystemId": "fs-new"}, raw, env) if r.kind == kind]:
             context = tag_context("RequestTag", tags[""], True)
             if key == "efs:CreateFileSystem":
@@ -695,22 +774,21 @@ def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict)
     if key == "efs:CreateMountTarget":  # EFS API Reference, CreateMountTarget: "also requires ... Amazon EC2 actions"
         needs += [Need(f"ec2:{a}", "*") for a in ("DescribeSubnets", "DescribeNetworkInterfaces")]
         needs.append(Need("ec2:CreateNetworkInterface", f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/new"))
-    if key == "budgets:CreateBudget" and tags.get(""):  # Service Authorization Reference: with ResourceTags
-        # it "also requires the budgets:TagResource permission"
-        needs.append(Need("budgets:TagResource", f"arn:aws:budgets::{ACCOUNT}:budget/{stand_in(str(lookup(params, 'Budget.BudgetName') or '$BUDGET_NAME'), True)}",
-                          tag_context("RequestTag", tags[""], True)))
+    keys.update(request_keys(call, params, keys))
     if key == "efs:DeleteMountTarget":  # EFS API Reference, DeleteMountTarget: "also requires ... ec2:DeleteNetworkInterface"
         needs.append(Need("ec2:DeleteNetworkInterface", f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/eni-of-the-mount-target",
                           {"aws:ViaAWSService": "true"}))
-    # The first Spot Instance, or the first EFS file system, in an account makes AWS create a
-    # service-linked role on the caller's behalf (EC2 User Guide, "Service-linked role for Spot
-    # Instance requests"; EFS User Guide, "Using service-linked roles for Amazon EFS").
-    spot = key == "ec2:RunInstances" and lookup(params, "InstanceMarketOptions.MarketType") == "spot"
-    for service, made_by in (("spot.amazonaws.com", spot or key == "ec2:RequestSpotInstances"),
-                             ("elasticfilesystem.amazonaws.com", key == "efs:CreateFileSystem")):
-        if made_by:
-            needs.append(Need("iam:CreateServiceLinkedRole", f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/{service}/AWSServiceRole",
-                              {"iam:AWSServiceName": service}))
+    for also in ALSO_NEEDED:  # rules/also-needed.toml
+        when = also.get("when", {})
+        value = lookup(params, when["param"]) if when else None
+        values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        if also["operation"] != key or (when and not (
+                ("equals" in when and str(value) == when["equals"])
+                or ("starts_with" in when and any(v.startswith(when["starts_with"]) for v in values)))):
+            continue
+        service = also["service_linked_role"]
+        needs.append(Need("iam:CreateServiceLinkedRole", f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/{service}/AWSServiceRole",
+                          {"iam:AWSServiceName": service}))
     return needs, keys
 
 
@@ -733,7 +811,9 @@ def resolve(calls: list[Call], per_file: dict) -> tuple[dict, Known]:
     made: each resource's tags, each role's boundary, each instance profile's role."""
     for values in per_file.values():  # who the reader is: the stand-in reader
         for name, value in values.items():
-            if m := re.match(r"\$\(aws sts get-caller-identity --query (\w+)", value):
+            if re.fullmatch(r"\$\(aws (configure get region|ec2 describe-availability-zones .*RegionName.*)\)", value):  # the reader's Region
+                values[name] = REGION
+            elif m := re.match(r"\$\(aws sts get-caller-identity --query (\w+)", value):
                 piped = "|" in value  # the name-safe reader ID the guides make from the ARN
                 values[name] = "reader" if piped else {"UserId": ME.userid, "Arn": ME.arn, "Account": ME.account}[m[1]]
     everywhere = dict(READER)

@@ -138,7 +138,7 @@ def check_before_connecting(endpoint: str, terminal: Shell) -> None:
     """What the steps before the connection promise, read back from the account."""
     s3, iam, ec2 = client(endpoint, "s3", REGION), client(endpoint, "iam", REGION), client(endpoint, "ec2", REGION)
     bucket = terminal.value("TUTORIAL_BUCKET")
-    assert re.fullmatch(rf"crashcourse-tutorial-{EMULATED_READER}-\d{{12}}-us-east-1", bucket), bucket
+    assert re.fullmatch(rf"crashcourse-lesson-{EMULATED_READER}-\d{{12}}-us-east-1", bucket), bucket
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [TAG, OWNER_TAG]
     copied = s3.get_object(Bucket=bucket, Key="reads/NA12878_20k_reads_1.fastq")["Body"].read().decode()
     assert copied == fastq(1), "the copy is not the public file"

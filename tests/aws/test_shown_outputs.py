@@ -76,9 +76,12 @@ def test_the_full_tour_skips_them_and_a_named_guide_runs_its_own(monkeypatch):
     monkeypatch.delenv("TOUR_SKIP", raising=False)
     everything = collected("tests/aws")
     assert full_tour_among(everything), "a plain `nox -s aws` runs the tour, so the output tests are skipped"
-    assert "tests/aws/test_launch_instance.py::test_outputs" in everything
+    both = {f"tests/aws/test_launch_instance.py::test_outputs[{shell}]" for shell in ("bash", "zsh")}
+    assert both <= set(everything)
     one = collected("tests/aws", "-k", "test_launch_instance")
-    assert "tests/aws/test_launch_instance.py::test_outputs" in one and not full_tour_among(one)
+    assert both <= set(one) and not full_tour_among(one), "a named guide's outputs run in bash and zsh"
+    assert [n for n in collected("tests/aws", "-k", "test_launch_instance and zsh") if "test_outputs" in n] == [
+        "tests/aws/test_launch_instance.py::test_outputs[zsh]"]
     assert not full_tour_among(collected("tests/aws/test_s3_data.py::test_outputs"))
     assert full_tour_among(collected("tests/aws/test_tour.py", "tests/aws/test_launch_instance.py", "-k", "launch_instance or tour"))
     monkeypatch.setenv("TOUR_SKIP", "s3-data")

@@ -14,10 +14,10 @@ TUTORIAL_REGION=$(curl -sS -H "X-aws-ec2-metadata-token: $TUTORIAL_TOKEN" \
 export AWS_DEFAULT_REGION="$TUTORIAL_REGION"
 TUTORIAL_ROLE_ARN=$(aws sts get-caller-identity --query Arn --output text)
 TUTORIAL_READER=$(echo "$TUTORIAL_ROLE_ARN" | cut -d/ -f2 | sed 's/^crashcourse-first-analysis-//')
-TUTORIAL_BUCKET="crashcourse-tutorial-$TUTORIAL_READER-$(echo "$TUTORIAL_ROLE_ARN" | cut -d: -f5)-$TUTORIAL_REGION"
+TUTORIAL_BUCKET="crashcourse-lesson-$TUTORIAL_READER-$(echo "$TUTORIAL_ROLE_ARN" | cut -d: -f5)-$TUTORIAL_REGION"
 echo "$TUTORIAL_BUCKET"
 # [end where-am-i]
-# [stand-in where-am-i] export AWS_DEFAULT_REGION=us-east-1 && TUTORIAL_BUCKET="crashcourse-tutorial-$(aws sts get-caller-identity --query Arn --output text | sed 's#.*/##')-$(aws sts get-caller-identity --query Account --output text)-$AWS_DEFAULT_REGION"
+# [stand-in where-am-i] export AWS_DEFAULT_REGION=us-east-1 && TUTORIAL_BUCKET="crashcourse-lesson-$(aws sts get-caller-identity --query Arn --output text | sed 's#.*/##')-$(aws sts get-caller-identity --query Account --output text)-$AWS_DEFAULT_REGION"
 
 # [start who-am-i] not-emulated: the emulator gives an instance no role credentials
 aws sts get-caller-identity --query Arn --output text

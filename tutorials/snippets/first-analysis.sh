@@ -42,7 +42,7 @@ READER=$(aws sts get-caller-identity --query Arn --output text \
 [ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 REGION=$(aws configure get region)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
-TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
+TUTORIAL_BUCKET="crashcourse-lesson-$READER-$ACCOUNT_ID-$REGION"
 TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
 echo "$OWNER $TUTORIAL_BUCKET"
 # [end name-things]
@@ -75,7 +75,7 @@ READER=$(aws sts get-caller-identity --query Arn --output text \
 [ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 REGION=$(aws configure get region)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
-TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
+TUTORIAL_BUCKET="crashcourse-lesson-$READER-$ACCOUNT_ID-$REGION"
 TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
 echo "$OWNER $TUTORIAL_BUCKET"
 # [end resume-role]
@@ -152,7 +152,7 @@ READER=$(aws sts get-caller-identity --query Arn --output text \
 [ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 REGION=$(aws configure get region)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
-TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
+TUTORIAL_BUCKET="crashcourse-lesson-$READER-$ACCOUNT_ID-$REGION"
 TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
 echo "$OWNER $TUTORIAL_ROLE"
 # [end resume-launch]
@@ -224,7 +224,7 @@ READER=$(aws sts get-caller-identity --query Arn --output text \
 [ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 REGION=$(aws configure get region)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
-TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
+TUTORIAL_BUCKET="crashcourse-lesson-$READER-$ACCOUNT_ID-$REGION"
 TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
 TUTORIAL_INSTANCE_ID=$(aws ec2 describe-instances \
   --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
@@ -254,7 +254,7 @@ READER=$(aws sts get-caller-identity --query Arn --output text \
 [ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 REGION=$(aws configure get region)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
-TUTORIAL_BUCKET="crashcourse-tutorial-$READER-$ACCOUNT_ID-$REGION"
+TUTORIAL_BUCKET="crashcourse-lesson-$READER-$ACCOUNT_ID-$REGION"
 TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
 echo "$OWNER $TUTORIAL_BUCKET"
 # [end cleanup]

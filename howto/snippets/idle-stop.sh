@@ -1,0 +1,47 @@
+# Commands for howto/idle-stop.md. Sections hold no comments (interactive zsh would run them).
+
+# [start set-names]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
+[ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
+REGION=$(aws ec2 describe-availability-zones --query 'AvailabilityZones[0].RegionName' --output text)
+BOX_ID=$(aws ec2 describe-instances \
+  --filters Name=tag:Name,Values=analysis-box Name=tag:crashcourse:owner,Values="$OWNER" \
+    Name=instance-state-name,Values=running \
+  --query 'Reservations[].Instances[].InstanceId | [0]' --output text)
+ALARM_NAME="crashcourse-idle-stop-$READER"
+echo "$BOX_ID $ALARM_NAME"
+# [end set-names]
+
+# [start create-alarm]
+aws cloudwatch put-metric-alarm \
+  --alarm-name "$ALARM_NAME" \
+  --alarm-description "Stop analysis-box after an hour under 5% CPU" \
+  --namespace AWS/EC2 --metric-name CPUUtilization \
+  --dimensions "Name=InstanceId,Value=$BOX_ID" \
+  --statistic Average --period 300 --evaluation-periods 12 \
+  --comparison-operator LessThanThreshold --threshold 5 \
+  --alarm-actions "arn:aws:automate:${REGION}:ec2:stop" \
+  --tags "Key=crashcourse:owner,Value=$OWNER"
+# [end create-alarm]
+
+# [start check]
+aws cloudwatch describe-alarms --alarm-names "$ALARM_NAME" \
+  --query 'MetricAlarms[].[AlarmName,Dimensions[0].Value,Period,EvaluationPeriods,ComparisonOperator,Threshold,AlarmActions[0]]' \
+  --output text
+# [end check]
+
+# [start cleanup]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for name in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse-idle-stop- \
+    --query 'MetricAlarms[].AlarmName' --output text); do
+  arn=$(aws cloudwatch describe-alarms --alarm-names "$name" --query 'MetricAlarms[0].AlarmArn' --output text)
+  owner=$(aws cloudwatch list-tags-for-resource --resource-arn "$arn" \
+    --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text)
+  if [ "$owner" = "$OWNER" ]; then
+    aws cloudwatch delete-alarms --alarm-names "$name"
+    echo "deleted $name"
+  fi
+done
+# [end cleanup]

@@ -313,3 +313,25 @@ def test_a_service_is_found_under_its_iam_prefix_and_an_unknown_operation_is_nam
     assert tag_on_create("ec2:RunInstances", "RunInstances") is None  # EC2's own rule: ec2:CreateTags
     with pytest.raises(PermissionCheckError, match=r"^howto/snippets/x\.sh:3: `aws ec2 x` calls NoSuchOperation"):
         iam_action(call("ec2", "NoSuchOperation"))
+
+
+def test_a_launch_from_an_image_of_unknown_owner_is_named(tmp_path):
+    """Fixture: a launch from an AMI ID typed in, not read from AWS's Amazon Linux parameter, is
+    refused (the check cannot tell whose the image is), naming the image; the same launch from
+    the parameter is allowed."""
+    snippet = tmp_path / "howto" / "snippets" / "x.sh"
+    snippet.parent.mkdir(parents=True)
+    tags = '--tag-specifications "ResourceType=instance,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" ' \
+           '"ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]"'
+    snippet.write_text(
+        "# [start s]\nOWNER=$(aws sts get-caller-identity --query UserId --output text)\n"
+        f"aws ec2 run-instances --image-id ami-0abcdef1234567890 --instance-type t3.micro {tags}\n"
+        "aws ec2 run-instances --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 "
+        f"--instance-type t3.micro {tags}\n# [end s]\n")
+    per_file: dict = {}
+    calls = shell_calls(snippet, per_file)
+    envs, known = resolve(calls, per_file)
+    report = missing(policies(), all_needs(calls, envs, known))
+    assert len(report) == 1 and report[0].startswith(
+        f"{snippet}:3: `aws ec2 run-instances` (RunInstances) needs ec2:RunInstances on "
+        f"arn:aws:ec2:{REGION}::image/ami-0abcdef1234567890") and "ec2:Owner" not in report[0], report

@@ -622,12 +622,14 @@ def existing_tags(source: str | None, known: Known) -> dict[str, str]:
     return {OWNER_TAG: ME.userid} if "$" in source else {}
 
 
-# AWS's public parameters under /aws/service/ami- hold the IDs of images Amazon publishes (Amazon
-# EC2 User Guide, "Reference the latest AMIs using Systems Manager public parameters"): a launch
-# from one, with `resolve:ssm:` or an ID a snippet read with `aws ssm get-parameter`, is from an
-# image whose ec2:Owner IAM gives as `amazon` (Service Authorization Reference, Amazon EC2:
-# "the owner of the resource (amazon, aws-marketplace, or an AWS account ID)").
-AMAZON_IMAGE = re.compile(r"(resolve:ssm:|\bssm get-parameters?\b[^)]*?--names?\s+)/aws/service/ami-", re.S)
+# AWS's public parameters under /aws/service/ami-amazon-linux-latest/ hold the IDs of the Amazon
+# Linux images AWS publishes (Systems Manager User Guide, "Discovering public parameters in
+# Parameter Store"; Amazon Linux 2023 User Guide, "Amazon Linux 2023 on Amazon EC2"): a launch from
+# one, with `resolve:ssm:` or an ID a snippet read with `aws ssm get-parameter`, is from an image
+# whose ec2:Owner IAM gives as `amazon` (Service Authorization Reference, Amazon EC2: "the owner of
+# the resource (amazon, aws-marketplace, or an AWS account ID)"). Other public parameters name
+# other owners' images (`canonical`, `marketplace`): a guide that uses one adds it here.
+AMAZON_IMAGE = re.compile(r"(resolve:ssm:|\bssm get-parameters?\b[^)]*?--names?\s+)/aws/service/ami-amazon-linux-latest/", re.S)
 
 
 def image_owner(source: str | None, tags: dict, env: dict, known: Known) -> str | None:

@@ -192,8 +192,7 @@ OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for alarm in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse- --query 'MetricAlarms[].AlarmArn' --output text); do
   if [ "$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
       --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text)" = "$OWNER" ]; then
-    aws cloudwatch delete-alarms --alarm-names "${alarm##*:}"
-    echo "deleted ${alarm##*:}"
+    aws cloudwatch delete-alarms --alarm-names "${alarm##*:}" && echo "deleted ${alarm##*:}"
   fi
 done
 # [end cleanup-alarms]

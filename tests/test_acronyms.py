@@ -15,7 +15,9 @@ What counts as an acronym, and how it must be expanded, is data: rules/acronyms.
   (small words such as "and" and "of" may be skipped).
 - `[allowed]` lists, each with its reason, the few words and phrases that are never expanded.
 
-Headings, inline code and link targets do not count, as uses or as expansions.
+Headings, inline code and link targets do not count, as uses or as expansions. A directive's
+`:caption:` and the labels of a Mermaid diagram (its accessible title and description too) count,
+at their lines, as the source reader (`Page.labels()`) parses them: a reader sees them as text.
 """
 
 from __future__ import annotations
@@ -58,12 +60,17 @@ def acronym(word: str) -> str | None:
     return None
 
 
+SHOWN = {"text", "caption", "diagram"}  # the kinds of run a reader reads (not headings or code)
+
+
 def body_text(path) -> tuple[str, list[tuple[int, int]]]:
-    """The page's prose as one string, without headings, inline code, link targets or markup,
-    and (offset, line) at the start of each run of text, to name the line of a match."""
+    """The page's prose, captions and diagram labels as one string, in the order of their lines,
+    without headings, inline code, link targets or markup, and (offset, line) at the start of each
+    run of text, to name the line of a match."""
+    page = parse(path)
     out, marks, last = "", [], None
-    for run in parse(path).text():
-        if run.kind != "text":
+    for run in sorted((*page.text(), *page.labels()), key=lambda run: run.line):
+        if run.kind not in SHOWN:
             continue
         out += " " if run.line == last else "\n"  # runs of one line apart: table cells, text around code
         marks.append((len(out), run.line))
@@ -153,6 +160,38 @@ def test_checker_catches_an_unexpanded_acronym(tmp_path):
         f"{page}:4: VPC is used before it is expanded (virtual private cloud)",
         f"{page}:7: SSH is used before it is expanded (Secure Shell)",
     ]
+
+
+def test_checker_reads_captions_and_diagram_labels(tmp_path):
+    """An acronym first used in a caption, or in a Mermaid diagram's label, is named at its line;
+    one expanded in the caption above the diagram passes."""
+    page = tmp_path / "p.md"
+    page.write_text(
+        "# Figures\n\n"  # 1
+        "Amazon Web Services (AWS) holds it.\n\n"  # 3
+        "```{literalinclude} snippets/x.sh\n"  # 5
+        ":caption: What EBS shows\n"  # 6
+        "```\n\n"
+        "```{mermaid}\n"  # 9
+        ":caption: A bucket in Amazon Simple Storage Service (Amazon S3).\n\n"  # 10
+        "flowchart LR\n"  # 12
+        "  accTitle: Buckets\n"  # 13
+        "  accDescr: An S3 bucket.\n"  # 14
+        "  bucket[(S3 bucket)] -->|over NFS| vpc[\"Default VPC\"]\n"  # 15
+        "```\n"
+    )
+    assert unexpanded(page) == [
+        f"{page}:6: EBS is used before it is expanded (Elastic Block Store)",
+        f"{page}:15: NFS is used before it is expanded (Network File System)",
+        f"{page}:15: VPC is used before it is expanded (virtual private cloud)",
+    ]
+
+
+def test_checker_names_a_diagram_it_cannot_read(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text("# Pie\n\n```{mermaid}\n:caption: A pie.\n\npie\n  \"A\": 1\n```\n")
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(page))}:6: a 'pie' diagram"):
+        unexpanded(page)
 
 
 def test_checker_catches_an_acronym_outside_any_list(tmp_path):

@@ -1,10 +1,14 @@
-"""_ext/sources.py reads each page as the build does, without importing Sphinx or myst-parser."""
+"""_ext/sources.py reads each page as the build does, without importing Sphinx or myst-parser, and
+each diagram's labels as Mermaid draws them."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from dataclasses import fields
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from markdown_it.renderer import RendererHTML
@@ -13,6 +17,8 @@ from myst_parser.parsers.mdit import create_md_parser
 
 import sources
 from conftest import ROOT
+from diagram_keys import diagram_files, source_diagrams
+from sources.mermaid import MermaidError, diagram_labels
 
 pytestmark = pytest.mark.sources
 
@@ -63,3 +69,45 @@ def test_the_reader_imports_without_sphinx_or_myst_parser():
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code, str(ROOT / "_ext")], capture_output=True, text=True)
     assert result.returncode == 0, f"importing _ext/sources.py imports {result.stdout.strip()}{result.stderr}"
+
+
+# -- A diagram's labels, as the reader finds them and as Mermaid drew them ---------------------------
+
+WORD = re.compile(r"\w+")
+
+
+def drawn_words(svg: Path) -> set[str]:
+    """The words of a drawn diagram: the text of every element but its style sheet."""
+    words: set[str] = set()
+    for element in ElementTree.parse(svg).iter():
+        if not element.tag.endswith("style"):
+            words.update(WORD.findall(element.text or ""))
+        words.update(WORD.findall(element.tail or ""))
+    return words
+
+
+@pytest.mark.parametrize("diagram", [d for d in source_diagrams() if d.drawn], ids=lambda d: d.where)
+def test_diagram_labels_are_the_words_mermaid_drew(diagram):
+    """_ext/sources/mermaid.py finds, in a diagram's source, the words Mermaid drew in its light SVG
+    (its title and description included): the acronym rule reads a diagram as a reader sees it."""
+    read = {word for label in diagram_labels(diagram.code) for word in WORD.findall(label.text)}
+    drawn = drawn_words(diagram_files(ROOT, diagram.key)["light.svg"])
+    assert read == drawn, (f"{diagram.where}: the labels read from the source miss {sorted(drawn - read)} "
+                           f"and add {sorted(read - drawn)}")
+
+
+def test_the_diagram_reader_names_what_it_cannot_read():
+    code = "flowchart LR\n  accTitle: T\n  a[A] --> b\n  click a href \"https://example.com\"\n"
+    with pytest.raises(MermaidError) as caught:
+        diagram_labels(code)
+    assert caught.value.line == 3 and "cannot read" in str(caught.value)
+    with pytest.raises(MermaidError, match="'pie' diagram"):
+        diagram_labels("pie\n  \"A\": 1\n")
+    assert [(label.line, label.text, label.role) for label in diagram_labels(
+        "flowchart TB\n  accTitle: Title\n  accDescr {\n    Two lines\n    of description\n  }\n"
+        "  subgraph box[\"A box\"]\n    n1([Start<br>here]) -- yes --> n2{\"Ask #quot;why#quot;\"}\n  end\n"
+        "  n2 -.->|maybe| n3\n  class n1 marked\n"
+    )] == [
+        (1, "Title", "title"), (2, "Two lines of description", "description"), (6, "A box", "subgraph"),
+        (7, "Start here", "node"), (7, "yes", "edge"), (7, 'Ask "why"', "node"), (9, "maybe", "edge"), (9, "n3", "node"),
+    ]

@@ -9,6 +9,13 @@ steps have begun, never before; a "Clean up" section; a "What you learned" secti
 the how-to guides; and at least 1,500 words of prose besides its commands. Tutorials and
 explanation pages link to each other. Every check is proven on a fixture page that breaks it.
 
+A learner who meets an error finds its fix in the step where it happens, not in a section of its
+own: a collapsed `{dropdown}` titled "If ..." ("If you see `AccessDenied`"), in a step or in the
+"If you opened a new terminal" section; a heading such as "Troubleshooting" or "If a step does not
+print what it should" fails. A reference to a step says which part's step it is, "step 3 of
+[Part 2](LESSON-2-NAME.md)", and that part has exactly one step of that number; a bare "step 3"
+(which could be any part's step 3) fails: name the step by what it does instead.
+
 A longer lesson comes in parts (issue 21): a first page, `tutorials/LESSON.md`, with what will be
 built (a diagram), the parts, "Before you start" and the cost; then one page per part,
 `tutorials/LESSON-N-NAME.md`, titled "Part N: ...". Each part states its goal and its time before
@@ -17,14 +24,17 @@ section `resume-*`, or `cleanup` for a clean-up part, that finds the learner's r
 repeats the diagram with its own pieces marked (`class NODE,... marked`), and has at most 700
 words of prose (code, inline code and outputs excluded). The lesson as a whole has at least three
 do-and-predict exercises (a step that asks the learner to predict, with the answer in a
-`{dropdown}` titled "Answer: ..."; any other drop-down offers a choice), links at least three
-explanation pages after its first step, a clean-up part and "What you learned" in its last part.
-No page of the quadrant tells the learner how the site is tested: that belongs in docs/.
+`{dropdown}` titled "Answer: ..."; any other drop-down but an "If ..." fix offers a choice), links
+at least three explanation pages after its first step, a clean-up part and "What you learned" in
+its last part. No page of the quadrant tells the learner how the site is tested, in its prose, its
+captions or its diagrams: that belongs in docs/ (a caption that says where a shown output comes
+from, such as "The form only, from a small stand-in file", is not about the tests).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -42,6 +52,15 @@ YOU_SEE = re.compile(r"\byou (will )?see\b", re.IGNORECASE)
 ALTERNATIVE = re.compile(r"\b(alternatively|if you prefer|you can also|or you can|another way to)\b", re.IGNORECASE)
 CHOICE_DIRECTIVES = {"tab-set", "tab-item", "dropdown"}
 ANSWER = re.compile(r"Answer\b")  # a drop-down titled "Answer: ..." holds an exercise's answer, not a choice
+FIX = re.compile(r"If\b")  # a drop-down titled "If ..." holds the fix for an error the step may print
+# A section of its own for errors: they belong, each in an "If ..." drop-down, in their step.
+TROUBLESHOOTING = re.compile(
+    r"\b(troubleshoot\w*|if (?:a|any) (?:step|command|block)\b|does not (?:print|work)|goes wrong|common (?:errors|problems))",
+    re.IGNORECASE,
+)
+# "step 3", "steps 2 and 4", "steps 2 to 5": a reference that must say whose step it is.
+STEP_REFERENCE = re.compile(r"\bsteps?\s+\d+(?:(?:\s*,\s*|\s+(?:and|or|to)\s+)\d+)*", re.IGNORECASE)
+OF_A_PART = re.compile(r"^\s+of\s*$")  # "step 3 of " before the link to the part
 PART_PAGE = re.compile(r"^(?P<lesson>.+)-(?P<number>\d+)-[\w-]+$")
 MAX_PART_WORDS = 700
 MIN_EXERCISES = 3
@@ -92,6 +111,87 @@ def _steps(page) -> list[tuple[int, int]]:
         elif token.type == "list_item_open" and depth == 1 and numbered[-1] and token.map:
             found.append((token.map[0] + 1, token.map[1]))
     return found
+
+
+def step_numbers(path: Path) -> Counter:
+    """How many steps (items of a top-level numbered list) of a page carry each number."""
+    found, depth, numbered, number = Counter(), 0, [], 0
+    for token in parse(path).tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            numbered.append(token.type == "ordered_list_open")
+            depth += 1
+            if depth == 1 and numbered[-1]:
+                number = int(token.attrGet("start") or 1)
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            numbered.pop()
+            depth -= 1
+        elif token.type == "list_item_open" and depth == 1 and numbered[-1]:
+            found[number] += 1
+            number += 1
+    return found
+
+
+def _numbers(reference: str) -> list[int]:
+    """The step numbers a reference names: "steps 2 to 4" names 2, 3 and 4."""
+    found = [int(n) for n in re.findall(r"\d+", reference)]
+    if re.search(r"\bto\b", reference, re.IGNORECASE) and len(found) == 2:
+        return list(range(found[0], found[1] + 1))
+    return found
+
+
+def step_reference_problems(path: Path) -> list[str]:
+    """Each "step N" says whose step it is, "step N of [Part M](PAGE.md)", and that part has exactly
+    one step N: a lesson's parts each number their steps from 1, so a bare "step 9" is ambiguous."""
+    page = parse(path)
+    problems = []
+    for token in page.tokens:
+        if token.type != "inline" or not token.map:
+            continue
+        line, children = token.map[0] + 1, token.children or []
+        for i, child in enumerate(children):
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            if child.type != "text":
+                continue
+            for m in STEP_REFERENCE.finditer(child.content):
+                reference, after = m.group(0), children[i + 1] if i + 1 < len(children) else None
+                link = after.attrGet("href") if after is not None and after.type == "link_open" else None
+                target = (path.parent / link.split("#", 1)[0]) if link else None
+                if not (OF_A_PART.match(child.content[m.end():]) and target and PART_PAGE.match(target.stem)
+                        and target.is_file()):
+                    problems.append(f"{where(path, line)}: '{reference}' does not say which part's step it means: write "
+                                    f"'{reference} of [Part N](PAGE.md)', or name the step by what it does")
+                    continue
+                counts = step_numbers(target)
+                problems += [
+                    f"{where(path, line)}: '{reference} of {link}': {target.name} has "
+                    f"{'no step' if not counts[n] else f'{counts[n]} steps numbered'} {n}; name the step by what it does"
+                    for n in _numbers(reference) if counts[n] != 1
+                ]
+    return problems
+
+
+def fix_problems(path: Path) -> list[str]:
+    """Errors a learner may meet are fixed in their step, in a collapsed "If ..." drop-down; no
+    section of their own."""
+    page = parse(path)
+    problems = [
+        f"{where(path, h.line)}: a section for errors ('{h.text}'): put each error's fix in the step where it "
+        "happens, in a collapsed `{dropdown} If ...`"
+        for h in page.headings if h.level >= 2 and TROUBLESHOOTING.search(h.text)
+    ]
+    steps = _steps(page)
+    resume = _h2(page, re.escape(RESUME_HEADING))
+    resume_end = min([h.line for h in page.headings if resume and h.level <= 2 and h.line > resume.line], default=10**9)
+    for block in page.blocks:
+        if block.name != "dropdown" or not FIX.match(block.argument):
+            continue
+        if "open" in block.options:
+            problems.append(f"{block.where()}: the drop-down '{block.argument}' opens by itself (`:open:`); leave a fix collapsed")
+        if not _step_of(steps, block.line) and not (resume and resume.line < block.line < resume_end):
+            problems.append(f"{block.where()}: the drop-down '{block.argument}' is in no step; put it in the step where "
+                            "the error happens")
+    return problems
 
 
 def cost_problems(path: Path) -> list[str]:
@@ -159,7 +259,8 @@ def tutorial_step_problems(path: Path) -> list[str]:
 
     problems += [
         f"{b.where()}: a {{{b.name}}} offers the reader a choice; a tutorial has one path"
-        for b in page.blocks if b.name in CHOICE_DIRECTIVES and not (b.name == "dropdown" and ANSWER.match(b.argument))
+        for b in page.blocks
+        if b.name in CHOICE_DIRECTIVES and not (b.name == "dropdown" and (ANSWER.match(b.argument) or FIX.match(b.argument)))
     ]
     problems += [
         f"{where(path, t.line)}: '{m.group(0)}' offers the reader a choice; a tutorial has one path"
@@ -167,6 +268,8 @@ def tutorial_step_problems(path: Path) -> list[str]:
     ]
 
     problems += site_testing_problems(path)
+    problems += fix_problems(path)
+    problems += step_reference_problems(path)
     return problems
 
 
@@ -189,10 +292,13 @@ def what_you_learned_problems(path: Path) -> list[str]:
 
 
 def site_testing_problems(path: Path) -> list[str]:
-    """Sentences that tell the learner how the site is tested (they belong in docs/)."""
+    """Sentences that tell the learner how the site is tested (they belong in docs/), in the prose,
+    the captions and the diagrams' labels."""
+    page = parse(path)
     return [
         f"{where(path, t.line)}: '{m.group(0)}' tells the learner how the site is tested; say it in docs/"
-        for t in parse(path).text() if t.kind != "code" for m in [TESTING.search(t.text)] if m
+        for t in sorted((*page.text(), *page.labels()), key=lambda t: t.line) if t.kind != "code"
+        for m in [TESTING.search(t.text)] if m
     ]
 
 
@@ -521,7 +627,7 @@ PART_1 = """# Part 1: Make it
 %s
 ## If you opened a new terminal
 
-Start at step 1.
+Start with the first step.
 
 ## Make
 
@@ -608,7 +714,7 @@ def test_a_lesson_in_parts_passes_except_for_its_length(tmp_path):
 
 def test_the_lesson_checker_catches_a_part_without_goal_time_resume_or_marks(tmp_path):
     part_1 = (PART_1.replace("**Goal:** a bucket.\n", "").replace("about 10 minutes", "a while")
-              .replace("## If you opened a new terminal\n\nStart at step 1.\n", "")
+              .replace("## If you opened a new terminal\n\nStart with the first step.\n", "")
               .replace("  class bucket marked\n", "").replace("Predict again:", "Then:")
               .replace("# Part 1: Make it", "# Make it")
               .replace("   You will see a line.\n\n   :::{dropdown} Answer: one line", "   You will see a line. The emulator prints it.\n\n   :::{dropdown} Details"))
@@ -632,6 +738,37 @@ def test_the_lesson_checker_catches_a_part_without_goal_time_resume_or_marks(tmp
         "1 do-and-predict exercises; a lesson has at least 3": 1,
     }
     assert {k: v for k, v in problems.items() if "a tutorial has at least 1500" not in k} == expected
+
+
+def test_the_lesson_checker_catches_troubleshooting_apart_and_ambiguous_step_references(tmp_path):
+    """Fixes in a section of their own, or open, or in no step; "step N" with no part, or naming a
+    step its part has twice or not at all; a caption and a diagram label about the site's tests."""
+    part_1 = PART_1.replace("Why: [](../explanation/a.md)", "## Again\n\n1. Once more.\n\nWhy: [](../explanation/a.md)")
+    part_2 = (PART_2
+              .replace("1. Predict, then delete it:",
+                       "1. Predict, then delete what step 2 of [Part 1](lesson-1-make.md) made (as in\n"
+                       "   step 1 of [Part 1](lesson-1-make.md), or step 9 of [Part 1](lesson-1-make.md); see step 1):")
+              .replace("   You will see a line.\n\n   :::{dropdown} Answer: deleted",
+                       "   You will see a line.\n\n   :::{dropdown} If you see `AccessDenied`\n   :open:\n\n   Ask.\n   :::\n\n"
+                       "   :::{dropdown} Answer: deleted")
+              .replace(":end-before: \"[end cleanup-bucket]\"\n", ":end-before: \"[end cleanup-bucket]\"\n   :caption: As the emulator prints it\n")
+              .replace("  class bucket marked\n", "  bucket --> tests[\"Our tests\"]\n  class bucket marked\n")
+              .replace("## What you learned", "## If a step does not print what it should\n\n:::{dropdown} If it fails\nPaste it again.\n:::\n\n"
+                       "## What you learned"))
+    first = lesson_fixture(tmp_path, part_1=part_1, part_2=part_2)
+    path = first.with_name("lesson-2-clean-up.md")
+    assert [p for p in lesson_problems(first) if "a tutorial has at least 1500" not in p] == [
+        f"{path}:13: 'Our tests' tells the learner how the site is tested; say it in docs/",
+        f"{path}:34: 'emulator' tells the learner how the site is tested; say it in docs/",
+        f"{path}:49: a section for errors ('If a step does not print what it should'): put each error's fix in the step "
+        "where it happens, in a collapsed `{dropdown} If ...`",
+        f"{path}:39: the drop-down 'If you see `AccessDenied`' opens by itself (`:open:`); leave a fix collapsed",
+        f"{path}:51: the drop-down 'If it fails' is in no step; put it in the step where the error happens",
+        f"{path}:29: 'step 1 of lesson-1-make.md': lesson-1-make.md has 2 steps numbered 1; name the step by what it does",
+        f"{path}:29: 'step 9 of lesson-1-make.md': lesson-1-make.md has no step 9; name the step by what it does",
+        f"{path}:29: 'step 1' does not say which part's step it means: write 'step 1 of [Part N](PAGE.md)', "
+        "or name the step by what it does",
+    ]
 
 
 def test_the_lesson_checker_catches_a_first_page_that_teaches(tmp_path):

@@ -14,8 +14,9 @@ What the checks use:
 
 - ``pages()``: every page of the site, in quadrant order;
 - ``parse(path)``: a ``Page``, with its ``headings``, ``blocks`` (directives and code), ``text()``
-  (the words a reader sees, line by line), ``links``, ``substitutions_used``, ``ordered_lists``
-  and ``front_matter``;
+  (the words a reader sees, line by line), ``labels()`` (the captions and the diagrams' labels,
+  which ``mermaid.py`` parses from each ``{mermaid}`` block), ``links``, ``substitutions_used``,
+  ``ordered_lists`` and ``front_matter``;
 - ``lines(path)`` / ``prose(path)``: every source line with whether it is code and which
   directives enclose it, for checks that read whole lines (secrets, open ports);
 - ``words(path)``: how many words a reader sees on the page;

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from markdown_it.token import Token
 
+from .mermaid import MermaidError, diagram_labels
 from .reading import DIRECTIVE, FENCES, PROSE_DIRECTIVES, QUADRANTS, figure_substitutions, load_figures, parser, where
 
 
@@ -39,6 +40,7 @@ class Block:
     body: str
     body_line: int  # the first line of the body
     directives: tuple[str, ...]  # the directives around it, outermost first
+    option_lines: dict[str, int] = field(default_factory=dict)  # the line of each option
 
     def where(self) -> str:
         return where(self.path, self.line)
@@ -139,6 +141,32 @@ class Page:
                 line += child.content.count("\n") if child.type == "code_inline" else 0
         return found
 
+    def labels(self) -> list[Text]:
+        """Text a reader sees outside the prose, with its line: each directive's `:caption:` (kind
+        "caption", its inline code kind "code") and every label of each {mermaid} diagram (kind
+        "diagram": its accessible title and description too, as mermaid.py reads them). A diagram
+        the reader cannot read raises ValueError naming FILE:LINE."""
+        return self._labels
+
+    @functools.cached_property
+    def _labels(self) -> list[Text]:
+        found = []
+        for block in self.blocks:
+            if "caption" in block.options:
+                line = block.option_lines.get("caption", block.line)
+                for child in parser().parseInline(block.options["caption"])[0].children or []:
+                    if child.type == "code_inline":
+                        found.append(Text(line, child.content, "code", block.directives))
+                    elif shown := _shown_inline(child):
+                        found.append(Text(line, shown, "caption", block.directives))
+            if block.name == "mermaid":
+                try:
+                    labels = diagram_labels(block.body)
+                except MermaidError as e:
+                    raise ValueError(f"{where(self.path, block.body_line + e.line)}: {e}") from None
+                found += [Text(block.body_line + label.line, label.text, "diagram", block.directives) for label in labels]
+        return sorted(found, key=lambda t: t.line)
+
     @functools.cached_property
     def substitutions_used(self) -> list[tuple[int, str]]:
         """(line, name) for every `{{ name }}` in the page's text."""
@@ -214,17 +242,20 @@ def site_root(path: Path) -> Path:
 
 def _plain(inline: Token) -> str:
     """The text of an inline token as a reader sees it."""
-    out = []
-    for child in inline.children or []:
-        if child.type in ("text", "code_inline"):
-            out.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            out.append(" ")
-        elif child.type == "myst_role":
-            out.append(re.sub(r"\s*<[^<>]*>$", "", child.content))
-        elif child.type == "substitution_inline":
-            out.append(substitutions().get(child.content.strip(), ""))
-    return "".join(out)
+    return "".join(_shown_inline(child) for child in inline.children or [])
+
+
+def _shown_inline(child: Token) -> str:
+    """What one inline token shows a reader: text, code, a role's text, a substitution's value."""
+    if child.type in ("text", "code_inline"):
+        return child.content
+    if child.type in ("softbreak", "hardbreak"):
+        return " "
+    if child.type == "myst_role":
+        return re.sub(r"\s*<[^<>]*>$", "", child.content)
+    if child.type == "substitution_inline":
+        return substitutions().get(child.content.strip(), "")
+    return ""
 
 
 def is_option_line(line: str) -> bool:
@@ -233,26 +264,29 @@ def is_option_line(line: str) -> bool:
     return stripped.startswith(":") and not stripped.startswith(":::")
 
 
-def _split_directive(body: str) -> tuple[dict[str, str], str, int]:
-    """A directive's options (`:key: value` lines or a `---` YAML block), its body, and how many
-    lines come before the body."""
+def _split_directive(body: str) -> tuple[dict[str, str], str, int, dict[str, int]]:
+    """A directive's options (`:key: value` lines or a `---` YAML block), its body, how many
+    lines come before the body, and the line of each option, counted from the body's first line."""
     lines = body.splitlines()
     options: dict[str, str] = {}
+    option_lines: dict[str, int] = {}
     count = 0
     if lines and lines[0].strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
         if end is not None:
             loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
             options = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+            option_lines = {key: next((i for i in range(1, end) if lines[i].startswith(f"{key}:")), 0) for key in options}
             count = end + 1
     else:
         while count < len(lines) and is_option_line(lines[count]):
             key, _, value = lines[count].strip()[1:].partition(":")
             options[key.strip()] = value.strip()
+            option_lines[key.strip()] = count
             count += 1
     if count < len(lines) and not lines[count].strip():
         count += 1  # one blank line between the options and the body
-    return options, "\n".join(lines[count:]) + ("\n" if count < len(lines) else ""), count
+    return options, "\n".join(lines[count:]) + ("\n" if count < len(lines) else ""), count, option_lines
 
 
 def _walk(page: Page, source: str, offset: int, directives: tuple[str, ...]) -> None:
@@ -275,10 +309,10 @@ def _walk(page: Page, source: str, offset: int, directives: tuple[str, ...]) -> 
             m = DIRECTIVE.match(token.info.strip()) if token.type in FENCES else None
             start = token.map[0]
             if m:
-                options, body, before = _split_directive(token.content)
+                options, body, before, option_lines = _split_directive(token.content)
                 name = m["name"]
                 block = Block(page.path, start + 1, name, m["argument"].strip(), options, body,
-                              start + 2 + before, directives)
+                              start + 2 + before, directives, {k: start + 2 + n for k, n in option_lines.items()})
             else:
                 block = Block(page.path, start + 1, "code", token.info.strip(), {}, token.content,
                               start + 2 if token.type in FENCES else start + 1, directives)

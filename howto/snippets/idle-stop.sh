@@ -15,15 +15,19 @@ echo "$BOX_ID $ALARM_NAME"
 # [end set-names]
 
 # [start create-alarm]
-aws cloudwatch put-metric-alarm \
-  --alarm-name "$ALARM_NAME" \
-  --alarm-description "Stop analysis-box after an hour under 5% CPU" \
-  --namespace AWS/EC2 --metric-name CPUUtilization \
-  --dimensions "Name=InstanceId,Value=$BOX_ID" \
-  --statistic Average --period 300 --evaluation-periods 12 \
-  --comparison-operator LessThanThreshold --threshold 5 \
-  --alarm-actions "arn:aws:automate:${REGION}:ec2:stop" \
-  --tags "Key=crashcourse:owner,Value=$OWNER"
+if [ "$BOX_ID" = None ]; then
+  echo "No running analysis-box of yours: start or launch it, then run step 1 again."
+else
+  aws cloudwatch put-metric-alarm \
+    --alarm-name "$ALARM_NAME" \
+    --alarm-description "Stop analysis-box after an hour under 5% CPU" \
+    --namespace AWS/EC2 --metric-name CPUUtilization \
+    --dimensions "Name=InstanceId,Value=$BOX_ID" \
+    --statistic Average --period 300 --evaluation-periods 12 \
+    --comparison-operator LessThanThreshold --threshold 5 \
+    --alarm-actions "arn:aws:automate:${REGION}:ec2:stop" \
+    --tags "Key=crashcourse:owner,Value=$OWNER"
+fi
 # [end create-alarm]
 
 # [start check]
@@ -34,14 +38,11 @@ aws cloudwatch describe-alarms --alarm-names "$ALARM_NAME" \
 
 # [start cleanup]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
-for name in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse-idle-stop- \
-    --query 'MetricAlarms[].AlarmName' --output text); do
-  arn=$(aws cloudwatch describe-alarms --alarm-names "$name" --query 'MetricAlarms[0].AlarmArn' --output text)
-  owner=$(aws cloudwatch list-tags-for-resource --resource-arn "$arn" \
-    --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text)
-  if [ "$owner" = "$OWNER" ]; then
-    aws cloudwatch delete-alarms --alarm-names "$name"
-    echo "deleted $name"
+for alarm in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse-idle-stop- \
+    --query 'MetricAlarms[].AlarmArn' --output text); do
+  if [ "$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
+      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text)" = "$OWNER" ]; then
+    aws cloudwatch delete-alarms --alarm-names "${alarm##*:}" && echo "deleted ${alarm##*:}"
   fi
 done
 # [end cleanup]

@@ -73,6 +73,12 @@ aws ec2 describe-snapshots --owner-ids self --filters Name=tag:crashcourse:owner
   --query 'Snapshots[].[`snapshot`,SnapshotId,VolumeSize,Description]' --output text
 aws s3api list-buckets --output text --query \
   "Buckets[?starts_with(Name, 'crashcourse-') && ends_with(Name, '-$READER-$SWEEP_ACCOUNT-$SWEEP_REGION')].['bucket',Name]"
+for alarm in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse- --query 'MetricAlarms[].AlarmArn' --output text); do
+  if [ "$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
+      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text)" = "$OWNER" ]; then
+    printf 'alarm\t%s\n' "${alarm##*:}"
+  fi
+done
 # [end list-leftovers]
 
 # [start all-regions]
@@ -180,6 +186,16 @@ for bucket in $(aws s3api list-buckets --output text --query \
   fi
 done
 # [end cleanup-buckets]
+
+# [start cleanup-alarms]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for alarm in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse- --query 'MetricAlarms[].AlarmArn' --output text); do
+  if [ "$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
+      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text)" = "$OWNER" ]; then
+    aws cloudwatch delete-alarms --alarm-names "${alarm##*:}" && echo "deleted ${alarm##*:}"
+  fi
+done
+# [end cleanup-alarms]
 
 # [start cleanup-check]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)

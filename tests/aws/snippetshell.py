@@ -13,6 +13,10 @@
   comments sees one, with quoting, ``${x##*/}``, ``$#`` and ``a#b`` handled by zsh itself.
   One zsh process splits every text not split before (``section_words()`` hands it all the
   lines of all the files at once); the answers are kept for the rest of the run.
+* ``variables_read(section)``: the variables a section reads before it sets them, which must
+  therefore be set before it is pasted (a part's "If you opened a new terminal" block must set
+  them), as bashlex (a port of bash's parser) finds them: ``$X`` and ``${X...}`` outside single
+  quotes, in an unquoted here-document too, but not after ``X=...`` or ``for X in`` has set it.
 """
 
 from __future__ import annotations
@@ -121,3 +125,64 @@ def section_words(sections: list[Section]) -> list[list[tuple[Line, list[str], l
     lines = [logical_lines(section) for section in sections]
     zsh_words([line.text for each in lines for line in each])
     return [[(line, *zsh_words([line.text])[0]) for line in each] for each in lines]
+
+
+def _nodes(node):
+    """Every bashlex node under node, here-documents' words included."""
+    yield node
+    for name in ("parts", "list", "command", "body", "output", "heredoc"):
+        child = getattr(node, name, None)
+        for c in child if isinstance(child, list) else [child] if child is not None and hasattr(child, "kind") else []:
+            yield from _nodes(c)
+
+
+def _name(parameter: str) -> str | None:
+    """The variable a parameter expansion reads: `#READER` (its length) reads READER; `?`, `1` none."""
+    m = re.match(r"[#!]?([A-Za-z_][A-Za-z0-9_]*)", parameter)
+    return m[1] if m else None
+
+
+def _events(code: str, offset: int = 0) -> list[tuple[int, str, str]]:
+    """(position, "read" or "set", name) for what the code reads and sets, as bashlex parses it. A
+    variable is set where its assignment ends (`X=$(f "$X")` reads X first) or, for a loop's
+    variable, at the loop's `do`."""
+    import bashlex  # building its parser takes half a second: only when there is code to read
+
+    found = []
+    for tree in bashlex.parse(code):
+        for node in _nodes(tree):
+            if node.kind == "assignment":
+                found.append((offset + node.pos[1], "set", node.word.split("=", 1)[0]))
+            elif node.kind == "parameter" and (name := _name(node.value)):
+                found.append((offset + node.pos[0], "read", name))
+            elif node.kind == "for":
+                words = [p for p in node.parts if p.kind == "word"]
+                do = next((p.pos[0] for p in node.parts if p.kind == "reservedword" and p.word == "do"), node.pos[1])
+                if words:
+                    found.append((offset + do, "set", words[0].word))
+    return found
+
+
+def variables_read(section: Section) -> list[str]:
+    """The variables the section reads before it sets them, in the order of their first read."""
+    lines, docs = split_heredocs(section)
+    text = [""] * len(section.code.splitlines())
+    for line in lines:
+        text[line.number - section.line - 1] = HEREDOC.sub("", line.text)
+    code = "\n".join(text) + "\n"
+    events = _events(code)
+    starts = [0]
+    for line in text:
+        starts.append(starts[-1] + len(line) + 1)
+    for doc in docs:
+        operator = HEREDOC.search(section.code.splitlines()[doc.number - section.line - 1])
+        if not operator[2]:  # an unquoted delimiter: the body expands, as a double-quoted string does
+            body = '"' + doc.body.replace('"', '\\"') + '"'
+            events += [(starts[doc.number - section.line - 1], kind, name) for _, kind, name in _events(f"echo {body}\n")]
+    set_, read = set(), []
+    for _, kind, name in sorted(events):
+        if kind == "set":
+            set_.add(name)
+        elif name not in set_ and name not in read:
+            read.append(name)
+    return read

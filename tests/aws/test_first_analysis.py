@@ -12,7 +12,13 @@ new terminal. This runs it that way, with the harness of the reader's tour (tour
   runs the next day in a new terminal, each block twice, the second saying that nothing is left.
   A fixture, a launch block without its guard, fails this run naming its file and line;
 * the part-by-part run (`test_first_analysis_part_by_part`): before each part a NEW shell, which
-  runs only that part's "If you opened a new terminal" block, then the part;
+  runs only that part's "If you opened a new terminal" block, then the part. After the resume
+  block, every variable that any later block of the part reads before setting it (read from the
+  blocks by bashlex: `variables_read` in snippetshell.py; the steps the emulator cannot run
+  included) must be set in that shell, so that a learner may come back before any step of the
+  part; a fixture, part 3's resume block as it was before it found the security group and the
+  instance by tag (`tests/aws/fixtures/first-analysis-forgetful-resume.sh`), fails it, naming the
+  file, the line and the variables;
 * the public dataset (the GATK test data bucket of the Registry of Open Data) is stood in for by
   a bucket of the same name holding a tiny FASTQ file at the real keys (public_data.py);
 * where the learner opens a shell on the instance, the commands they type there
@@ -24,11 +30,14 @@ new terminal. This runs it that way, with the harness of the reader's tour (tour
 
 Sections the emulator cannot run are reported as skips with their reasons (rules/live-capture.toml
 marks them for the live capture), and both snippet files are checked with shellcheck in the shell
-they run in. TUTORIAL_TIMES=1 prints how long each run took.
+they run in. A run that fails ends its message with the command that reruns that run alone
+(`nox -s aws -- "tests/aws/test_first_analysis.py::test_first_analysis_part_by_part[zsh]"`).
+TUTORIAL_TIMES=1 prints how long each run took.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -41,6 +50,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from conftest import ROOT, parse_sections
+from snippetshell import variables_read
 from inventory import LIVE_INSTANCE_STATES
 from public_data import BUCKET as PUBLIC_BUCKET
 from public_data import expected_stats, fastq, seed_public_data
@@ -53,6 +63,7 @@ OUTPUTS = TUTORIALS / "outputs"
 LAPTOP = SNIPPETS / "first-analysis.sh"
 INSTANCE = SNIPPETS / "first-analysis-instance.sh"
 UNGUARDED_LAUNCH = Path(__file__).parent / "fixtures" / "first-analysis-unguarded-launch.sh"
+FORGETFUL_RESUME = Path(__file__).parent / "fixtures" / "first-analysis-forgetful-resume.sh"
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 TAG = {"Key": "crashcourse", "Value": "first-analysis"}
 OWNER_TAG = {"Key": "crashcourse:owner", "Value": EMULATED_OWNER}  # the reader's own tag
@@ -82,6 +93,16 @@ def included_sections(page: Path) -> list[tuple[str, str]]:
             if m := re.search(r"\[start ([\w-]+)\]", start):
                 found.append((Path(argument).name, m.group(1)))
     return found
+
+
+def laptop_sections(laptop: Path = LAPTOP) -> dict[Path, list]:
+    """Each part page with the sections of the learner's own terminal it shows, in order, as the
+    snippet file has them (the steps the emulator cannot run included, with their real code)."""
+    found = {s.name: s for s in parse_sections(LAPTOP)}
+    if laptop != LAPTOP:
+        found |= {s.name: s for s in parse_sections(laptop)}
+    return {page: [found[name] for file, name in included_sections(page) if file == LAPTOP.name and name in found]
+            for page in part_pages()}
 
 
 def lesson(laptop: Path = LAPTOP) -> list[tuple[Path, list[Step]]]:
@@ -200,6 +221,7 @@ class Lesson:
         self.tour = Tour(shell, endpoint, self.home)
         self.defaults = self.tour.resources()  # the public bucket is not the reader's: it is no leftover
         self.parts = lesson(laptop)
+        self.sections = laptop_sections(laptop)
         self.problems: list[str] = []
         self.pastes = 0
 
@@ -239,9 +261,13 @@ class Lesson:
             self.problems += [f"{where} prints something else and does not say what it found:\n{again}"]
 
     def run_part(self, terminal: Shell, page: Path, blocks: list[Step], new_shell: bool) -> None:
-        """One part's blocks; in a new shell, only from its resume block on."""
+        """One part's blocks; in a new shell, only from its resume block on, and after it the
+        check that it set every variable the part's later blocks read."""
         if new_shell and any(RESUME.match(b.section.name) for b in blocks):
             blocks = blocks[next(i for i, b in enumerate(blocks) if RESUME.match(b.section.name)):]
+            self.paste(terminal, blocks[0])
+            self.problems += self.resume_gaps(terminal, page, blocks[0])
+            blocks = blocks[1:]
         for step in blocks:
             if step.path == INSTANCE:
                 continue  # typed on the instance: run with `connect`, below
@@ -249,6 +275,22 @@ class Lesson:
                 self.connect(terminal, step)
                 continue
             self.paste(terminal, step)
+
+    def resume_gaps(self, terminal: Shell, page: Path, resume: Step) -> list[str]:
+        """The variables that a later block of the part reads before it sets them, and that the
+        resume block, just pasted into a new shell, has left unset there."""
+        sections = self.sections[page]
+        later = sections[[s.name for s in sections].index(resume.section.name) + 1:]
+        needs = {name: section for section in reversed(later) for name in variables_read(section)}
+        if not needs:
+            return []
+        out, _ = terminal.paste("printf '%s\\n' " + " ".join(f'"{name}=${{{name}+set}}"' for name in sorted(needs)))
+        unset = [line.split("=")[0] for line in out.splitlines() if line.endswith("=")]
+        return [
+            f"{resume.where()}: [{self.kind}] section {resume.section.name!r} leaves {name} unset in a new terminal, "
+            f"which section {needs[name].name!r} (line {needs[name].line}) reads: find it again by tag and set it"
+            for name in unset
+        ]
 
     def connect(self, terminal: Shell, step: Step) -> None:
         """The learner's session on the instance: the instance's blocks in `sh`, then the tour's
@@ -270,14 +312,37 @@ class Lesson:
         return sorted(self.tour.resources() - self.defaults)
 
 
+def rerun_command(nodeid: str) -> str:
+    """The command that reruns one test alone: its node ID, quoted for zsh's brackets."""
+    return f'nox -s aws -- "{nodeid}"'
+
+
+@contextlib.contextmanager
+def says_how_to_rerun(nodeid: str):
+    """A tutorial run takes minutes: a failure ends its message with the command that reruns it alone."""
+    try:
+        yield
+    except AssertionError as e:
+        e.args = (f"{e}\n\nRerun this run alone: {rerun_command(nodeid)}",)
+        raise
+    except pytest.fail.Exception as e:
+        e.msg = f"{e.msg}\n\nRerun this run alone: {rerun_command(nodeid)}"
+        raise
+
+
 def report_time(name: str, shell: str, started: float, lesson: Lesson) -> None:
     if os.environ.get("TUTORIAL_TIMES"):
         print(f"\n[{shell}] {name}: {time.monotonic() - started:.1f} s, {lesson.pastes} pastes")
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh"])
-def test_first_analysis(shell, fresh_account, tmp_path):
+def test_first_analysis(shell, fresh_account, tmp_path, request):
     """The paste-twice run: one terminal for the day, every block twice; the clean-up in a new one."""
+    with says_how_to_rerun(request.node.nodeid):
+        paste_twice(shell, fresh_account, tmp_path)
+
+
+def paste_twice(shell: str, fresh_account: str, tmp_path: Path) -> None:
     started = time.monotonic()
     run = Lesson(shell, fresh_account, tmp_path, twice=True)
     *day_one, (cleanup_page, cleanup_blocks) = run.parts
@@ -309,8 +374,13 @@ def test_first_analysis(shell, fresh_account, tmp_path):
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh"])
-def test_first_analysis_part_by_part(shell, fresh_account, tmp_path):
+def test_first_analysis_part_by_part(shell, fresh_account, tmp_path, request):
     """A new shell before each part, which runs only the part's resume block, then the part."""
+    with says_how_to_rerun(request.node.nodeid):
+        part_by_part(shell, fresh_account, tmp_path)
+
+
+def part_by_part(shell: str, fresh_account: str, tmp_path: Path) -> None:
     started = time.monotonic()
     run = Lesson(shell, fresh_account, tmp_path, twice=False)
     for number, (page, blocks) in enumerate(run.parts, start=1):
@@ -322,6 +392,7 @@ def test_first_analysis_part_by_part(shell, fresh_account, tmp_path):
             run.run_part(terminal, page, blocks, new_shell=True)
         finally:
             terminal.close()
+    assert not run.problems, f"[{shell}] " + f"\n[{shell}] ".join(run.problems)
     left = run.left()
     assert not left, f"[{shell}] left in the account after the clean-up:\n" + "\n".join(left)
     assert run.tour.printed[LAPTOP.stem]["download-result"].endswith(expected_stats(fastq(1)))
@@ -349,6 +420,64 @@ def test_paste_twice_catches_a_launch_without_its_guard(fresh_account, tmp_path)
         p for p in run.problems if p.startswith(f"{fixture}:{line}: [bash] section 'launch' pasted twice made something new: ")
     ] != [], run.problems
     assert any(": ec2 instance:" in p for p in run.problems), run.problems
+
+
+def test_part_by_part_catches_a_resume_block_that_forgets_a_variable(fresh_account, tmp_path):
+    """The fixture's part 3 resume block finds the learner's names but not their security group or
+    instance: a learner back in a new terminal between the launch's steps has neither set."""
+    run = Lesson("bash", fresh_account, tmp_path, twice=False, laptop=FORGETFUL_RESUME)
+    (page_1, blocks_1), _, (page_3, blocks_3) = run.parts[:3]
+    (run.home / "first-analysis").mkdir()
+    terminal = Shell("bash", run.tour.env, run.home)
+    try:
+        for step in blocks_1[: [b.section.name for b in blocks_1].index("sign-in") + 1]:
+            run.tour.run(terminal, step)  # the Region and the sign-in: what a new terminal keeps
+    finally:
+        terminal.close()
+    terminal = Shell("bash", run.tour.env, run.home)
+    try:
+        run.run_part(terminal, page_3, [b for b in blocks_3 if RESUME.match(b.section.name)], new_shell=True)
+    finally:
+        terminal.close()
+    line = next(s.line for s in parse_sections(FORGETFUL_RESUME) if s.name == "resume-launch")
+    sections = {s.name: s.line for s in parse_sections(LAPTOP)}
+    fixture = FORGETFUL_RESUME.relative_to(ROOT)
+    assert run.problems == [
+        f"{fixture}:{line}: [bash] section 'resume-launch' leaves TUTORIAL_INSTANCE_ID unset in a new terminal, which "
+        f"section 'wait-for-ssm' (line {sections['wait-for-ssm']}) reads: find it again by tag and set it",
+        f"{fixture}:{line}: [bash] section 'resume-launch' leaves TUTORIAL_SG unset in a new terminal, which "
+        f"section 'launch' (line {sections['launch']}) reads: find it again by tag and set it",
+    ]
+
+
+# -- A failed run says how to rerun it -----------------------------------------------------------
+
+RUNS = ["test_first_analysis", "test_first_analysis_part_by_part"]
+
+
+def test_a_failed_run_names_the_command_that_reruns_it():
+    nodeid = "tests/aws/test_first_analysis.py::test_first_analysis_part_by_part[zsh]"
+    with pytest.raises(AssertionError, match=r"^left behind\n\nRerun this run alone: "
+                       r'nox -s aws -- "tests/aws/test_first_analysis\.py::test_first_analysis_part_by_part\[zsh\]"$'):
+        with says_how_to_rerun(nodeid):
+            raise AssertionError("left behind")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        with says_how_to_rerun(nodeid):
+            pytest.fail("tutorials/snippets/first-analysis.sh:9: a block failed", pytrace=False)
+    assert failed.value.msg.endswith(f"Rerun this run alone: {rerun_command(nodeid)}")
+
+
+@pytest.mark.parametrize("run", RUNS)
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_the_rerun_command_selects_that_run_alone(run, shell):
+    """The command a failed run prints collects exactly that run: its node ID, as pytest names it."""
+    nodeid = f"{Path(__file__).relative_to(ROOT)}::{run}[{shell}]"
+    argument = re.fullmatch(r'nox -s aws -- "([^"]+)"', rerun_command(nodeid))[1]
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--confcutdir=tests/aws", "-p", "no:xdist", "--collect-only", "-q", argument],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert collected.stdout.splitlines()[0] == nodeid and "1 test collected" in collected.stdout, collected.stdout
 
 
 # -- Sections the emulator cannot run ----------------------------------------------------------

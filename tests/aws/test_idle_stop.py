@@ -37,7 +37,7 @@ def test_idle_stop(guide):
     names = [a["AlarmName"] for a in cloudwatch.describe_alarms(AlarmNamePrefix="crashcourse-idle-stop-")["MetricAlarms"]]
     assert sorted(names) == [COLLEAGUES, ALARM]
 
-    g.cleanup()  # the cleanup sections, in a new shell (which still has the page's variables)
+    g.cleanup()  # the cleanup sections, in a new shell that has none of the page's variables
     left = cloudwatch.describe_alarms(AlarmNamePrefix="crashcourse-idle-stop-")["MetricAlarms"]
     assert [a["AlarmName"] for a in left] == [COLLEAGUES]  # the colleague's alarm is untouched
     assert g.outputs["cleanup"].split() == ["deleted", ALARM]

@@ -58,7 +58,18 @@ def make_colleagues(g):
     theirs["bucket"] = f"crashcourse-data-bob-{ACCOUNT}-us-east-1"
     s3.create_bucket(Bucket=theirs["bucket"])
     s3.put_bucket_tagging(Bucket=theirs["bucket"], Tagging={"TagSet": [COLLEAGUE_TAG]})
+    theirs["alarm"] = "crashcourse-idle-stop-bob"
+    idle_alarm(g, theirs["alarm"], theirs["box"], COLLEAGUE_TAG)
     return theirs
+
+
+def idle_alarm(g, name, instance_id, owner):
+    """An alarm like the one "How to stop an idle instance automatically" makes."""
+    g.client("cloudwatch").put_metric_alarm(
+        AlarmName=name, Namespace="AWS/EC2", MetricName="CPUUtilization", Statistic="Average",
+        Dimensions=[{"Name": "InstanceId", "Value": instance_id}], Period=300, EvaluationPeriods=12,
+        Threshold=5, ComparisonOperator="LessThanThreshold", AlarmActions=["arn:aws:automate:us-east-1:ec2:stop"],
+        Tags=[owner])
 
 
 def make_leftovers(g):
@@ -96,6 +107,8 @@ def make_leftovers(g):
     s3.create_bucket(Bucket="lab-archive-0001")
     s3.create_bucket(Bucket=f"crashcourse-data-{EMULATED_READER}-{ACCOUNT}-eu-west-1",
                      CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    made["alarm"] = f"crashcourse-idle-stop-{EMULATED_READER}"
+    idle_alarm(g, made["alarm"], made["box"], OWNER_TAG)
     made["elsewhere"] = elsewhere(g, "ec2").create_volume(AvailabilityZone="eu-west-1a", Size=8,
                                                           TagSpecifications=owned("volume"))["VolumeId"]
     return made
@@ -106,7 +119,7 @@ def states(ec2, ids):
             for r in ec2.describe_instances(InstanceIds=ids)["Reservations"] for i in r["Instances"]}
 
 
-KINDS = ("instance", "spot-request", "nat-gateway", "elastic-ip", "efs", "volume", "snapshot", "bucket")
+KINDS = ("instance", "spot-request", "nat-gateway", "elastic-ip", "efs", "volume", "snapshot", "bucket", "alarm")
 
 
 def page_examples() -> list[str]:
@@ -167,8 +180,9 @@ def test_stop_and_clean_up(guide):
     kinds = [line.split("\t")[0] for line in g.outputs["list-leftovers"].splitlines()[1:]]
     assert sorted(kinds) == sorted(
         ["instance", "spot-request", "nat-gateway", "elastic-ip", "elastic-ip", "efs", "volume",
-         "snapshot", "bucket"]
+         "snapshot", "bucket", "alarm"]
     ), g.outputs["list-leftovers"]
+    assert f"alarm\t{made['alarm']}" in g.outputs["list-leftovers"].splitlines()
     for other in (theirs["box"], theirs["volume"], theirs["untagged_volume"], theirs["ip"], theirs["efs"], "bob", "lab-archive", "eu-west-1"):
         assert other not in g.outputs["list-leftovers"]
     # Step 6 names both Regions that hold the reader's volumes (the loose one and the Spot Instance's root volume).
@@ -197,6 +211,8 @@ def test_stop_and_clean_up(guide):
     assert sorted(b["Name"] for b in s3.list_buckets()["Buckets"]) == sorted([
         f"crashcourse-data-{EMULATED_READER}-{ACCOUNT}-eu-west-1", "lab-archive-0001", theirs["bucket"]])
     assert g.outputs["cleanup-check"].split() == ["0"] * 6
+    assert [a["AlarmName"] for a in g.client("cloudwatch").describe_alarms()["MetricAlarms"]] == [theirs["alarm"]]
+    assert g.outputs["cleanup-alarms"] == f"deleted {made['alarm']}\n"
     # Another Region is left alone: the page says how to sweep it.
     assert [v["VolumeId"] for v in elsewhere(g, "ec2").describe_volumes()["Volumes"]] == [made["elsewhere"]]
     assert g.run_python() == "eu-west-1 {'volumes': 1}\n"

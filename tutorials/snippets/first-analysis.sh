@@ -7,7 +7,8 @@
 # Every section is safe to paste twice: the second paste finds what the first made (by the
 # reader's crashcourse:owner tag), says so and makes nothing new. Sections named resume-PART
 # are each part's "If you opened a new terminal" block: they find everything again by name and
-# tag and set the part's variables.
+# tag (never from a variable an earlier terminal set) and set every variable the part's blocks
+# read, so a learner may come back before any step of the part.
 #
 # `# [stand-in NAME] CODE` lines are what the tests run in place of a section that needs a real
 # account: a browser sign-in, a shell on a real instance.
@@ -154,7 +155,16 @@ REGION=$(aws configure get region)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 TUTORIAL_BUCKET="crashcourse-lesson-$READER-$ACCOUNT_ID-$REGION"
 TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
+TUTORIAL_SG=$(aws ec2 describe-security-groups \
+  --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
+  --query 'SecurityGroups[0].GroupId' --output text)
+TUTORIAL_INSTANCE_ID=$(aws ec2 describe-instances \
+  --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
+    Name=instance-state-name,Values=pending,running \
+  --query 'Reservations[0].Instances[0].InstanceId' --output text)
 echo "$OWNER $TUTORIAL_ROLE"
+echo "Security group: $TUTORIAL_SG"
+echo "Instance: $TUTORIAL_INSTANCE_ID"
 # [end resume-launch]
 
 # [start security-group]

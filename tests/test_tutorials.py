@@ -28,7 +28,7 @@ do-and-predict exercises (a step that asks the learner to predict, with the answ
 at least three explanation pages after its first step, a clean-up part and "What you learned" in
 its last part. No page of the quadrant tells the learner how the site is tested, in its prose, its
 captions or its diagrams: that belongs in docs/ (a caption that says where a shown output comes
-from, such as "The form only, from a small stand-in file", is not about the tests).
+from, such as "Layout only: the real files hold thousands of reads", is not about the tests).
 """
 
 from __future__ import annotations
@@ -785,7 +785,7 @@ def test_the_lesson_checker_catches_a_first_page_that_teaches(tmp_path):
 
 # -- Outputs awaiting the live capture (rules/live-capture.toml) ------------------------------------
 
-FORM_CAPTION = "The form only, from a small stand-in file: not yet captured on AWS"
+FORM_CAPTION = "Layout only: the real files hold thousands of reads, so your values will differ"
 
 
 def live_capture_problems(root: Path = ROOT) -> list[str]:

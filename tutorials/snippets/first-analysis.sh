@@ -220,10 +220,8 @@ else
       break
     fi
     echo "$TUTORIAL_LAUNCH"
-    case "$TUTORIAL_LAUNCH" in
-      *"Invalid IAM Instance Profile"*) if [ "$TUTORIAL_TRY" -lt 6 ]; then sleep 10; fi ;;
-      *) break ;;
-    esac
+    echo "$TUTORIAL_LAUNCH" | grep -q "Invalid IAM Instance Profile" || break
+    if [ "$TUTORIAL_TRY" -lt 6 ]; then sleep 10; fi
   done
 fi
 if [ "$TUTORIAL_INSTANCE_ID" = "None" ]; then

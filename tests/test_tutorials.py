@@ -29,6 +29,8 @@ at least three explanation pages after its first step, a clean-up part and "What
 its last part. No page of the quadrant tells the learner how the site is tested, in its prose, its
 captions or its diagrams: that belongs in docs/ (a caption that says where a shown output comes
 from, such as "Layout only: the real files hold thousands of reads", is not about the tests).
+A block the learner types on an instance (a `*-instance.sh` snippet) is captioned "On the
+instance"; after one, each block pasted on the learner's own computer is captioned "On your computer".
 """
 
 from __future__ import annotations

@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 AWS_COMMAND = re.compile(
     r"(?<![\w-])aws\s+(?:--[\w-]+(?:[ =](?!-)[^\s-]\S*)?\s+)*([a-z][a-z0-9-]*)(?:[ \t]+([a-z][a-z0-9-]*))?"
 )
+# A message that an `echo` prints ("Not signed in: run aws login ..."), with no `$(` in it, runs
+# no command.
+ECHOED = re.compile(r'\becho\s+"(?:[^"$]|\$(?!\())*"')
 CLI_SERVICE = {"s3api": "s3", "configservice": "config"}
 # Hand-written descriptions: [cli] for the AWS CLI's own commands, [override] to replace botocore's.
 CLI_DESCRIPTIONS = Path("reference", "cli-commands.toml")
@@ -103,7 +106,7 @@ def cli_commands(root: Path) -> dict[tuple[str, str], set[str]]:
                 for line in section.code.splitlines():
                     if line.lstrip().startswith("#"):
                         continue
-                    for service, command in AWS_COMMAND.findall(line):
+                    for service, command in AWS_COMMAND.findall(ECHOED.sub("echo", line)):
                         used[(service, command)] |= pages
     return used
 

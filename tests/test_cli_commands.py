@@ -92,3 +92,16 @@ def test_a_cli_command_with_no_description_stops_the_build(tmp_path: Path):
     with pytest.raises(ExtensionError, match=r"`aws whoami` is not a command botocore describes.*\[cli\]"):
         describe_cli_command("whoami", "", {})
     assert describe_cli_command("login", "", HAND).startswith("Signs in")
+
+
+def test_a_message_that_echo_prints_runs_no_command():
+    """`echo "Not signed in: run aws login ..."` names a command for the learner to type, and runs
+    none; a command in a `$( )` inside the message still runs."""
+    from cli_commands import AWS_COMMAND, ECHOED
+
+    def found(line: str) -> list[tuple[str, str]]:
+        return AWS_COMMAND.findall(ECHOED.sub("echo", line))
+
+    assert found('  echo "Not signed in: run aws login (or aws sso login), then paste this block again"') == []
+    assert found('echo "instances: $(aws ec2 describe-instances --output text)"') == [("ec2", "describe-instances")]
+    assert AWS_COMMAND.findall('echo "run aws login"') == [("login", "")], "the pattern alone would count it"

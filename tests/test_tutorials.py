@@ -28,7 +28,9 @@ do-and-predict exercises (a step that asks the learner to predict, with the answ
 at least three explanation pages after its first step, a clean-up part and "What you learned" in
 its last part. No page of the quadrant tells the learner how the site is tested, in its prose, its
 captions or its diagrams: that belongs in docs/ (a caption that says where a shown output comes
-from, such as "The form only, from a small stand-in file", is not about the tests).
+from, such as "Layout only: the real files hold thousands of reads", is not about the tests).
+A block the learner types on an instance (a `*-instance.sh` snippet) is captioned "On the
+instance"; after one, each block pasted on the learner's own computer is captioned "On your computer".
 """
 
 from __future__ import annotations
@@ -785,7 +787,7 @@ def test_the_lesson_checker_catches_a_first_page_that_teaches(tmp_path):
 
 # -- Outputs awaiting the live capture (rules/live-capture.toml) ------------------------------------
 
-FORM_CAPTION = "The form only, from a small stand-in file: not yet captured on AWS"
+FORM_CAPTION = "Layout only: the real files hold thousands of reads, so your values will differ"
 
 
 def live_capture_problems(root: Path = ROOT) -> list[str]:
@@ -846,4 +848,43 @@ def test_the_live_capture_check_catches_unmarked_and_unlisted_outputs(tmp_path):
         f"{page}:6: tutorials/outputs/lesson/list.txt is shown as a form awaiting capture but is not in rules/live-capture.toml",
         f"{snippet}:4: not-emulated step 'ssh' is not in rules/live-capture.toml",
         f"{registry}:1: tutorials/snippets/lesson.sh has no not-emulated section 'make'",
+    ]
+
+
+# -- Where each block runs ------------------------------------------------------------------------
+
+ON_INSTANCE, ON_COMPUTER = "On the instance", "On your computer"
+
+
+def where_it_runs_problems(path: Path) -> list[str]:
+    """A block of a snippet file the learner types on an instance (`*-instance.sh`) carries the
+    caption "On the instance"; once a page has shown one, each block the learner pastes on their
+    own computer carries "On your computer", so that no block after the switch is ambiguous."""
+    problems, seen_instance = [], False
+    for block in parse(path).blocks:
+        if block.name != "literalinclude" or not block.argument.startswith("snippets/"):
+            continue
+        on_instance = block.argument.strip().endswith("-instance.sh")
+        seen_instance |= on_instance
+        want = ON_INSTANCE if on_instance else ON_COMPUTER if seen_instance else None
+        if want and block.options.get("caption", "") != want:
+            problems.append(f"{block.where()}: a block the learner runs {want.lower()} carries `:caption: {want}`")
+    return problems
+
+
+def test_each_block_says_where_it_runs():
+    problems = [p for path in sorted((ROOT / "tutorials").glob("*.md")) for p in where_it_runs_problems(path)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_where_check_catches_unmarked_blocks(tmp_path):
+    page = tmp_path / "lesson.md"
+    block = '```{{literalinclude}} snippets/{}\n:language: bash\n{}:start-after: "[start {}]"\n```\n\n'
+    page.write_text("# Lesson\n\n" + block.format("lesson.sh", "", "connect")
+                    + block.format("lesson-instance.sh", "", "count")
+                    + block.format("lesson-instance.sh", ":caption: On the instance\n", "save")
+                    + block.format("lesson.sh", "", "download"))
+    assert where_it_runs_problems(page) == [
+        f"{page}:8: a block the learner runs on the instance carries `:caption: On the instance`",
+        f"{page}:19: a block the learner runs on your computer carries `:caption: On your computer`",
     ]

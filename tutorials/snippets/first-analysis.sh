@@ -20,6 +20,7 @@ session-manager-plugin --version
 
 # [start set-region] fixed: us-east-1
 aws configure set region us-east-1
+aws configure set cli_pager ""
 aws configure get region
 # [end set-region]
 
@@ -53,9 +54,9 @@ if aws s3api head-bucket --bucket "$TUTORIAL_BUCKET" >/dev/null 2>&1; then
   echo "Bucket $TUTORIAL_BUCKET exists already: using it"
 else
   aws s3 mb "s3://$TUTORIAL_BUCKET"
-  aws s3api put-bucket-tagging --bucket "$TUTORIAL_BUCKET" \
-    --tagging "TagSet=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]"
 fi
+aws s3api put-bucket-tagging --bucket "$TUTORIAL_BUCKET" \
+  --tagging "TagSet=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]"
 # [end make-bucket]
 
 # [start look-at-data]
@@ -106,7 +107,7 @@ fi
 # [end create-role]
 
 # [start allow-bucket]
-cat > bucket-policy.json <<EOF
+cat > role-policy.json <<EOF
 {
   "Version": "2012-10-17",
   "Statement": [
@@ -124,7 +125,7 @@ cat > bucket-policy.json <<EOF
 }
 EOF
 aws iam put-role-policy --role-name "$TUTORIAL_ROLE" \
-  --policy-name first-analysis-bucket --policy-document file://bucket-policy.json
+  --policy-name first-analysis-bucket --policy-document file://role-policy.json
 aws iam attach-role-policy --role-name "$TUTORIAL_ROLE" \
   --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
 aws iam list-attached-role-policies --role-name "$TUTORIAL_ROLE" \
@@ -140,6 +141,9 @@ else
   aws iam create-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
     --tags Key=crashcourse,Value=first-analysis "Key=crashcourse:owner,Value=$OWNER" \
     --query InstanceProfile.Arn --output text
+fi
+if [ "$(aws iam get-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
+    --query 'length(InstanceProfile.Roles)' --output text)" = 0 ]; then
   aws iam add-role-to-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
     --role-name "$TUTORIAL_ROLE"
 fi
@@ -176,15 +180,21 @@ if [ "$TUTORIAL_SG" != "None" ]; then
 else
   TUTORIAL_VPC=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
     --query 'Vpcs[0].VpcId' --output text)
-  TUTORIAL_SG=$(aws ec2 create-security-group --group-name "crashcourse-first-analysis-$READER" \
-    --description "First analysis tutorial: no inbound rules" --vpc-id "$TUTORIAL_VPC" \
-    --tag-specifications \
-      "ResourceType=security-group,Tags=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
-    --query GroupId --output text)
+  if [ "$TUTORIAL_VPC" = "None" ]; then
+    echo "This Region has no default VPC: see the step's dropdown, then paste this block again"
+  else
+    TUTORIAL_SG=$(aws ec2 create-security-group --group-name "crashcourse-first-analysis-$READER" \
+      --description "First analysis tutorial: no inbound rules" --vpc-id "$TUTORIAL_VPC" \
+      --tag-specifications \
+        "ResourceType=security-group,Tags=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
+      --query GroupId --output text)
+  fi
 fi
-aws ec2 describe-security-groups --group-ids "$TUTORIAL_SG" \
-  --query 'SecurityGroups[0].[GroupName,length(IpPermissions),length(IpPermissionsEgress)]' \
-  --output text
+if [ "$TUTORIAL_SG" != "None" ]; then
+  aws ec2 describe-security-groups --group-ids "$TUTORIAL_SG" \
+    --query 'SecurityGroups[0].[GroupName,length(IpPermissions),length(IpPermissionsEgress)]' \
+    --output text
+fi
 # [end security-group]
 
 # [start launch]
@@ -199,20 +209,29 @@ else
     --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
     --query Parameter.Value --output text)
   for TUTORIAL_TRY in 1 2 3 4 5 6; do
-    TUTORIAL_INSTANCE_ID=$(aws ec2 run-instances --image-id "$TUTORIAL_AMI" \
+    if TUTORIAL_LAUNCH=$(aws ec2 run-instances --image-id "$TUTORIAL_AMI" \
       --instance-type t3.micro --iam-instance-profile Name="$TUTORIAL_ROLE" \
       --security-group-ids "$TUTORIAL_SG" --metadata-options HttpTokens=required \
       --tag-specifications \
         "ResourceType=instance,Tags=[{Key=Name,Value=first-analysis},{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
         "ResourceType=volume,Tags=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]" \
-      --query 'Instances[0].InstanceId' --output text) && break
+      --query 'Instances[0].InstanceId' --output text 2>&1); then
+      TUTORIAL_INSTANCE_ID="$TUTORIAL_LAUNCH"
+      break
+    fi
+    echo "$TUTORIAL_LAUNCH"
+    echo "$TUTORIAL_LAUNCH" | grep -q "Invalid IAM Instance Profile" || break
     if [ "$TUTORIAL_TRY" -lt 6 ]; then sleep 10; fi
   done
 fi
-aws ec2 wait instance-running --instance-ids "$TUTORIAL_INSTANCE_ID"
-aws ec2 describe-instances --instance-ids "$TUTORIAL_INSTANCE_ID" \
-  --query 'Reservations[0].Instances[0].[InstanceId,State.Name,InstanceType,MetadataOptions.HttpTokens]' \
-  --output text
+if [ "$TUTORIAL_INSTANCE_ID" = "None" ]; then
+  echo "No instance was launched: read the error above and the step's dropdowns, then paste this block again"
+else
+  aws ec2 wait instance-running --instance-ids "$TUTORIAL_INSTANCE_ID"
+  aws ec2 describe-instances --instance-ids "$TUTORIAL_INSTANCE_ID" \
+    --query 'Reservations[0].Instances[0].[InstanceId,State.Name,InstanceType,MetadataOptions.HttpTokens]' \
+    --output text
+fi
 # [end launch]
 
 # [start wait-for-ssm] not-emulated: only the SSM Agent on a real instance registers with Systems Manager
@@ -266,79 +285,108 @@ REGION=$(aws configure get region)
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 TUTORIAL_BUCKET="crashcourse-lesson-$READER-$ACCOUNT_ID-$REGION"
 TUTORIAL_ROLE="crashcourse-first-analysis-$READER"
-echo "$OWNER $TUTORIAL_BUCKET"
+if [ -n "$OWNER" ]; then
+  echo "$OWNER $TUTORIAL_BUCKET"
+else
+  echo "Not signed in: run aws login (or aws sso login), then paste this block again"
+fi
 # [end cleanup]
 
 # [start cleanup-instance]
-TUTORIAL_FOUND=none
-for TUTORIAL_ID in $(aws ec2 describe-instances \
-    --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
-      Name=instance-state-name,Values=pending,running,stopping,stopped \
-    --query 'Reservations[].Instances[].InstanceId' --output text); do
-  aws ec2 terminate-instances --instance-ids "$TUTORIAL_ID" \
-    --query 'TerminatingInstances[0].CurrentState.Name' --output text
-  aws ec2 wait instance-terminated --instance-ids "$TUTORIAL_ID"
-  TUTORIAL_FOUND=terminated
-done
-if [ "$TUTORIAL_FOUND" = none ]; then echo "No instance of yours is left to terminate"; fi
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+if [ -z "$OWNER" ] || [ -z "$READER" ]; then
+  echo "Not signed in: run aws login (or aws sso login), then paste the first block of this part and this one again"
+else
+  TUTORIAL_FOUND=none
+  for TUTORIAL_ID in $(aws ec2 describe-instances \
+      --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
+        Name=instance-state-name,Values=pending,running,stopping,stopped \
+      --query 'Reservations[].Instances[].InstanceId' --output text); do
+    aws ec2 terminate-instances --instance-ids "$TUTORIAL_ID" \
+      --query 'TerminatingInstances[0].CurrentState.Name' --output text
+    aws ec2 wait instance-terminated --instance-ids "$TUTORIAL_ID"
+    TUTORIAL_FOUND=terminated
+  done
+  if [ "$TUTORIAL_FOUND" = none ]; then echo "No instance of yours is left to terminate"; fi
+fi
 # [end cleanup-instance]
 
 # [start cleanup-security-group]
-TUTORIAL_FOUND=none
-for TUTORIAL_SG in $(aws ec2 describe-security-groups \
-    --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
-    --query 'SecurityGroups[].GroupId' --output text); do
-  for TUTORIAL_TRY in 1 2 3 4 5 6; do
-    aws ec2 delete-security-group --group-id "$TUTORIAL_SG" >/dev/null && echo "Deleted $TUTORIAL_SG" && break
-    if [ "$TUTORIAL_TRY" -lt 6 ]; then sleep 10; fi
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+if [ -z "$OWNER" ] || [ -z "$READER" ]; then
+  echo "Not signed in: run aws login (or aws sso login), then paste the first block of this part and this one again"
+else
+  TUTORIAL_FOUND=none
+  for TUTORIAL_SG in $(aws ec2 describe-security-groups \
+      --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
+      --query 'SecurityGroups[].GroupId' --output text); do
+    for TUTORIAL_TRY in 1 2 3 4 5 6; do
+      aws ec2 delete-security-group --group-id "$TUTORIAL_SG" >/dev/null && echo "Deleted $TUTORIAL_SG" && break
+      if [ "$TUTORIAL_TRY" -lt 6 ]; then sleep 10; fi
+    done
+    TUTORIAL_FOUND=deleted
   done
-  TUTORIAL_FOUND=deleted
-done
-if [ "$TUTORIAL_FOUND" = none ]; then echo "No security group of yours is left to delete"; fi
+  if [ "$TUTORIAL_FOUND" = none ]; then echo "No security group of yours is left to delete"; fi
+fi
 # [end cleanup-security-group]
 
 # [start cleanup-role]
-if [ "$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
-    --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
-  aws iam remove-role-from-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
-    --role-name "$TUTORIAL_ROLE"
-  aws iam delete-instance-profile --instance-profile-name "$TUTORIAL_ROLE"
-  aws iam detach-role-policy --role-name "$TUTORIAL_ROLE" \
-    --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
-  aws iam delete-role-policy --role-name "$TUTORIAL_ROLE" --policy-name first-analysis-bucket
-  aws iam delete-role --role-name "$TUTORIAL_ROLE"
-  echo "Deleted $TUTORIAL_ROLE"
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+if [ -z "$OWNER" ] || [ -z "$READER" ]; then
+  echo "Not signed in: run aws login (or aws sso login), then paste the first block of this part and this one again"
 else
-  echo "No role $TUTORIAL_ROLE of yours is left to delete"
+  if [ "$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+    aws iam remove-role-from-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
+      --role-name "$TUTORIAL_ROLE"
+    aws iam delete-instance-profile --instance-profile-name "$TUTORIAL_ROLE"
+    aws iam detach-role-policy --role-name "$TUTORIAL_ROLE" \
+      --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+    aws iam delete-role-policy --role-name "$TUTORIAL_ROLE" --policy-name first-analysis-bucket
+    aws iam delete-role --role-name "$TUTORIAL_ROLE"
+    echo "Deleted $TUTORIAL_ROLE"
+  else
+    echo "No role $TUTORIAL_ROLE of yours is left to delete"
+  fi
 fi
 # [end cleanup-role]
 
 # [start cleanup-bucket]
-if [ "$(aws s3api get-bucket-tagging --bucket "$TUTORIAL_BUCKET" 2>/dev/null \
-    --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
-  aws s3 rm "s3://$TUTORIAL_BUCKET" --recursive --quiet
-  aws s3 rb "s3://$TUTORIAL_BUCKET"
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+if [ -z "$OWNER" ] || [ -z "$READER" ]; then
+  echo "Not signed in: run aws login (or aws sso login), then paste the first block of this part and this one again"
 else
-  echo "No bucket $TUTORIAL_BUCKET of yours is left to delete"
+  if [ "$(aws s3api get-bucket-tagging --bucket "$TUTORIAL_BUCKET" 2>/dev/null \
+      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+    aws s3 rm "s3://$TUTORIAL_BUCKET" --recursive --quiet
+    aws s3 rb "s3://$TUTORIAL_BUCKET"
+  else
+    echo "No bucket $TUTORIAL_BUCKET of yours is left to delete"
+  fi
 fi
 # [end cleanup-bucket]
 
 # [start cleanup-check]
-echo "instances: $(aws ec2 describe-instances \
-  --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
-    Name=instance-state-name,Values=pending,running,shutting-down,stopping,stopped \
-  --query 'length(Reservations[].Instances[])' --output text)"
-echo "volumes: $(aws ec2 describe-volumes \
-  --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
-    Name=status,Values=creating,available,in-use \
-  --query 'length(Volumes)' --output text)"
-echo "security groups: $(aws ec2 describe-security-groups \
-  --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
-  --query 'length(SecurityGroups)' --output text)"
-echo "roles: $(aws iam list-roles \
-  --query "length(Roles[?RoleName=='$TUTORIAL_ROLE'])" --output text)"
-echo "instance profiles: $(aws iam list-instance-profiles \
-  --query "length(InstanceProfiles[?InstanceProfileName=='$TUTORIAL_ROLE'])" --output text)"
-echo "buckets: $(aws s3api list-buckets \
-  --query "length(Buckets[?Name=='$TUTORIAL_BUCKET'])" --output text)"
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+if [ -z "$OWNER" ] || [ -z "$READER" ]; then
+  echo "Not signed in: run aws login (or aws sso login), then paste the first block of this part and this one again"
+else
+  echo "instances: $(aws ec2 describe-instances \
+    --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
+      Name=instance-state-name,Values=pending,running,shutting-down,stopping,stopped \
+    --query 'length(Reservations[].Instances[])' --output text)"
+  echo "volumes: $(aws ec2 describe-volumes \
+    --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
+      Name=status,Values=creating,available,in-use \
+    --query 'length(Volumes)' --output text)"
+  echo "security groups: $(aws ec2 describe-security-groups \
+    --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
+    --query 'length(SecurityGroups)' --output text)"
+  echo "roles: $(aws iam list-roles \
+    --query "length(Roles[?RoleName=='$TUTORIAL_ROLE'])" --output text)"
+  echo "instance profiles: $(aws iam list-instance-profiles \
+    --query "length(InstanceProfiles[?InstanceProfileName=='$TUTORIAL_ROLE'])" --output text)"
+  echo "buckets: $(aws s3api list-buckets \
+    --query "length(Buckets[?Name=='$TUTORIAL_BUCKET'])" --output text)"
+fi
 # [end cleanup-check]

@@ -299,6 +299,27 @@ def test_a_snippet_calling_what_the_policy_does_not_allow_is_named_with_file_and
     ]
 
 
+def test_tags_given_as_a_map_are_the_tags_a_create_sets(tmp_path):
+    """Fixture: CloudWatch Logs takes its tags as a map (`--tags k=v`), not as Key/Value pairs. The
+    log group's owner tag is read from it, so the reader's policy lets the create through, with the
+    tagging action it needs beside it; without logs:TagResource the check names the call."""
+    snippet = tmp_path / "howto" / "snippets" / "x.sh"
+    snippet.parent.mkdir(parents=True)
+    snippet.write_text('# [start s]\nOWNER=$(aws sts get-caller-identity --query UserId --output text)\n'
+                       'aws logs create-log-group --log-group-name crashcourse-logs-x --tags "crashcourse:owner=$OWNER"\n'
+                       '# [end s]\n')
+    per_file: dict = {}
+    calls = shell_calls(snippet, per_file)
+    envs, known = resolve(calls, per_file)
+    needs = all_needs(calls, envs, known)
+    assert missing(policies(), needs) == []
+    assert missing([everything_but("logs:TagResource")], needs) == [
+        f"{snippet}:3: `aws logs create-log-group` (CreateLogGroup) needs logs:TagResource on "
+        f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:crashcourse-logs-x with aws:RequestTag/crashcourse:owner={ME.userid} "
+        "with aws:TagKeys=['crashcourse:owner'] (ImplicitlyDenied)"
+    ]
+
+
 def test_a_service_is_found_under_its_iam_prefix_and_an_unknown_operation_is_named(tmp_path):
     """A new service needs no entry in the check: CloudWatch (botocore signs it `monitoring`) is
     found under its IAM prefix `cloudwatch`, and its tagging action from the Service Authorization

@@ -203,6 +203,16 @@ def shorthand(value: str):
     return value
 
 
+def map_shorthand(value: str):
+    """`k=v,k2=v2` (the CLI's shorthand for a map, whose keys may hold `:`, as `crashcourse:owner`),
+    or JSON, or the value itself."""
+    if value.startswith("{"):
+        return shorthand(value)
+    if re.fullmatch(r"([^,=]+=[^,=]*)(,[^,=]+=[^,=]*)*", value):
+        return dict(pair.split("=", 1) for pair in value.split(","))
+    return value
+
+
 def cli_params(words: list[str], files: dict[str, str]) -> tuple[dict[str, list[str]], list[str]]:
     """Options (`--name value...`) and positional words of one aws command."""
     options, positional, current = {}, [], None
@@ -264,7 +274,7 @@ def api_params(service: str, operation: str, options: dict) -> dict:
     for member, shape in members.items():
         values = options.get("--" + xform_name(member, "-"))
         if values is not None:
-            values = [shorthand(v) for v in values]
+            values = [map_shorthand(v) if shape.type_name == "map" else shorthand(v) for v in values]
             params[member] = values if shape.type_name == "list" else (values[0] if values else True)
     return params
 
@@ -449,7 +459,10 @@ def lookup(params: dict, dotted: str):
     for part in dotted.split("."):
         if isinstance(params, list):
             params = params[0] if params else None
-        params = params.get(part) if isinstance(params, dict) else None
+        if isinstance(params, dict):  # CloudWatch Logs names its members in camelCase: `logGroupName`
+            params = params.get(part, params.get(part[:1].lower() + part[1:]))
+        else:
+            params = None
     return params
 
 
@@ -551,6 +564,8 @@ def request_tags(call: Call, params: dict) -> dict[str, dict[str, str]]:
     given = params.get("Tags") or params.get("tags") or params.get("ResourceTags")
     if not given:
         return {}
+    if isinstance(given, dict) and "Key" not in given:  # a map, as CloudWatch Logs takes: `--tags k=v`
+        return {"": {str(k): str(v) for k, v in given.items()}}
     pairs = given if isinstance(given, list) else [given]
     return {"": {str(t.get("Key")): str(t.get("Value")) for t in pairs if isinstance(t, dict)}}
 

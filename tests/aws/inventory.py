@@ -81,6 +81,10 @@ def inventory(client: Callable[[str], object]) -> set[str]:
     cloudwatch = client("cloudwatch")
     found |= {f"CloudWatch alarm:{a['AlarmName']} in {region}{_owner(cloudwatch.list_tags_for_resource(ResourceARN=a['AlarmArn'])['Tags'])}"
               for a in cloudwatch.describe_alarms()["MetricAlarms"]}
+    logs = client("logs")  # its tags are a map: {key: value}
+    found |= {f"CloudWatch Logs log group:{g['logGroupName']} in {region}"
+              f"{_owner([{'Key': k, 'Value': v} for k, v in logs.list_tags_for_resource(resourceArn=g['logGroupArn'])['tags'].items()])}"
+              for g in logs.describe_log_groups()["logGroups"]}
 
     # Global services.
     iam = client("iam")

@@ -1,0 +1,40 @@
+# Commands for howto/logs-retention.md. Sections hold no comments (interactive zsh would run them).
+
+# [start never-expire]
+aws logs describe-log-groups \
+  --query 'logGroups[?retentionInDays==null].[logGroupName,storedBytes]' --output text
+# [end never-expire]
+
+# [start names]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+READER=$(aws sts get-caller-identity --query Arn --output text \
+  | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
+[ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
+LOG_GROUP="crashcourse-logs-$READER"
+echo "$LOG_GROUP"
+# [end names]
+
+# [start create-log-group]
+aws logs create-log-group --log-group-name "$LOG_GROUP" --tags "crashcourse:owner=$OWNER"
+# [end create-log-group]
+
+# [start set-retention]
+aws logs put-retention-policy --log-group-name "$LOG_GROUP" --retention-in-days 30
+# [end set-retention]
+
+# [start check]
+aws logs describe-log-groups --log-group-name-prefix "$LOG_GROUP" \
+  --query 'logGroups[].[logGroupName,retentionInDays]' --output text
+# [end check]
+
+# [start cleanup]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for ARN in $(aws logs describe-log-groups --log-group-name-prefix crashcourse-logs- \
+    --query 'logGroups[].logGroupArn' --output text); do
+  if [ "$(aws logs list-tags-for-resource --resource-arn "$ARN" \
+      --query 'tags."crashcourse:owner"' --output text)" = "$OWNER" ]; then
+    aws logs delete-log-group --log-group-name "${ARN##*:}"
+    echo "Deleted ${ARN##*:}"
+  fi
+done
+# [end cleanup]

@@ -356,3 +356,29 @@ def test_a_launch_from_an_image_of_unknown_owner_is_named(tmp_path):
     assert len(report) == 1 and report[0].startswith(
         f"{snippet}:3: `aws ec2 run-instances` (RunInstances) needs ec2:RunInstances on "
         f"arn:aws:ec2:{REGION}::image/ami-0abcdef1234567890") and "ec2:Owner" not in report[0], report
+
+
+# IAM quota: a managed policy holds at most 6,144 characters, white space not counted
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+MANAGED_POLICY_CHARACTERS = 6144
+
+
+def too_large(path) -> list[str]:
+    size = len(json.dumps(json.loads(path.read_text()), separators=(",", ":")))
+    where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    return [f"{where}:1: {size} characters without white space; an IAM managed policy holds "
+            f"{MANAGED_POLICY_CHARACTERS}: move statements to another of the reader's policies"] if size > MANAGED_POLICY_CHARACTERS else []
+
+
+@pytest.mark.parametrize("path", [*POLICIES, BOUNDARY], ids=lambda p: p.name)
+def test_each_policy_fits_a_managed_policy(path):
+    assert too_large(path) == []
+
+
+def test_a_policy_too_large_for_iam_is_named(tmp_path):
+    """Fixture: the statements of all the reader's policies in one document exceed the quota."""
+    merged = tmp_path / "merged.json"
+    merged.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        s for p in POLICIES for s in json.loads(p.read_text())["Statement"]]}, indent=2))
+    (problem,) = too_large(merged)
+    assert problem.startswith(f"{merged}:1: ") and "an IAM managed policy holds 6144" in problem, problem

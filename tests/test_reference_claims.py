@@ -7,7 +7,7 @@
   must show those rows.
 - reference/figures.md says it lists every figure on the site that can go stale. Here no page's
   prose may type a quantity with a unit (GiB, IOPS, %, hours ...) or a release number that is not a
-  `{{ name }}` from figures.toml, except the values in NOT_FIGURES, each with the reason it is
+  `{{ name }}` from figures.toml, except the values in rules/typed-quantities.toml, each with the reason it is
   not a figure (a hardware fact of a named instance type, a value a guide's own command sets, a
   value this file checks against botocore's data); an entry that no longer matches fails too.
   Dollar amounts are the dollar rule's in tests/test_content.py.
@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 
@@ -223,71 +224,10 @@ QUANTITY = re.compile(
     r"|(?<![\w.])\d+\.\d+\.\d+(?:\.\d+)?(?![\w.])"  # a release: 2.32.0, 1.2.764.0 (not a dotted-quad address)
 )
 
-# Quantities a page may type by hand, because they cannot go stale the way a price or a limit
-# can: (page, the text as typed) -> why. Checked against botocore where it says so.
-HARDWARE = "the fixed hardware of a named instance type or family, which AWS never changes"
-GUIDE = "a value the guide's own command or example sets, not an AWS figure"
-LESSON = "how long a part of the lesson takes: lesson metadata (issue 21), not an AWS figure"
+# Quantities a page may type by hand, each with why: data, in rules/typed-quantities.toml.
+TYPED = tomllib.loads((ROOT / "rules" / "typed-quantities.toml").read_text())
 NOT_FIGURES: dict[tuple[str, str], str] = {
-    ("explanation/compute.md", "8 GiB"): HARDWARE,
-    ("tutorials/index.md", "75 minutes"): LESSON,
-    ("tutorials/first-analysis.md", "20 minutes"): LESSON,
-    ("tutorials/first-analysis.md", "10 minutes"): LESSON,
-    ("tutorials/first-analysis.md", "25 minutes"): LESSON,
-    ("tutorials/first-analysis.md", "75 minutes"): LESSON,
-    ("tutorials/first-analysis-1-data.md", "20 minutes"): LESSON,
-    ("tutorials/first-analysis-2-role.md", "10 minutes"): LESSON,
-    ("tutorials/first-analysis-3-launch.md", "10 minutes"): LESSON,
-    ("tutorials/first-analysis-4-analysis.md", "25 minutes"): LESSON,
-    ("tutorials/first-analysis-5-clean-up.md", "10 minutes"): LESSON,
-    ("explanation/compute.md", "16 GiB"): HARDWARE,
-    ("reference/instance-types.md", "16 GiB"): HARDWARE,
-    ("reference/instance-types.md", "64 GiB"): HARDWARE,
-    ("reference/instance-types.md", "128 GiB"): HARDWARE,
-    ("reference/instance-types.md", "4 GiB"): HARDWARE,
-    ("reference/instance-types.md", "2 GiB"): HARDWARE,
-    ("reference/instance-types.md", "8 GiB"): HARDWARE,
-    ("reference/instance-types.md", "100 to 300 Gbps"): HARDWARE,
-    ("reference/instance-types.md", "200 Gbps"): HARDWARE,
-    ("reference/pricing-models.md", "16 GiB"): HARDWARE,
-    ("explanation/costs.md", "500 GB"): GUIDE,
-    ("explanation/costs.md", "20 GB"): GUIDE,
-    ("explanation/costs.md", "40 GB"): GUIDE,
-    ("explanation/costs.md", "80%"): GUIDE,
-    ("howto/budget-alert.md", "80%"): GUIDE,
-    ("howto/budget-alert.md", "100%"): GUIDE,
-    ("howto/ebs-volume.md", "100 GiB"): GUIDE,
-    ("howto/ebs-volume.md", "200 GiB"): GUIDE,
-    ("howto/ebs-volume.md", "10 seconds"): GUIDE,
-    ("howto/efs-shared.md", "5 seconds"): GUIDE,
-    ("howto/efs-shared.md", "120 seconds"): GUIDE,
-    ("howto/efs-shared.md", "10 seconds"): GUIDE,
-    ("howto/instance-role-s3.md", "10 seconds"): GUIDE,
-    ("howto/s3-data.md", "100 GB"): GUIDE,
-    ("howto/s3-data.md", "64 MB"): GUIDE,
-    ("howto/s3-data.md", "640 GB"): GUIDE,
-    ("howto/s3-data.md", "30 days"): GUIDE,
-    ("howto/s3-data.md", "7 days"): GUIDE,
-    ("howto/spot-instances.md", "5 seconds"): GUIDE,
-    ("howto/stop-and-clean-up.md", "100 GiB"): GUIDE,
-    ("howto/stop-and-clean-up.md", "10 seconds"): GUIDE,
-    ("howto/stop-and-clean-up.md", "5 minutes"): GUIDE,
-    ("explanation/storage.md", "5 TB"): "a past limit, named as history: it cannot change",
-    ("reference/pricing-models.md", "1 or 3 years"): "the terms that define the commitment models, not a limit",
-    ("reference/storage-options.md", "1 MiB"): "the I/O size that HDD volumes' IOPS are counted in, a definition",
-    # The AWS CLI's own settings, from botocore's and the AWS CLI's data (checked below).
-    ("howto/ebs-volume.md", "15 seconds"): "botocore",
-    ("howto/stop-and-clean-up.md", "15 seconds"): "botocore",
-    ("howto/s3-data.md", "8 MB"): "the AWS CLI's documented default part size and threshold",
-    ("reference/storage-options.md", "270 or 365 days"): "botocore",
-    ("reference/storage-options.md", "1,200 GiB"): "botocore",
-    ("reference/storage-options.md", "2,400 GiB"): "botocore",
-    ("reference/storage-options.md", "3,600 GiB"): "botocore",
-    ("reference/storage-options.md", "100 or 200 MB/s"): "botocore",
-    ("reference/storage-options.md", "12 or 40 MB/s"): "botocore",
-    ("reference/storage-options.md", "500 or 1,000 MB/s"): "botocore",
-    # Typed on pages another helper is editing; each should become the named substitution.
-    ("tutorials/first-analysis.md", "8 GiB"): "pending: the root volume of the tutorial's image, which no AWS page states",
+    (entry["page"], entry["text"]): TYPED["reasons"].get(entry["why"], entry["why"]) for entry in TYPED["typed"]
 }
 
 
@@ -312,8 +252,9 @@ def figure_problems(pages: list[Path], allowed: dict[tuple[str, str], str]) -> l
             if key in allowed:
                 used.add(key)
             else:
-                problems.append(f"{rel(page)}:{line}: {text!r} is typed by hand; define it in figures.toml and write {{{{ name }}}}")
-    problems += [f"NOT_FIGURES: {page}: {text!r} no longer appears; remove the entry" for page, text in allowed if (page, text) not in used]
+                problems.append(f"{rel(page)}:{line}: {text!r} is typed by hand; define it in figures.toml and write {{{{ name }}}}, "
+                                "or, for a value the page chooses, list it in rules/typed-quantities.toml")
+    problems += [f"rules/typed-quantities.toml: {page}: {text!r} no longer appears; remove the entry" for page, text in allowed if (page, text) not in used]
     return problems
 
 
@@ -334,9 +275,11 @@ def test_the_figure_check_names_a_typed_limit_and_a_dead_exception(tmp_path):
         "```bash\naws ec2 create-volume --size 100\n```\n"
     )
     assert figure_problems([page], {(str(page), "5 TB"): "history"}) == [
-        f"{page}:3: '16 TiB' is typed by hand; define it in figures.toml and write {{{{ name }}}}",
-        f"{page}:5: '2.32.0' is typed by hand; define it in figures.toml and write {{{{ name }}}}",
-        f"NOT_FIGURES: {page}: '5 TB' no longer appears; remove the entry",
+        f"{page}:3: '16 TiB' is typed by hand; define it in figures.toml and write {{{{ name }}}}, "
+        "or, for a value the page chooses, list it in rules/typed-quantities.toml",
+        f"{page}:5: '2.32.0' is typed by hand; define it in figures.toml and write {{{{ name }}}}, "
+        "or, for a value the page chooses, list it in rules/typed-quantities.toml",
+        f"rules/typed-quantities.toml: {page}: '5 TB' no longer appears; remove the entry",
     ]
 
 

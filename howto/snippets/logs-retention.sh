@@ -15,7 +15,12 @@ echo "$LOG_GROUP"
 # [end names]
 
 # [start create-log-group]
-aws logs create-log-group --log-group-name "$LOG_GROUP" --tags "crashcourse:owner=$OWNER"
+if [ "$(aws logs describe-log-groups --log-group-name-prefix "$LOG_GROUP" \
+    --query "length(logGroups[?logGroupName=='$LOG_GROUP'])" --output text)" = 0 ]; then
+  aws logs create-log-group --log-group-name "$LOG_GROUP" --tags "crashcourse:owner=$OWNER"
+else
+  echo "$LOG_GROUP exists already"
+fi
 # [end create-log-group]
 
 # [start set-retention]
@@ -33,8 +38,7 @@ for ARN in $(aws logs describe-log-groups --log-group-name-prefix crashcourse-lo
     --query 'logGroups[].logGroupArn' --output text); do
   if [ "$(aws logs list-tags-for-resource --resource-arn "$ARN" \
       --query 'tags."crashcourse:owner"' --output text)" = "$OWNER" ]; then
-    aws logs delete-log-group --log-group-name "${ARN##*:}"
-    echo "Deleted ${ARN##*:}"
+    aws logs delete-log-group --log-group-name "${ARN##*:}" && echo "Deleted ${ARN##*:}"
   fi
 done
 # [end cleanup]

@@ -77,6 +77,18 @@ aws ec2 create-volume --availability-zone eu-west-2a --size 1 --output text --qu
         follow(tmp_path, fresh_account, "bash", page)
 
 
+def test_a_leftover_of_a_service_no_guide_used_is_found_by_its_owner_tag(fresh_account, tmp_path):
+    """A guide in a new service (here AWS Key Management Service) needs no line in inventory.py:
+    what it leaves with the owner tag is found through the Resource Groups Tagging API."""
+    page = ("key", """# [start make]
+aws kms create-key --tags TagKey=crashcourse:owner,TagValue=AIDAEXAMPLEREADER --query KeyMetadata.KeyId --output text
+# [end make]
+""")
+    with pytest.raises(AssertionError, match=r"left in the account .*tagged:arn:aws:kms:eu-west-2:\d+:key/[-\w]+ "
+                                             r"\[owner AIDAEXAMPLEREADER\], made by key"):
+        follow(tmp_path, fresh_account, "bash", page)
+
+
 def test_a_reserved_bucket_name_fails(fresh_account, tmp_path):
     page = ("bucket", """# [start make]
 aws s3 mb s3://amzn-s3-demo-bucket-111122223333

@@ -2,7 +2,7 @@
 
 # [start never-expire]
 aws logs describe-log-groups \
-  --query 'logGroups[?retentionInDays==null].[logGroupName,storedBytes]' --output text
+  --query 'logGroups[?!retentionInDays].[logGroupName,storedBytes]' --output text
 # [end never-expire]
 
 # [start names]
@@ -15,11 +15,15 @@ echo "$LOG_GROUP"
 # [end names]
 
 # [start create-log-group]
-if [ "$(aws logs describe-log-groups --log-group-name-prefix "$LOG_GROUP" \
-    --query "length(logGroups[?logGroupName=='$LOG_GROUP'])" --output text)" = 0 ]; then
+LOG_GROUP_ARN=$(aws logs describe-log-groups --log-group-name-prefix "$LOG_GROUP" \
+  --query "logGroups[?logGroupName=='$LOG_GROUP'].logGroupArn | [0]" --output text)
+if [ "$LOG_GROUP_ARN" = None ]; then
   aws logs create-log-group --log-group-name "$LOG_GROUP" --tags "crashcourse:owner=$OWNER"
+elif [ "$(aws logs list-tags-for-resource --resource-arn "$LOG_GROUP_ARN" \
+    --query 'tags."crashcourse:owner"' --output text)" = "$OWNER" ]; then
+  echo "$LOG_GROUP exists already, and is yours"
 else
-  echo "$LOG_GROUP exists already"
+  echo "$LOG_GROUP exists already, and is not yours: ask your administrator"
 fi
 # [end create-log-group]
 
@@ -29,7 +33,7 @@ aws logs put-retention-policy --log-group-name "$LOG_GROUP" --retention-in-days 
 
 # [start check]
 aws logs describe-log-groups --log-group-name-prefix "$LOG_GROUP" \
-  --query 'logGroups[].[logGroupName,retentionInDays]' --output text
+  --query "logGroups[?logGroupName=='$LOG_GROUP'].[logGroupName,retentionInDays]" --output text
 # [end check]
 
 # [start cleanup]

@@ -66,6 +66,18 @@ def test_a_missing_action_is_named_with_its_command(snippets):
     assert not any("*" in r.split(" needs ")[1].split(" with ")[0] for r in report), report
 
 
+def test_a_command_of_the_cli_itself_is_mapped_or_named():
+    """Fixture: `aws ecr get-login-password`, a command of the AWS CLI itself, is judged as the operation it
+    calls; a command neither botocore nor CLI_OPERATIONS knows stops the check with its file and line."""
+    from pathlib import Path
+    from permissions import aws_command
+    where = "howto/snippets/x.sh:3"
+    (call,) = aws_command(Path("x.sh"), ["aws", "ecr", "get-login-password"], {}, where, None)
+    assert (call.service, call.operation) == ("ecr", "GetAuthorizationToken")
+    with pytest.raises(ValueError, match=r"^howto/snippets/x\.sh:3: `aws ecr get-login` is neither"):
+        aws_command(Path("x.sh"), ["aws", "ecr", "get-login"], {}, where, None)
+
+
 def test_a_missing_pass_role_is_named_with_its_command(snippets):
     calls, envs, known, asked = snippets
     report = missing([everything_but("iam:PassRole")], asked)

@@ -132,8 +132,10 @@ SAMPLES = {
     "public IPv4 address": ("54.210.3.77 and 3.91.12.5, not 0.0.0.0/0 or 203.0.113.9",
                             "198.51.100.10 and 198.51.100.11, not 0.0.0.0/0 or 203.0.113.9"),
     "private host address": ("10.0.1.237 in 10.0.1.0/24, then 10.0.2.41", "10.0.1.10 in 10.0.1.0/24, then 10.0.2.11"),
-    "account ID": ("arn:aws:iam::123456789012:role/x crashcourse-data-123456789012-us-east-1\n210987654321\n",
-                   "arn:aws:iam::111122223333:role/x crashcourse-data-111122223333-us-east-1\n444455556666\n"),
+    "account ID": ("arn:aws:iam::123456789012:role/x crashcourse-data-123456789012-us-east-1\n210987654321\n"
+                   "123456789012.dkr.ecr.us-east-1.amazonaws.com/crashcourse-images-alice 123456789012.5\n",
+                   "arn:aws:iam::111122223333:role/x crashcourse-data-111122223333-us-east-1\n444455556666\n"
+                   "111122223333.dkr.ecr.us-east-1.amazonaws.com/crashcourse-images-alice 123456789012.5\n"),
 }
 
 

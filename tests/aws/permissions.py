@@ -120,6 +120,8 @@ OPERATION_ACTIONS = {
 }
 # AWS CLI commands that call no AWS API (they read or write the CLI's own files, or sign in).
 NO_API = {"configure", "sso", "login", "logout", "--version", "help"}
+# Commands of the AWS CLI itself (customizations) that call one API operation under another name.
+CLI_OPERATIONS = {("ecr", "get-login-password"): "GetAuthorizationToken"}
 # The options of the high-level `aws s3` commands that take no value.
 S3_FLAGS = {"--force", "--recursive", "--delete", "--dryrun", "--quiet", "--no-progress", "--only-show-errors",
             "--no-sign-request"}  # (the last a global option of the AWS CLI)
@@ -295,8 +297,13 @@ def aws_command(path: Path, words: list[str], files: dict[str, str], where: str,
         name = {xform_name(w, "-"): w for w in waiters.waiter_names}[words[3]]
         operation = waiters.get_waiter(name).operation
         options, _ = cli_params(words[4:], files)
-    else:
+    elif (service, words[2]) in CLI_OPERATIONS:
+        operation = CLI_OPERATIONS[service, words[2]]
+    elif words[2] in operation_names(service):
         operation = operation_names(service)[words[2]]
+    else:
+        raise ValueError(f"{where}: `aws {service} {words[2]}` is neither an operation of {service} in botocore nor in "
+                         "CLI_OPERATIONS in tests/aws/permissions.py: add the operation the AWS CLI calls for it there")
     return [Call(path, where, shown, service, operation, api_params(service, operation, options), assigned, query)]
 
 

@@ -79,6 +79,19 @@ for alarm in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse- -
     printf 'alarm\t%s\n' "${alarm##*:}"
   fi
 done
+for group in $(aws logs describe-log-groups --log-group-name-prefix crashcourse- --query 'logGroups[].logGroupArn' --output text); do
+  if [ "$(aws logs list-tags-for-resource --resource-arn "$group" \
+      --query 'tags."crashcourse:owner"' --output text)" = "$OWNER" ]; then
+    printf 'log-group\t%s\n' "${group##*:}"
+  fi
+done
+for repository in $(aws ecr describe-repositories --output text \
+    --query "repositories[?starts_with(repositoryName, 'crashcourse-')].repositoryArn"); do
+  if [ "$(aws ecr list-tags-for-resource --resource-arn "$repository" \
+      --query "tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+    printf 'repository\t%s\n' "${repository#*:repository/}"
+  fi
+done
 # [end list-leftovers]
 
 # [start all-regions]
@@ -196,6 +209,28 @@ for alarm in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse- -
   fi
 done
 # [end cleanup-alarms]
+
+# [start cleanup-log-groups]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for group in $(aws logs describe-log-groups --log-group-name-prefix crashcourse- --query 'logGroups[].logGroupArn' --output text); do
+  if [ "$(aws logs list-tags-for-resource --resource-arn "$group" \
+      --query 'tags."crashcourse:owner"' --output text)" = "$OWNER" ]; then
+    aws logs delete-log-group --log-group-name "${group##*:}" && echo "deleted ${group##*:}"
+  fi
+done
+# [end cleanup-log-groups]
+
+# [start cleanup-repositories]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for repository in $(aws ecr describe-repositories --output text \
+    --query "repositories[?starts_with(repositoryName, 'crashcourse-')].repositoryArn"); do
+  if [ "$(aws ecr list-tags-for-resource --resource-arn "$repository" \
+      --query "tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+    aws ecr delete-repository --repository-name "${repository#*:repository/}" --force \
+      --query 'repository.repositoryName' --output text
+  fi
+done
+# [end cleanup-repositories]
 
 # [start cleanup-check]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import tomllib
 from collections import defaultdict
 from pathlib import Path
 
@@ -225,7 +224,7 @@ QUANTITY = re.compile(
 )
 
 # Quantities a page may type by hand, each with why: data, in rules/typed-quantities.toml.
-TYPED = tomllib.loads((ROOT / "rules" / "typed-quantities.toml").read_text())
+TYPED = sources.load_rules("typed-quantities")
 NOT_FIGURES: dict[tuple[str, str], str] = {
     (entry["page"], entry["text"]): TYPED["reasons"].get(entry["why"], entry["why"]) for entry in TYPED["typed"]
 }

@@ -394,3 +394,18 @@ def test_a_policy_too_large_for_iam_is_named(tmp_path):
         s for p in POLICIES for s in json.loads(p.read_text())["Statement"]]}, indent=2))
     (problem,) = too_large(merged)
     assert problem.startswith(f"{merged}:1: ") and "an IAM managed policy holds 6144" in problem, problem
+
+
+def test_a_create_call_s_name_names_what_it_makes(tmp_path):
+    """Fixture: CreateSecret names its secret with --name, while the secret's ARN format says
+    SecretId; the check puts the name in the ARN, as IAM does, not a stand-in."""
+    snippet = tmp_path / "howto" / "snippets" / "x.sh"
+    snippet.parent.mkdir(parents=True)
+    snippet.write_text('# [start s]\nOWNER=$(aws sts get-caller-identity --query UserId --output text)\n'
+                       'aws secretsmanager create-secret --name "crashcourse-secret-$READER" --secret-string x '
+                       '--tags "Key=crashcourse:owner,Value=$OWNER"\n# [end s]\n')
+    per_file: dict = {}
+    calls = shell_calls(snippet, per_file)
+    envs, known = resolve(calls, per_file)
+    made = [n.resource for _, n in all_needs(calls, envs, known) if n.action == "secretsmanager:CreateSecret"]
+    assert made == [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:crashcourse-secret-reader"], made

@@ -497,6 +497,7 @@ def parameter_of(variable: str, params: dict, last: bool = True) -> str | None:
     stem = base.removesuffix("Name")
     names = [*ARN_PARAMETERS.get(variable, []), base, base + "s"]
     names += [p for p in params if (base.endswith(p) and (last or p != "Name")) or p in (stem, stem + "Arn", stem + "s")]
+    names += ["Name", "name"] if last else []  # else a bare name names the resource: CreateSecret's Name, SecretId
     return next((n for n in names if lookup(params, n)), None)
 
 

@@ -85,13 +85,6 @@ for group in $(aws logs describe-log-groups --log-group-name-prefix crashcourse-
     printf 'log-group\t%s\n' "${group##*:}"
   fi
 done
-for repository in $(aws ecr describe-repositories --output text \
-    --query "repositories[?starts_with(repositoryName, 'crashcourse-')].repositoryArn"); do
-  if [ "$(aws ecr list-tags-for-resource --resource-arn "$repository" \
-      --query "tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
-    printf 'repository\t%s\n' "${repository#*:repository/}"
-  fi
-done
 # [end list-leftovers]
 
 # [start all-regions]
@@ -219,18 +212,6 @@ for group in $(aws logs describe-log-groups --log-group-name-prefix crashcourse-
   fi
 done
 # [end cleanup-log-groups]
-
-# [start cleanup-repositories]
-OWNER=$(aws sts get-caller-identity --query UserId --output text)
-for repository in $(aws ecr describe-repositories --output text \
-    --query "repositories[?starts_with(repositoryName, 'crashcourse-')].repositoryArn"); do
-  if [ "$(aws ecr list-tags-for-resource --resource-arn "$repository" \
-      --query "tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
-    aws ecr delete-repository --repository-name "${repository#*:repository/}" --force \
-      --query 'repository.repositoryName' --output text
-  fi
-done
-# [end cleanup-repositories]
 
 # [start cleanup-check]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)

@@ -62,8 +62,6 @@ def make_colleagues(g):
     idle_alarm(g, theirs["alarm"], theirs["box"], COLLEAGUE_TAG)
     theirs["log_group"] = "crashcourse-logs-bob"
     g.client("logs").create_log_group(logGroupName=theirs["log_group"], tags={COLLEAGUE_TAG["Key"]: COLLEAGUE_TAG["Value"]})
-    theirs["repository"] = "crashcourse-images-bob"
-    g.client("ecr").create_repository(repositoryName=theirs["repository"], tags=[COLLEAGUE_TAG])
     return theirs
 
 
@@ -115,8 +113,7 @@ def make_leftovers(g):
     idle_alarm(g, made["alarm"], made["box"], OWNER_TAG)
     made["log_group"] = f"crashcourse-logs-{EMULATED_READER}"
     g.client("logs").create_log_group(logGroupName=made["log_group"], tags={OWNER_TAG["Key"]: OWNER_TAG["Value"]})
-    made["repository"] = f"crashcourse-images-{EMULATED_READER}"
-    g.client("ecr").create_repository(repositoryName=made["repository"], tags=[OWNER_TAG])
+
     made["elsewhere"] = elsewhere(g, "ec2").create_volume(AvailabilityZone="eu-west-1a", Size=8,
                                                           TagSpecifications=owned("volume"))["VolumeId"]
     return made
@@ -128,7 +125,7 @@ def states(ec2, ids):
 
 
 KINDS = ("instance", "spot-request", "nat-gateway", "elastic-ip", "efs", "volume", "snapshot", "bucket", "alarm",
-         "log-group", "repository")
+         "log-group")
 
 
 def page_examples() -> list[str]:
@@ -189,7 +186,7 @@ def test_stop_and_clean_up(guide):
     kinds = [line.split("\t")[0] for line in g.outputs["list-leftovers"].splitlines()[1:]]
     assert sorted(kinds) == sorted(
         ["instance", "spot-request", "nat-gateway", "elastic-ip", "elastic-ip", "efs", "volume",
-         "snapshot", "bucket", "alarm", "log-group", "repository"]
+         "snapshot", "bucket", "alarm", "log-group"]
     ), g.outputs["list-leftovers"]
     assert f"alarm\t{made['alarm']}" in g.outputs["list-leftovers"].splitlines()
     for other in (theirs["box"], theirs["volume"], theirs["untagged_volume"], theirs["ip"], theirs["efs"], "bob", "lab-archive", "eu-west-1"):
@@ -222,11 +219,9 @@ def test_stop_and_clean_up(guide):
     assert g.outputs["cleanup-check"].split() == ["0"] * 6
     assert [a["AlarmName"] for a in g.client("cloudwatch").describe_alarms()["MetricAlarms"]] == [theirs["alarm"]]
     assert g.outputs["cleanup-alarms"] == f"deleted {made['alarm']}\n"
-    logs, ecr = g.client("logs"), g.client("ecr")
+    logs = g.client("logs")
     assert [x["logGroupName"] for x in logs.describe_log_groups(logGroupNamePrefix="crashcourse-")["logGroups"]] == [theirs["log_group"]]
     assert g.outputs["cleanup-log-groups"] == f"deleted {made['log_group']}\n"
-    assert [r["repositoryName"] for r in ecr.describe_repositories()["repositories"]] == [theirs["repository"]]
-    assert g.outputs["cleanup-repositories"] == f"{made['repository']}\n"
     # Another Region is left alone: the page says how to sweep it.
     assert [v["VolumeId"] for v in elsewhere(g, "ec2").describe_volumes()["Volumes"]] == [made["elsewhere"]]
     assert g.run_python() == "eu-west-1 {'volumes': 1}\n"

@@ -115,6 +115,13 @@ class Guide:
     outputs: dict[str, str] = field(default_factory=dict)
     snippets: Path = SNIPPETS  # tutorials/snippets for the tutorial
 
+    def __post_init__(self) -> None:
+        # The reader's profile has a Region, as "How to choose a Region" sets it, so that
+        # `aws configure get region` answers in a guide's own test as it does in the tour.
+        config = self.workdir / "config"
+        if not config.exists():
+            config.write_text(f"[default]\nregion = {REGION}\n")
+
     @property
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}

@@ -33,7 +33,6 @@ def _document(doc):
 @pytest.mark.parametrize("before", [None, "crashcourse-ssm"], ids=["no-profile", "has-a-profile"])
 def test_instance_role_s3(guide, before):
     g = guide("instance-role-s3")
-    (g.workdir / "config").write_text("[default]\nregion = us-east-1\n")
     ec2, iam = g.client("ec2"), g.client("iam")
     # The reader's instance, from the launch-instance guide (and, in the second case, with
     # session-manager's profile on it).

@@ -33,7 +33,6 @@ def exported(g) -> dict[str, str]:
 
 def test_s3_data(guide, monkeypatch):
     g = guide("s3-data")
-    (g.workdir / "config").write_text("[default]\nregion = us-east-1\n")
     g.run()
     assert not g.json_left_in_home(), g.json_left_in_home()
     s3 = g.client("s3")

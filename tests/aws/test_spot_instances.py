@@ -19,7 +19,6 @@ BUCKET = f"crashcourse-spot-{EMULATED_READER}-123456789012-us-east-1"  # moto's 
 
 def test_spot_instances(guide, tmp_path):
     g = guide("spot-instances")
-    (g.workdir / "config").write_text("[default]\nregion = us-east-1\n")  # as choose-region.md sets it
     g.run()
     assert not g.json_left_in_home(), g.json_left_in_home()
     ec2, events, sns, iam, s3 = (g.client(s) for s in ("ec2", "events", "sns", "iam", "s3"))

@@ -44,6 +44,17 @@ def snippets():
     return calls, envs, known, all_needs(calls, envs, known)
 
 
+def fixture_snippet(tmp_path, lines: str):
+    """A guide's snippet file of one section holding `lines`: the file, and what its calls need."""
+    snippet = tmp_path / "howto" / "snippets" / "x.sh"
+    snippet.parent.mkdir(parents=True)
+    snippet.write_text(f"# [start s]\n{lines}# [end s]\n")
+    per_file: dict = {}
+    calls = shell_calls(snippet, per_file)
+    envs, known = resolve(calls, per_file)
+    return snippet, all_needs(calls, envs, known)
+
+
 def test_policy_allows_every_command(snippets):
     calls, envs, known, asked = snippets
     assert len(calls) > 100, "the snippets' AWS commands were not found"
@@ -299,13 +310,8 @@ def test_a_snippet_calling_what_the_policy_does_not_allow_is_named_with_file_and
     """Fixture: a guide's snippet that calls an action the reader's policies do not allow (creating
     an IAM user) fails the check, naming the file, line, command, action and resource; the allowed
     call beside it is not named."""
-    snippet = tmp_path / "howto" / "snippets" / "x.sh"
-    snippet.parent.mkdir(parents=True)
-    snippet.write_text('# [start s]\naws s3 ls\naws iam create-user --user-name "crashcourse-$READER"\n# [end s]\n')
-    per_file: dict = {}
-    calls = shell_calls(snippet, per_file)
-    envs, known = resolve(calls, per_file)
-    assert missing(policies(), all_needs(calls, envs, known)) == [
+    snippet, needs = fixture_snippet(tmp_path, 'aws s3 ls\naws iam create-user --user-name "crashcourse-$READER"\n')
+    assert missing(policies(), needs) == [
         f"{snippet}:3: `aws iam create-user` (CreateUser) needs iam:CreateUser on "
         f"arn:aws:iam::{ACCOUNT}:user/crashcourse-reader (ImplicitlyDenied)"
     ]
@@ -315,15 +321,8 @@ def test_tags_given_as_a_map_are_the_tags_a_create_sets(tmp_path):
     """Fixture: CloudWatch Logs takes its tags as a map (`--tags k=v`), not as Key/Value pairs. The
     log group's owner tag is read from it, so the reader's policy lets the create through, with the
     tagging action it needs beside it; without logs:TagResource the check names the call."""
-    snippet = tmp_path / "howto" / "snippets" / "x.sh"
-    snippet.parent.mkdir(parents=True)
-    snippet.write_text('# [start s]\nOWNER=$(aws sts get-caller-identity --query UserId --output text)\n'
-                       'aws logs create-log-group --log-group-name crashcourse-logs-x --tags "crashcourse:owner=$OWNER"\n'
-                       '# [end s]\n')
-    per_file: dict = {}
-    calls = shell_calls(snippet, per_file)
-    envs, known = resolve(calls, per_file)
-    needs = all_needs(calls, envs, known)
+    snippet, needs = fixture_snippet(tmp_path, 'OWNER=$(aws sts get-caller-identity --query UserId --output text)\n'
+                                     'aws logs create-log-group --log-group-name crashcourse-logs-x --tags "crashcourse:owner=$OWNER"\n')
     assert missing(policies(), needs) == []
     assert missing([everything_but("logs:TagResource")], needs) == [
         f"{snippet}:3: `aws logs create-log-group` (CreateLogGroup) needs logs:TagResource on "
@@ -352,19 +351,14 @@ def test_a_launch_from_an_image_of_unknown_owner_is_named(tmp_path):
     """Fixture: a launch from an AMI ID typed in, not read from AWS's Amazon Linux parameter, is
     refused (the check cannot tell whose the image is), naming the image; the same launch from
     the parameter is allowed."""
-    snippet = tmp_path / "howto" / "snippets" / "x.sh"
-    snippet.parent.mkdir(parents=True)
     tags = '--tag-specifications "ResourceType=instance,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" ' \
            '"ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]"'
-    snippet.write_text(
-        "# [start s]\nOWNER=$(aws sts get-caller-identity --query UserId --output text)\n"
+    snippet, needs = fixture_snippet(tmp_path,
+        "OWNER=$(aws sts get-caller-identity --query UserId --output text)\n"
         f"aws ec2 run-instances --image-id ami-0abcdef1234567890 --instance-type t3.micro {tags}\n"
         "aws ec2 run-instances --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 "
-        f"--instance-type t3.micro {tags}\n# [end s]\n")
-    per_file: dict = {}
-    calls = shell_calls(snippet, per_file)
-    envs, known = resolve(calls, per_file)
-    report = missing(policies(), all_needs(calls, envs, known))
+        f"--instance-type t3.micro {tags}\n")
+    report = missing(policies(), needs)
     assert len(report) == 1 and report[0].startswith(
         f"{snippet}:3: `aws ec2 run-instances` (RunInstances) needs ec2:RunInstances on "
         f"arn:aws:ec2:{REGION}::image/ami-0abcdef1234567890") and "ec2:Owner" not in report[0], report
@@ -399,13 +393,8 @@ def test_a_policy_too_large_for_iam_is_named(tmp_path):
 def test_a_create_call_s_name_names_what_it_makes(tmp_path):
     """Fixture: CreateSecret names its secret with --name, while the secret's ARN format says
     SecretId; the check puts the name in the ARN, as IAM does, not a stand-in."""
-    snippet = tmp_path / "howto" / "snippets" / "x.sh"
-    snippet.parent.mkdir(parents=True)
-    snippet.write_text('# [start s]\nOWNER=$(aws sts get-caller-identity --query UserId --output text)\n'
-                       'aws secretsmanager create-secret --name "crashcourse-secret-$READER" --secret-string x '
-                       '--tags "Key=crashcourse:owner,Value=$OWNER"\n# [end s]\n')
-    per_file: dict = {}
-    calls = shell_calls(snippet, per_file)
-    envs, known = resolve(calls, per_file)
-    made = [n.resource for _, n in all_needs(calls, envs, known) if n.action == "secretsmanager:CreateSecret"]
+    _, needs = fixture_snippet(tmp_path, 'OWNER=$(aws sts get-caller-identity --query UserId --output text)\n'
+                               'aws secretsmanager create-secret --name "crashcourse-secret-$READER" --secret-string x '
+                               '--tags "Key=crashcourse:owner,Value=$OWNER"\n')
+    made = [n.resource for _, n in needs if n.action == "secretsmanager:CreateSecret"]
     assert made == [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:crashcourse-secret-reader"], made

@@ -179,6 +179,18 @@ CASES = [
      {**MINE, "ec2:Attribute": "userData"}, True),
     ("change another reader's instance's user data", "ec2:ModifyInstanceAttribute", f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0abc",
      {**THEIRS, "ec2:Attribute": "userData"}, False),
+    # Account-wide settings and other users' credentials stay with the administrator (howto/ebs-encryption.md,
+    # howto/leaked-credentials.md): the reader reads the EBS setting, and changes none of these.
+    ("read whether EBS encryption by default is on", "ec2:GetEbsEncryptionByDefault", "*", {}, True),
+    ("turn EBS encryption by default on for the account", "ec2:EnableEbsEncryptionByDefault", "*", {}, False),
+    ("turn EBS encryption by default off for the account", "ec2:DisableEbsEncryptionByDefault", "*", {}, False),
+    ("choose the account's default key for EBS", "ec2:ModifyEbsDefaultKmsKeyId", "*", {}, False),
+    ("deactivate a user's access key", "iam:UpdateAccessKey", f"arn:aws:iam::{ACCOUNT}:user/alice", {}, False),
+    ("delete a user's access key", "iam:DeleteAccessKey", f"arn:aws:iam::{ACCOUNT}:user/alice", {}, False),
+    ("deny a user everything", "iam:PutUserPolicy", f"arn:aws:iam::{ACCOUNT}:user/alice", {}, False),
+    ("read the account's CloudTrail event history", "cloudtrail:LookupEvents", "*", {}, False),
+    ("read the account's GuardDuty findings", "guardduty:ListFindings", f"arn:aws:guardduty:{REGION}:{ACCOUNT}:detector/12abc34d567e8fa901bc2d34eexample", {}, False),
+    ("terminate an untagged instance", "ec2:TerminateInstances", f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0abc", {}, False),
 ]
 
 

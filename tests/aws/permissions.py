@@ -68,9 +68,9 @@ ARITHMETIC = re.compile(r"\$\(\([^()]*(?:\([^()]*\)[^()]*)*\)\)")
 
 SNIPPETS = ROOT / "howto" / "snippets"
 # Commands run with administrator permissions, not the reader's policy: the account's administrator's
-# steps, and the tutorial, which asks for "an AWS account that you own" and an administrator
+# steps (tests/aws/admin_steps.py), and the tutorial, which asks for "an AWS account that you own" and an administrator
 # (tutorials/first-analysis.md, "Before you start").
-ADMINISTRATOR = {"set-up-cli-admin.sh", "first-analysis.sh"}
+ADMINISTRATOR = {"set-up-cli-admin.sh", "ebs-encryption-admin.sh", "leaked-credentials-admin.sh", "first-analysis.sh"}
 POLICIES = sorted(SNIPPETS.glob("crashcourse-policy*.json"))  # the reader's policies, all attached
 BOUNDARY = SNIPPETS / "crashcourse-boundary.json"
 ACCOUNT, REGION = "111122223333", "eu-west-2"  # the reader's, as far as the policy can tell

@@ -69,16 +69,21 @@ class Terminal:
             os.write(self.fd, (line + "\r").encode())
             self._read()
 
-    def _read(self, timeout: float = 20) -> str:
+    def _read(self, timeout: float = 20, again: bytes = b"") -> str:
         """What the terminal shows until the shell prompts again (PS1, or PS2 for more), without
-        the terminal's control sequences."""
-        raw, deadline = b"", time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        the terminal's control sequences. A shell sets its terminal up around the prompt, and may
+        drop input sent meanwhile: `again` is sent again each half second until PS1 shows."""
+        raw, start = b"", time.monotonic()
+        sent = start
+        while time.monotonic() < start + timeout:
             if select.select([self.fd], [], [], 0.05)[0]:
                 raw += os.read(self.fd, 65536)
                 shown = ESCAPES.sub("", raw.decode(errors="replace")).rstrip()
-                if shown.endswith((READY, MORE)):
+                if shown.endswith(READY) or (shown.endswith(MORE) and not again):
                     return shown
+            elif again and time.monotonic() > sent + 0.5:
+                os.write(self.fd, again)
+                sent = time.monotonic()
         raise TimeoutError(f"[{self.kind}] no prompt within {timeout:.0f} s; last shown: {raw[-300:]!r}")
 
     def paste(self, text: str) -> list[str]:
@@ -89,7 +94,7 @@ class Terminal:
         problems = [line.strip() for line in shown.splitlines() if PROBLEM.search(line)]
         if shown.endswith(MORE):
             os.write(self.fd, b"\x03")
-            self._read()
+            self._read(again=b"\x03")
             problems.append(f"{self.kind} waits for more after Enter (an unclosed quote or block)")
         return problems
 

@@ -1,4 +1,7 @@
-"""A clean-up the reader runs on another day starts with signing in again.
+"""What the reader's `aws login` asks of the pages: signing in again before a clean-up on another
+day, and Boto3 with the AWS Common Runtime wherever the site runs Python.
+
+A clean-up the reader runs on another day starts with signing in again.
 
 The reader signs in with `aws login`, whose credentials the AWS CLI refreshes for a limited time
 (`aws_login_session` in figures.toml); the next day every command fails until they sign in again.
@@ -14,6 +17,12 @@ sentence the pages use:
 Read from the parsed pages (_ext/sources/), so a sentence inside a code block or a comment does
 not count. Proven by fixtures: a page whose sentence comes after its first clean-up block, or lacks
 the figure, is named with its file and line.
+
+Boto3 uses the credentials `aws login` caches only with the AWS Common Runtime installed (botocore's
+LoginProvider raises MissingDependencyException without it; tests/aws/test_set_up_cli.py proves
+both). So every `pip install` of Boto3 in a snippet installs `"boto3[crt]"` (quoted: zsh reads
+brackets as a file pattern), and every page that shows a Python example (a `.py` snippet) says,
+before the first, to use `boto3[crt]` from the virtual environment set-up-cli.md makes, linking it.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from pathlib import Path
 
 import pytest
 
+from snippetshell import snippet_files
 from sources import pages, parse, where
 
 pytestmark = pytest.mark.sources
@@ -104,3 +114,67 @@ def test_a_cleanup_without_the_sentence_before_it_is_named(tmp_path, before, aft
     ]
     page.write_text(f"# G\n\n## Clean up\n\n{SENTENCE}\n\n{INCLUDE}")
     assert unsigned_cleanups([page]) == []
+
+
+# -- Boto3 with the AWS Common Runtime ------------------------------------------------------
+
+CRT = "boto3[crt]"
+SET_UP = "set-up-cli.md"
+PIP_BOTO3 = re.compile(r"\bpip3? install\b.*?(?<![\w.-])[\"']?boto3(?P<extra>\[crt\])?[\"']?(?![\w.-])")
+
+
+def pip_installs_without_crt(paths: list[Path]) -> list[str]:
+    """Each `pip install` of Boto3 in a snippet file installs it with the AWS Common Runtime, quoted."""
+    found = []
+    for path in paths:
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if (m := PIP_BOTO3.search(line)) and not re.search(r"([\"'])boto3\[crt\]\1", line):
+                found.append(f"{where(path, number)}: installs Boto3 without the AWS Common Runtime, which "
+                             "`aws login` credentials need: install \"boto3[crt]\" (quoted, for zsh)")
+    return found
+
+
+def python_tabs_without_crt(paths: list[Path]) -> list[str]:
+    """A page that shows a Python example says before it to use `boto3[crt]`, from set-up-cli.md."""
+    found = []
+    for path in paths:
+        page = parse(path)
+        shown = [b.line for b in page.blocks if b.name == "literalinclude" and b.argument.startswith("snippets/") and b.argument.endswith(".py")]
+        if not shown:
+            continue
+        named = [t.line for t in page.text() if t.kind == "code" and t.text == CRT]
+        linked = [link.line for link in page.links if link.page and link.page.name == SET_UP]
+        if not any(line < shown[0] for line in named) or (path.name != SET_UP and not any(line < shown[0] for line in linked)):
+            found.append(f"{where(path, shown[0])}: a Python example, and no word before it that Boto3 must be "
+                         f"`{CRT}` from the virtual environment that {SET_UP} makes (with a link to it): without "
+                         "the AWS Common Runtime, Boto3 cannot use the credentials `aws login` caches")
+    return found
+
+
+def test_boto3_is_installed_with_the_common_runtime():
+    problems = pip_installs_without_crt(snippet_files(".sh"))
+    assert not problems, "\n".join(problems)
+
+
+def test_every_python_tab_asks_for_the_common_runtime():
+    problems = python_tabs_without_crt(pages())
+    assert not problems, "\n".join(problems)
+
+
+def test_a_plain_boto3_install_is_named(tmp_path):
+    snippet = tmp_path / "g.sh"
+    snippet.write_text("python3 -m pip install boto3\npip install boto3[crt]\npip install 'boto3[crt]'\n"
+                       "pip install \"boto3[crt]\" pandas\npip install boto3-stubs\npip install jupyterlab\n")
+    assert [p.split(": ")[0] for p in pip_installs_without_crt([snippet])] == [f"{snippet}:1", f"{snippet}:2"]
+
+
+def test_a_python_tab_without_the_common_runtime_is_named(tmp_path):
+    page = tmp_path / "howto" / "g.md"
+    page.parent.mkdir()
+    include = "```{literalinclude} snippets/g.py\n:language: python\n```\n"
+    page.write_text(f"# G\n\n- For the Python tab: Boto3, from [](set-up-cli.md).\n\n{include}")
+    assert [p.split(": ")[0] for p in python_tabs_without_crt([page])] == [f"{page}:5"]
+    page.write_text(f"# G\n\n{include}\nUse `{CRT}` from [](set-up-cli.md).\n")
+    assert [p.split(": ")[0] for p in python_tabs_without_crt([page])] == [f"{page}:3"]
+    page.write_text(f"# G\n\nUse `{CRT}` from [](set-up-cli.md).\n\n{include}")
+    assert python_tabs_without_crt([page]) == []

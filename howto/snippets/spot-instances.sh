@@ -170,12 +170,17 @@ sudo cat /var/log/spot-watcher.log
 cat /opt/spot-job/checkpoints/step
 # [end watch-log]
 
-# [start notify-topic] replace: you@example.com
-SPOT_TOPIC_ARN=$(aws sns create-topic --name "crashcourse-spot-interruptions-$READER" \
-  --tags "Key=crashcourse:owner,Value=$OWNER" \
-  --query TopicArn --output text)
-aws sns subscribe --topic-arn "$SPOT_TOPIC_ARN" --protocol email \
-  --notification-endpoint you@example.com --query SubscriptionArn --output text
+# [start notify-topic] replace: <email-address>
+SPOT_EMAIL=<email-address>
+if [ -z "$SPOT_EMAIL" ]; then
+  echo "SPOT_EMAIL is empty: put your address in place of the placeholder on the first line. Nothing was made."
+else
+  SPOT_TOPIC_ARN=$(aws sns create-topic --name "crashcourse-spot-interruptions-$READER" \
+    --tags "Key=crashcourse:owner,Value=$OWNER" \
+    --query TopicArn --output text)
+  aws sns subscribe --topic-arn "$SPOT_TOPIC_ARN" --protocol email \
+    --notification-endpoint "$SPOT_EMAIL" --query SubscriptionArn --output text
+fi
 # [end notify-topic]
 
 # [start event-rule]

@@ -41,6 +41,7 @@ from snippetshell import on_instance, snippet_files
 pytestmark = pytest.mark.sources
 
 READY, MORE = "::ready::", "::more::"  # the shells' prompts PS1 and PS2 while pasting
+ACCEPTED = b"\x1b[?2004l"  # what bash and zsh send the terminal when they take a line
 PROBLEM = re.compile(r"unexpected EOF|syntax error|parse error|unmatched|bad substitution")
 ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[=>]|\r")
 SETUP = {
@@ -64,13 +65,14 @@ class Terminal:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become the shell
             os.execve(argv[0], argv, env)
-        self._read()
+        self._read(accepted=False)
         for line in SETUP[kind]:
             os.write(self.fd, (line + "\r").encode())
             self._read()
 
-    def _read(self, timeout: float = 20, again: bytes = b"") -> str:
-        """What the terminal shows until the shell prompts again (PS1, or PS2 for more), without
+    def _read(self, timeout: float = 20, again: bytes = b"", accepted: bool = True) -> str:
+        """What the terminal shows, once the shell took the line (it turns bracketed paste off,
+        ESC [?2004l, before it runs anything) and prompts again (PS1, or PS2 for more), without
         the terminal's control sequences. A shell sets its terminal up around the prompt, and may
         drop input sent meanwhile: `again` is sent again each half second until PS1 shows."""
         raw, start = b"", time.monotonic()
@@ -78,9 +80,10 @@ class Terminal:
         while time.monotonic() < start + timeout:
             if select.select([self.fd], [], [], 0.05)[0]:
                 raw += os.read(self.fd, 65536)
-                shown = ESCAPES.sub("", raw.decode(errors="replace")).rstrip()
-                if shown.endswith(READY) or (shown.endswith(MORE) and not again):
-                    return shown
+                taken = raw.rfind(ACCEPTED) if accepted else 0
+                shown = ESCAPES.sub("", raw[max(taken, 0):].decode(errors="replace")).rstrip()
+                if taken >= 0 and (shown.endswith(READY) or (shown.endswith(MORE) and not again)):
+                    return ESCAPES.sub("", raw.decode(errors="replace")).rstrip()
             elif again and time.monotonic() > sent + 0.5:
                 os.write(self.fd, again)
                 sent = time.monotonic()

@@ -7,7 +7,8 @@ the text, so it cannot see what the line editor does. Interactive bash 5.2 (Debi
 machine's) prints ``unexpected EOF while looking for matching `)'`` when a word that starts with
 ``[`` (the test command ``[``) is followed on the same line by a double-quoted command substitution
 ``"$(...`` that closes on a later line; the block then runs as it should, but a newcomer takes the
-message for a failure. The fix is to set a variable from the command first and test the variable.
+message for a failure. The fix is to set a variable from the command in the condition and test
+the variable: ``if X=$(...) && [ "$X" = ... ]``.
 This test fails on that message, on any other syntax or parse error, and on a block the shell
 finds unfinished after Enter (an unclosed quote), naming the page that shows the section, the
 page's line, and the snippet file's line where the message starts.
@@ -15,9 +16,10 @@ page's line, and the snippet file's line where the message starts.
 Nothing pasted runs: the shell skips every command (bash: ``extdebug`` with a DEBUG trap that
 returns false, inherited by subshells and functions through ``set -T``; zsh: a DEBUG trap that sets
 ``errexit``), its PATH is an empty folder and its HOME a new one, so reading a block is all it does.
-``test_nothing_pasted_runs`` proves it. Values the reader replaces (``replace: VALUE``) are pasted
-replaced, as the reader pastes them; sections that run on the instance are pasted into bash alone
-(Amazon Linux's shell). It reads only the sources, in about a second, so `nox -s check` runs it.
+``test_nothing_pasted_runs`` proves it. Values the reader replaces (``replace: <VALUE>``) are
+pasted filled in (``Section.filled``), as the reader pastes them; sections that run on the
+instance are pasted into bash alone (Amazon Linux's shell). It reads only the sources, in a few
+seconds, so `nox -s check` runs it.
 """
 
 from __future__ import annotations
@@ -107,14 +109,6 @@ class Terminal:
         os.waitpid(self.pid, 0)
 
 
-def as_pasted(section: Section) -> str:
-    """The section as the reader pastes it: each value to replace replaced by one of theirs."""
-    code = section.code
-    for value in section.replace:
-        code = code.replace(value, "reader-value")
-    return code
-
-
 @functools.cache
 def shown_on() -> dict[tuple[str, str], list[str]]:
     """(snippet file name, section) -> each `page:line` whose literalinclude shows that section."""
@@ -131,7 +125,7 @@ def first_problem_line(terminal: Terminal, section: Section) -> int:
     """The snippet line at which the shell first complains: paste the section's first line, then
     its first two, and so on (an unfinished block is dropped with Ctrl-C each time). A block that
     only leaves the shell waiting is named by its first line."""
-    lines = as_pasted(section).splitlines(keepends=True)
+    lines = section.filled().splitlines(keepends=True)
     for count in range(1, len(lines) + 1):
         if [p for p in terminal.paste("".join(lines[:count])) if not p.startswith(terminal.kind + " waits")]:
             return section.line + count
@@ -146,7 +140,7 @@ def paste_problems(paths: list[Path], kind: str, home: Path) -> list[str]:
             for section in parse_sections(path):
                 if kind == "zsh" and on_instance(section):
                     continue
-                problems = terminal.paste(as_pasted(section))
+                problems = terminal.paste(section.filled())
                 if not problems:
                     continue
                 line = first_problem_line(terminal, section)

@@ -103,8 +103,9 @@ READER=$(aws sts get-caller-identity --query Arn --output text \
 [ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 DATA_BUCKET="crashcourse-data-$READER-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
 for bucket in $(aws s3api list-buckets --query "Buckets[?Name=='$DATA_BUCKET'].Name" --output text); do
-  if [ "$(aws s3api get-bucket-tagging --bucket "$bucket" \
-      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  if bucket_owner=$(aws s3api get-bucket-tagging --bucket "$bucket" \
+      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$bucket_owner" = "$OWNER" ]; then
     aws s3 rb "s3://$bucket" --force
   fi
 done

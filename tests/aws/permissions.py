@@ -42,6 +42,7 @@ How a command becomes what IAM checks:
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import importlib.metadata
 import inspect
@@ -323,6 +324,8 @@ def shell_calls(path: Path, env: dict) -> list[Call]:
     for section in parse_sections(path):
         if on_instance(section):
             continue
+        # A value the reader replaces is, as it stands, a line the shell refuses: a word stands in.
+        section = dataclasses.replace(section, code=section.filled())
         for name, body in ONE_LINE_FUNCTION.findall(section.code):
             env.setdefault(path, {})[FUNCTION + name] = body
         lines, docs = split_heredocs(section)

@@ -20,10 +20,10 @@ new terminal. This runs it that way, with the harness of the reader's tour (tour
   instance by tag (`tests/aws/fixtures/first-analysis-forgetful-resume.sh`), fails it, naming the
   file, the line and the variables;
 * the public dataset (the GATK test data bucket of the Registry of Open Data) is stood in for by
-  a bucket of the same name holding a tiny FASTQ file at the real keys (public_data.py);
+  a bucket of the same name holding stand-in FASTQ files of the real ones' shape at the real keys (public_data.py);
 * where the learner opens a shell on the instance, the commands they type there
   (first-analysis-instance.sh) run for real, in `sh`, against the emulator, with the credentials
-  the instance's role would give; the analysis itself runs on the tiny file and its result is
+  the instance's role would give; the analysis itself runs on the stand-in file and its result is
   checked against the same statistics computed in Python;
 * between the steps, the account is checked for what each step promises: the role may use only
   the tutorial's bucket, the instance requires IMDSv2 and sits in a group with no inbound rule.

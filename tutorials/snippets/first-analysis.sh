@@ -95,8 +95,9 @@ cat > trust-policy.json <<'EOF'
   ]
 }
 EOF
-if [ "$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
-    --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+if ROLE_OWNER=$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
+    --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
+    && [ "$ROLE_OWNER" = "$OWNER" ]; then
   echo "Role $TUTORIAL_ROLE is yours already: using it"
 else
   aws iam create-role --role-name "$TUTORIAL_ROLE" \
@@ -134,16 +135,18 @@ aws iam list-role-policies --role-name "$TUTORIAL_ROLE" --query PolicyNames --ou
 # [end allow-bucket]
 
 # [start instance-profile]
-if [ "$(aws iam get-instance-profile --instance-profile-name "$TUTORIAL_ROLE" 2>/dev/null \
-    --query "InstanceProfile.Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+if PROFILE_OWNER=$(aws iam get-instance-profile --instance-profile-name "$TUTORIAL_ROLE" 2>/dev/null \
+    --query "InstanceProfile.Tags[?Key=='crashcourse:owner'].Value" --output text) \
+    && [ "$PROFILE_OWNER" = "$OWNER" ]; then
   echo "Instance profile $TUTORIAL_ROLE is yours already: using it"
 else
   aws iam create-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
     --tags Key=crashcourse,Value=first-analysis "Key=crashcourse:owner,Value=$OWNER" \
     --query InstanceProfile.Arn --output text
 fi
-if [ "$(aws iam get-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
-    --query 'length(InstanceProfile.Roles)' --output text)" = 0 ]; then
+if PROFILE_ROLES=$(aws iam get-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
+    --query 'length(InstanceProfile.Roles)' --output text) \
+    && [ "$PROFILE_ROLES" = 0 ]; then
   aws iam add-role-to-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
     --role-name "$TUTORIAL_ROLE"
 fi
@@ -335,8 +338,9 @@ OWNER=$(aws sts get-caller-identity --query UserId --output text)
 if [ -z "$OWNER" ] || [ -z "$READER" ]; then
   echo "Not signed in: run aws login (or aws sso login), then paste the first block of this part and this one again"
 else
-  if [ "$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
-      --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  if ROLE_OWNER=$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$ROLE_OWNER" = "$OWNER" ]; then
     aws iam remove-role-from-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
       --role-name "$TUTORIAL_ROLE"
     aws iam delete-instance-profile --instance-profile-name "$TUTORIAL_ROLE"
@@ -356,8 +360,9 @@ OWNER=$(aws sts get-caller-identity --query UserId --output text)
 if [ -z "$OWNER" ] || [ -z "$READER" ]; then
   echo "Not signed in: run aws login (or aws sso login), then paste the first block of this part and this one again"
 else
-  if [ "$(aws s3api get-bucket-tagging --bucket "$TUTORIAL_BUCKET" 2>/dev/null \
-      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  if BUCKET_OWNER=$(aws s3api get-bucket-tagging --bucket "$TUTORIAL_BUCKET" 2>/dev/null \
+      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$BUCKET_OWNER" = "$OWNER" ]; then
     aws s3 rm "s3://$TUTORIAL_BUCKET" --recursive --quiet
     aws s3 rb "s3://$TUTORIAL_BUCKET"
   else

@@ -23,8 +23,9 @@ echo "Regions where EBS encryption by default is off: ${OFF:-none}"
 aws ec2 get-ebs-default-kms-key-id --query KmsKeyId --output text
 # [end admin-show-key]
 
-# [start admin-own-key] replace: alias/lab-ebs
-aws ec2 modify-ebs-default-kms-key-id --kms-key-id alias/lab-ebs --query KmsKeyId --output text
+# [start admin-own-key] replace: <kms-key>
+KMS_KEY=<kms-key>
+aws ec2 modify-ebs-default-kms-key-id --kms-key-id "$KMS_KEY" --query KmsKeyId --output text
 # [end admin-own-key]
 
 # [start cleanup-admin-turn-off]

@@ -2,8 +2,8 @@
 # account you own, that is you), signed in with credentials other than the ones that leaked.
 # Sections are pasted as they are, so they hold no comments.
 
-# [start admin-deactivate-key] replace: AKIAIOSFODNN7EXAMPLE
-KEY_ID=AKIAIOSFODNN7EXAMPLE
+# [start admin-deactivate-key] replace: <access-key-id>
+KEY_ID=<access-key-id>
 KEY_USER=$(aws iam get-access-key-last-used --access-key-id "$KEY_ID" --query UserName --output text)
 aws iam update-access-key --user-name "$KEY_USER" --access-key-id "$KEY_ID" --status Inactive
 aws iam get-access-key-last-used --access-key-id "$KEY_ID" \
@@ -11,8 +11,8 @@ aws iam get-access-key-last-used --access-key-id "$KEY_ID" \
   --output text
 # [end admin-deactivate-key]
 
-# [start admin-deny-user] replace: alice
-LEAKED_USER=alice
+# [start admin-deny-user] replace: <user-name>
+LEAKED_USER=<user-name>
 DIR=$(mktemp -d)
 cat > "$DIR/deny-all.json" <<'EOF'
 {
@@ -42,10 +42,12 @@ for region in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output
 done
 # [end admin-guardduty]
 
-# [start admin-terminate] replace: eu-west-1, i-0123456789abcdef0
-aws ec2 modify-instance-attribute --region eu-west-1 --instance-id i-0123456789abcdef0 \
+# [start admin-terminate] replace: <region-code>, <instance-id>
+INSTANCE_REGION=<region-code>
+INSTANCE_ID=<instance-id>
+aws ec2 modify-instance-attribute --region "$INSTANCE_REGION" --instance-id "$INSTANCE_ID" \
   --no-disable-api-termination
-aws ec2 terminate-instances --region eu-west-1 --instance-ids i-0123456789abcdef0 \
+aws ec2 terminate-instances --region "$INSTANCE_REGION" --instance-ids "$INSTANCE_ID" \
   --query 'TerminatingInstances[0].CurrentState.Name' --output text
 # [end admin-terminate]
 
@@ -61,10 +63,11 @@ for user in $(aws iam list-users --query 'Users[].UserName' --output text); do
 done
 # [end admin-check]
 
-# [start cleanup-admin-allow-again] replace: alice
-LEAKED_USER=alice
-if [ "$(aws iam list-user-policies --user-name "$LEAKED_USER" \
-    --query "contains(PolicyNames, 'deny-all-after-leak')" --output text)" = True ]; then
+# [start cleanup-admin-allow-again] replace: <user-name>
+LEAKED_USER=<user-name>
+DENIED=$(aws iam list-user-policies --user-name "$LEAKED_USER" \
+  --query "contains(PolicyNames, 'deny-all-after-leak')" --output text)
+if [ "$DENIED" = True ]; then
   aws iam delete-user-policy --user-name "$LEAKED_USER" --policy-name deny-all-after-leak
 fi
 # [end cleanup-admin-allow-again]

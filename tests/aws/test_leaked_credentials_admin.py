@@ -8,6 +8,7 @@ import pytest
 
 from admin_steps import check_admin_outputs, paste_admin_steps
 from test_leaked_credentials import launch
+from tour import PLACEHOLDERS
 
 SHOWN_KEY, SHOWN_INSTANCE, REGION_USED = "AKIAIOSFODNN7EXAMPLE", "i-0123456789abcdef0", "eu-west-1"
 DENY_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
@@ -23,7 +24,7 @@ def test_the_administrator_cuts_off_a_leaked_key(guide, shell):
     bobs = iam.create_access_key(UserName="bob")["AccessKey"]["AccessKeyId"]
     stranger = launch(g, REGION_USED, [])  # what the key launched, protected against termination
     g.client("ec2", REGION_USED).modify_instance_attribute(InstanceId=stranger, DisableApiTermination={"Value": True})
-    values = {SHOWN_KEY: leaked, SHOWN_INSTANCE: stranger}
+    values = {SHOWN_KEY: leaked, SHOWN_INSTANCE: stranger, PLACEHOLDERS["<region-code>"][0]: REGION_USED}
 
     first = paste_admin_steps(g, shell, values, only=("admin-deactivate-key",))  # the first minute
     assert [(k["AccessKeyId"], k["Status"]) for k in iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]] == [

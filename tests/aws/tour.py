@@ -43,6 +43,9 @@ PLACEHOLDERS = {
     "<region-code>": ("us-east-1", "eu-west-2"),
     "<email-address>": ("you@example.com", "reader@example.org"),
     "<user-name>": ("alice", "alice"),
+    "<access-key-id>": ("AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+    "<instance-id>": ("i-0123456789abcdef0", "i-0123456789abcdef0"),
+    "<kms-key>": ("alias/lab-ebs", "alias/lab-ebs"),
 }
 # What the pages show in an output where the tour pasted a reader's own value.
 READER_VALUES = {shown: own for shown, own in PLACEHOLDERS.values()}

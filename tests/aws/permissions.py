@@ -114,8 +114,11 @@ def iam_data_privilege(prefix: str, name: str) -> dict:
     action = iam_data("actions", prefix).get(name.lower())
     if action is None:
         raise UnknownActionException(f"Unknown action {prefix}:{name}")
-    types = [{"resource_type": r["name"] + ("*" if r["required"] else ""), "condition_keys": r["conditionKeys"],
-              "dependent_actions": r["dependentActions"]} for r in action["resourceTypes"]]
+    # iam-data marks a type optional where the action takes one of several (a bucket or an access
+    # point, an object or an access point's object); the snippets name buckets and objects only.
+    either = prefix == "s3" and not any(r["required"] for r in action["resourceTypes"])
+    types = [{"resource_type": r["name"] + ("*" if r["required"] or (either and r["name"] in ("bucket", "object")) else ""),
+              "condition_keys": r["conditionKeys"], "dependent_actions": r["dependentActions"]} for r in action["resourceTypes"]]
     types.append({"resource_type": "", "condition_keys": action["conditionKeys"], "dependent_actions": action["dependentActions"]})
     resources = [{"resource": r["key"], "arn": r["arn"], "condition_keys": r.get("conditionKeys", [])}
                  for r in iam_data("resourceTypes", prefix).values()]

@@ -25,9 +25,17 @@ aws ec2 describe-spot-price-history \
 # [end price-history]
 
 # [start make-bucket]
-aws s3 mb "s3://$SPOT_BUCKET"
-aws s3api put-bucket-tagging --bucket "$SPOT_BUCKET" \
-  --tagging "TagSet=[{Key=crashcourse:owner,Value=$OWNER}]"
+if [ "$(aws s3api list-buckets --query "length(Buckets[?Name=='$SPOT_BUCKET'])" --output text)" = 0 ]; then
+  aws s3 mb "s3://$SPOT_BUCKET" --tags crashcourse:owner "$OWNER"
+fi
+BUCKET_OWNER=$(aws s3api get-bucket-tagging --bucket "$SPOT_BUCKET" \
+  --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)
+if [ "$BUCKET_OWNER" != "$OWNER" ]; then
+  echo "Bucket $SPOT_BUCKET is not tagged as yours: ask your administrator"
+elif [ "$(aws s3api get-bucket-abac --bucket "$SPOT_BUCKET" --query AbacStatus.Status --output text)" != Enabled ]; then
+  aws s3api put-bucket-abac --bucket "$SPOT_BUCKET" --abac-status Status=Enabled
+fi
+aws s3api get-bucket-abac --bucket "$SPOT_BUCKET" --query AbacStatus.Status --output text
 # [end make-bucket]
 
 # [start create-role]

@@ -63,6 +63,9 @@ def new_account(url: str) -> None:
 
 def serve(path: str) -> None:
     os.environ.update(SETTINGS)
+    import s3abac  # what moto lacks of S3's ABAC for general purpose buckets (s3abac.py)
+
+    s3abac.install()
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server

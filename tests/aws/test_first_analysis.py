@@ -161,6 +161,7 @@ def check_before_connecting(endpoint: str, terminal: Shell) -> None:
     bucket = terminal.value("TUTORIAL_BUCKET")
     assert re.fullmatch(rf"crashcourse-lesson-{EMULATED_READER}-\d{{12}}-us-east-1", bucket), bucket
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [TAG, OWNER_TAG]
+    assert s3.get_bucket_abac(Bucket=bucket)["AbacStatus"]["Status"] == "Enabled"
     copied = s3.get_object(Bucket=bucket, Key="reads/NA12878_20k_reads_1.fastq")["Body"].read().decode()
     assert copied == fastq(1), "the copy is not the public file"
 

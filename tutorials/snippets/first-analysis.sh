@@ -50,13 +50,14 @@ echo "$OWNER $TUTORIAL_BUCKET"
 # [end name-things]
 
 # [start make-bucket]
-if aws s3api head-bucket --bucket "$TUTORIAL_BUCKET" >/dev/null 2>&1; then
+if [ "$(aws s3api list-buckets --query "length(Buckets[?Name=='$TUTORIAL_BUCKET'])" --output text)" = 1 ]; then
   echo "Bucket $TUTORIAL_BUCKET exists already: using it"
 else
-  aws s3 mb "s3://$TUTORIAL_BUCKET"
+  aws s3 mb "s3://$TUTORIAL_BUCKET" --tags crashcourse first-analysis --tags crashcourse:owner "$OWNER"
 fi
-aws s3api put-bucket-tagging --bucket "$TUTORIAL_BUCKET" \
-  --tagging "TagSet=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]"
+if [ "$(aws s3api get-bucket-abac --bucket "$TUTORIAL_BUCKET" --query AbacStatus.Status --output text)" != Enabled ]; then
+  aws s3api put-bucket-abac --bucket "$TUTORIAL_BUCKET" --abac-status Status=Enabled
+fi
 # [end make-bucket]
 
 # [start look-at-data]

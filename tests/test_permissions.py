@@ -402,3 +402,11 @@ def test_a_create_call_s_name_names_what_it_makes(tmp_path):
                                '--tags "Key=crashcourse:owner,Value=$OWNER"\n')
     made = [n.resource for _, n in needs if n.action == "secretsmanager:CreateSecret"]
     assert made == [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:crashcourse-secret-reader"], made
+
+
+def test_a_service_linked_role_is_the_service_s_own(tmp_path):
+    """Fixture: `aws iam create-service-linked-role` makes a role on the service's own path, named by
+    AWS (IAM User Guide, "Service-linked role permissions"), not a `crashcourse-` role of the reader's."""
+    _, needs = fixture_snippet(tmp_path, "aws iam create-service-linked-role --aws-service-name spot.amazonaws.com\n")
+    made = [(n.resource, n.context.get("iam:AWSServiceName")) for _, n in needs if n.action == "iam:CreateServiceLinkedRole"]
+    assert made == [(f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/spot.amazonaws.com/AWSServiceRole", "spot.amazonaws.com")], made

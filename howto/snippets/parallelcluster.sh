@@ -145,7 +145,7 @@ cat > ~/hello.sbatch <<'EOF'
 #SBATCH --partition=spot
 #SBATCH --array=1-4
 #SBATCH --output=hello-%a.out
-echo "task $SLURM_ARRAY_TASK_ID ran on $(hostname) in $(cat /sys/class/dmi/id/product_name)"
+echo "task $SLURM_ARRAY_TASK_ID ran on $SLURMD_NODENAME"
 ls -d /shared
 EOF
 sbatch ~/hello.sbatch

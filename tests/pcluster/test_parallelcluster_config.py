@@ -8,6 +8,7 @@ says how the file is read and what cannot be checked without AWS.
 from __future__ import annotations
 
 import re
+import tomllib
 from importlib.metadata import version
 from pathlib import Path
 
@@ -46,7 +47,6 @@ def test_the_configuration_does_what_the_page_says():
     [queue] = config.scheduling.queues
     assert queue.capacity_type.value == "SPOT"
     assert [(r.min_count, r.max_count) for r in queue.compute_resources] == [(0, 4)]  # scales to zero
-    assert config.scheduling.settings.scaledown_idletime == 10  # the default the page states
     assert [(s.bucket_name, s.enable_write_access) for s in queue.iam.s3_access] == [(EXAMPLE_VALUES["PC_BUCKET"], True)]
 
     [storage] = config.shared_storage
@@ -68,3 +68,14 @@ def test_the_reader_installs_the_version_tested_here():
     assert shown == pinned == [version("aws-parallelcluster")], (
         f"{SNIPPET.relative_to(ROOT)}:{install.line}: the install step pins {shown}, requirements/pcluster.txt "
         f"{pinned}, and this environment has {version('aws-parallelcluster')}: keep them one version")
+
+
+def test_the_defaults_the_page_states_are_parallelcluster_s():
+    """figures.toml's ParallelCluster defaults, which the page shows, are the pinned package's own:
+    how long an idle compute node stays (the configuration leaves it to the default), and how long
+    logs are kept when the configuration does not say (this one does)."""
+    from pcluster.constants import CW_LOGS_RETENTION_DAYS_DEFAULT
+
+    figures = tomllib.loads((ROOT / "figures.toml").read_text())
+    assert figures["parallelcluster_scaledown"]["value"] == f"{load().scheduling.settings.scaledown_idletime} minutes"
+    assert figures["parallelcluster_log_retention"]["value"] == f"{CW_LOGS_RETENTION_DAYS_DEFAULT} days"

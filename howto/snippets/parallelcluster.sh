@@ -38,11 +38,10 @@ echo "$PC_VPC_CIDR $PC_AZ $PC_SUBNET_ID"
 # [start spot-role]
 if [ "$(aws iam list-roles --path-prefix /aws-service-role/spot.amazonaws.com/ \
     --query 'length(Roles)' --output text)" = 0 ]; then
-  aws iam create-service-linked-role --aws-service-name spot.amazonaws.com \
-    --query Role.RoleName --output text
+  aws iam create-service-linked-role --aws-service-name spot.amazonaws.com > /dev/null
 fi
 aws iam list-roles --path-prefix /aws-service-role/spot.amazonaws.com/ \
-  --query 'Roles[].RoleName' --output text
+  --query 'length(Roles)' --output text
 # [end spot-role]
 
 # [start write-config]

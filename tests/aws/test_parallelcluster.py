@@ -53,8 +53,10 @@ def test_parallelcluster(guide):
     assert g.var("CLUSTER_NAME") == f"crashcourse-{EMULATED_READER}"
     assert g.outputs["set-names"].split() == [f"crashcourse-{EMULATED_READER}", bucket]
 
-    spot_roles = iam.list_roles(PathPrefix=SPOT_ROLES)["Roles"]
-    assert [r["RoleName"] for r in spot_roles] == ["AWSServiceRoleForEC2Spot"]
+    # (moto 5.2.5 names it AWSServiceRoleForspot where AWS writes AWSServiceRoleForEC2Spot: the page
+    # prints how many roles are on the service's path, which both answer alike.)
+    assert len(iam.list_roles(PathPrefix=SPOT_ROLES)["Roles"]) == 1
+    assert g.outputs["spot-role"].split() == ["1"]
     g.run()  # pasted again: the role is found, not made twice
     assert len(iam.list_roles(PathPrefix=SPOT_ROLES)["Roles"]) == 1
 

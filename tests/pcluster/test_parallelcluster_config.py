@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 import tomllib
 from importlib.metadata import version
-from pathlib import Path
 
 from configcheck import EXAMPLE_VALUES, ROOT, SNIPPET, load, problems
 from snippets import parse_sections
 
-FIXTURES = Path(__file__).parent / "fixtures"
 PIN = re.compile(r"aws-parallelcluster==(?P<version>[\w.]+)")
 
 
@@ -24,15 +22,26 @@ def test_the_page_configuration_is_one_parallelcluster_accepts():
     assert not found, "\n".join(found)
 
 
-def test_a_mistake_is_named_with_its_file_and_line():
-    """The fixture is the same section with a misspelt key and a negative MinCount."""
-    found = problems(FIXTURES / "parallelcluster-mistake.sh")
-    assert found == [
-        "tests/pcluster/fixtures/parallelcluster-mistake.sh:11: HeadNode.InstanceType: Missing data for required field.",
-        "tests/pcluster/fixtures/parallelcluster-mistake.sh:12: HeadNode.InstanceTyp: Unknown field.",
-        "tests/pcluster/fixtures/parallelcluster-mistake.sh:36: Scheduling.SlurmQueues.0.ComputeResources.0.MinCount: "
-        "Must be greater than or equal to 0.",
-    ], found
+def test_a_mistake_is_named_with_its_file_and_line(tmp_path):
+    """Fixture: the page's section with two mistakes ParallelCluster's schema refuses, a misspelt key
+    and a negative MinCount, in a snippet file of its own: each is named at its line."""
+    lines = SNIPPET.read_text().splitlines(keepends=True)
+    start = next(n for n, line in enumerate(lines) if line.startswith("# [start write-config]"))
+    end = next(n for n, line in enumerate(lines) if line.startswith("# [end write-config]"))
+    section = lines[start:end + 1]
+    mistakes = {"  InstanceType: t3.micro\n": "  InstanceTyp: t3.micro\n", "          MinCount: 0\n": "          MinCount: -1\n"}
+    at = {}
+    for n, line in enumerate(section):
+        if line in mistakes:
+            section[n], at[mistakes[line].split(":")[0].strip()] = mistakes[line], n + 1
+    broken = tmp_path / "parallelcluster-mistake.sh"
+    broken.write_text("".join(section))
+    head_node = next(n for n, line in enumerate(section, 1) if line == "HeadNode:\n")
+    assert problems(broken) == [
+        f"{broken}:{head_node}: HeadNode.InstanceType: Missing data for required field.",
+        f"{broken}:{at['InstanceTyp']}: HeadNode.InstanceTyp: Unknown field.",
+        f"{broken}:{at['MinCount']}: Scheduling.SlurmQueues.0.ComputeResources.0.MinCount: Must be greater than or equal to 0.",
+    ]
 
 
 def test_the_configuration_does_what_the_page_says():

@@ -15,7 +15,9 @@ page's line, and the snippet file's line where the message starts.
 
 Nothing pasted runs: the shell skips every command (bash: ``extdebug`` with a DEBUG trap that
 returns false, inherited by subshells and functions through ``set -T``; zsh: a DEBUG trap that sets
-``errexit``), its PATH is an empty folder and its HOME a new one, so reading a block is all it does.
+``errexit``). A skipped command counts as a success in bash, so a ``while`` loop would never end:
+every thousandth command the trap breaks out of the loops it is in. Its PATH is an empty folder
+and its HOME a new one, so reading a block is all it does.
 ``test_nothing_pasted_runs`` proves it. Values the reader replaces (``replace: <VALUE>``) are
 pasted filled in (``Section.filled``), as the reader pastes them; sections that run on the
 instance are pasted into bash alone (Amazon Linux's shell). It reads only the sources, in a few
@@ -48,7 +50,8 @@ PROBLEM = re.compile(r"unexpected EOF|syntax error|parse error|unmatched|bad sub
 ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[=>]|\r")
 SETUP = {
     "bash": ["bind 'set enable-bracketed-paste on'",
-             f"PS1='{READY}'; PS2='{MORE}'; set -T; shopt -s extdebug; trap false DEBUG"],
+             f"PS1='{READY}'; PS2='{MORE}'; set -T; shopt -s extdebug; "
+             "trap '((++PASTED % 1000)) || break 1000 2>/dev/null; false' DEBUG"],
     "zsh": [f"PS1='{READY}'; PS2='{MORE}'; trap 'setopt errexit' DEBUG"],
 }
 
@@ -229,3 +232,17 @@ def test_nothing_pasted_runs(kind, tmp_path):
     finally:
         terminal.close()
     assert [p.name for p in made if p.exists()] == []
+
+
+@pytest.mark.parametrize("kind", ["bash", "zsh"])
+def test_a_pasted_wait_does_not_hang(kind, tmp_path):
+    """Loops whose conditions would hold forever once their commands are skipped (a wait for a job
+    queue to empty, a polling loop) end, and the block after them is still read."""
+    code = ('waited=0\nwhile [ -n "$(squeue --noheader)" ] && [ "$waited" -lt 1800 ]; do\n  sleep 30\n'
+            '  waited=$((waited + 30))\ndone\nwhile :; do sleep 1; done\nuntil false; do :; done\n'
+            'echo "a quote that never ends\n')
+    terminal = Terminal(kind, tmp_path / "home")
+    try:
+        assert [p for p in terminal.paste(code) if "waits for more" in p], "the block after the loops was not read"
+    finally:
+        terminal.close()

@@ -347,6 +347,10 @@ def test_alarms_only_stop_and_only_the_readers_own():
                            f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:someone-elses")
 
 
+# The boundary of the roles AWS ParallelCluster creates (howto/parallelcluster.md); which actions it
+# must allow is checked against ParallelCluster's own code in tests/pcluster/.
+PCLUSTER_BOUNDARY = ROOT / "howto" / "snippets" / "crashcourse-pcluster-boundary.json"
+
 # Parliament findings the policy accepts, by (issue, service or action), each with its reason.
 PARLIAMENT_ACCEPTED = {
     ("RESOURCE_STAR", "ec2"): "EC2 resources get their IDs when created: no ARN can name the reader's beforehand",
@@ -386,7 +390,7 @@ def accepted(issue: str, detail) -> bool:
     return all((issue, a) in PARLIAMENT_ACCEPTED or (issue, str(a).split(":")[0]) in PARLIAMENT_ACCEPTED for a in actions)
 
 
-@pytest.mark.parametrize("path", [*POLICIES, BOUNDARY], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*POLICIES, BOUNDARY, PCLUSTER_BOUNDARY], ids=lambda p: p.name)
 def test_policy_passes_parliament(path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -476,7 +480,7 @@ def too_large(path) -> list[str]:
             f"{MANAGED_POLICY_CHARACTERS}: move statements to another of the reader's policies"] if size > MANAGED_POLICY_CHARACTERS else []
 
 
-@pytest.mark.parametrize("path", [*POLICIES, BOUNDARY], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*POLICIES, BOUNDARY, PCLUSTER_BOUNDARY], ids=lambda p: p.name)
 def test_each_policy_fits_a_managed_policy(path):
     assert too_large(path) == []
 
@@ -498,3 +502,11 @@ def test_a_create_call_s_name_names_what_it_makes(tmp_path):
                                '--tags "Key=crashcourse:owner,Value=$OWNER"\n')
     made = [n.resource for _, n in needs if n.action == "secretsmanager:CreateSecret"]
     assert made == [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:crashcourse-secret-reader"], made
+
+
+def test_a_service_linked_role_is_the_service_s_own(tmp_path):
+    """Fixture: `aws iam create-service-linked-role` makes a role on the service's own path, named by
+    AWS (IAM User Guide, "Service-linked role permissions"), not a `crashcourse-` role of the reader's."""
+    _, needs = fixture_snippet(tmp_path, "aws iam create-service-linked-role --aws-service-name spot.amazonaws.com\n")
+    made = [(n.resource, n.context.get("iam:AWSServiceName")) for _, n in needs if n.action == "iam:CreateServiceLinkedRole"]
+    assert made == [(f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/spot.amazonaws.com/AWSServiceRole", "spot.amazonaws.com")], made

@@ -71,7 +71,8 @@ SNIPPETS = ROOT / "howto" / "snippets"
 # Commands run with administrator permissions, not the reader's policy: the account's administrator's
 # steps (tests/aws/admin_steps.py), and the tutorial, which asks for "an AWS account that you own" and an administrator
 # (tutorials/first-analysis.md, "Before you start").
-ADMINISTRATOR = {"set-up-cli-admin.sh", "ebs-encryption-admin.sh", "leaked-credentials-admin.sh", "first-analysis.sh"}
+ADMINISTRATOR = {"set-up-cli-admin.sh", "ebs-encryption-admin.sh", "leaked-credentials-admin.sh",
+                 "parallelcluster-admin.sh", "first-analysis.sh"}
 POLICIES = sorted(SNIPPETS.glob("crashcourse-policy*.json"))  # the reader's policies, all attached
 BOUNDARY = SNIPPETS / "crashcourse-boundary.json"
 ACCOUNT, REGION = "111122223333", "eu-west-2"  # the reader's, as far as the policy can tell
@@ -565,6 +566,9 @@ class Resource:
 def resources(action: str, params: dict, raw: dict, env: dict) -> list[Resource]:
     """The resources IAM checks `action` against, from the action's resource types."""
     prefix, name = action.split(":")
+    if action == "iam:CreateServiceLinkedRole" and params.get("AWSServiceName"):  # a role AWS names, on the service's path
+        service = stand_in(str(expand(params["AWSServiceName"], env)), False)
+        return [Resource("role", f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/{service}/AWSServiceRole", None)]
     info = get_privilege_info(prefix, name)
     formats = {r["resource"]: r["arn"] for r in info["service_resources"]}
     kinds = [r["resource_type"] for r in info["resource_types"] if r["resource_type"]]

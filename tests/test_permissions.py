@@ -93,8 +93,14 @@ def test_a_missing_pass_role_is_named_with_its_command(snippets):
     calls, envs, known, asked = snippets
     report = missing([everything_but("iam:PassRole")], asked)
     assert report and all("needs iam:PassRole on arn:aws:iam::111122223333:role/crashcourse-" in r for r in report), report
-    assert {r.split("`")[1] for r in report} >= {"aws ec2 run-instances", "aws ec2 associate-iam-instance-profile"}, report
-    assert all("with iam:PassedToService=ec2.amazonaws.com" in r for r in report), report
+    assert {r.split("`")[1] for r in report} >= {"aws ec2 run-instances", "aws ec2 associate-iam-instance-profile",
+                                                 "aws batch register-job-definition"}, report
+    assert all("with iam:PassedToService=ec2.amazonaws.com" in r for r in report if "`aws ec2 " in r), report
+    # An AWS Batch job definition passes its job role and its execution role, both to the ECS tasks that run its jobs.
+    batch = [r for r in report if "`aws batch register-job-definition`" in r]
+    assert len(batch) == 2 and all("with iam:PassedToService=ecs-tasks.amazonaws.com" in r for r in batch), batch
+    assert {r.split(" on ")[1].split()[0] for r in batch} == {
+        f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-job-reader", f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-exec-reader"}, batch
 
 
 def test_a_missing_owner_tag_is_named(snippets):
@@ -263,7 +269,7 @@ PARLIAMENT_ACCEPTED = {
     **{("RESOURCE_MISMATCH", a): "created and used resource types are allowed in separate statements" for a in (
         "ec2:RunInstances", "ec2:RequestSpotInstances", "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateSecurityGroup",
         "ec2:CreateVpcEndpoint", "ec2:CreateNatGateway", "ec2:ModifyInstanceAttribute", "ec2:CreateNetworkInterface",
-        "ec2:CreateSnapshot", "ec2:CreateVolume")},
+        "ec2:CreateSnapshot", "ec2:CreateVolume", "batch:SubmitJob")},
     # A global condition key, which parliament's per-action lists leave out (IAM User Guide, "AWS
     # global condition context keys": aws:ViaAWSService): EFS deletes a mount target's interface.
     ("UNKNOWN_CONDITION_FOR_ACTION", "Unknown condition aws:ViaAWSService for action ec2:DeleteNetworkInterface"):

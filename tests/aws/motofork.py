@@ -71,6 +71,11 @@ def new_account(url: str) -> None:
     client("sts", "us-east-1").get_caller_identity()
 
 
+# The operations where batch_as_aws() gives AWS's answer, each an entry of rules/divergences.toml
+# (test_batch_jobs.py checks that the registry holds them).
+AWS_ANSWERS = (("batch", "CreateComputeEnvironment"), ("batch", "CreateJobQueue"))
+
+
 def batch_as_aws() -> None:
     """Where moto's Batch refuses what AWS accepts, AWS's answer (rules/divergences.toml, service
     "batch"), so that the guides' commands run as AWS documents them:
@@ -80,18 +85,24 @@ def batch_as_aws() -> None:
     - CreateComputeEnvironment without state: AWS creates it ENABLED; moto keeps no state.
     - CreateJobQueue without state: AWS creates it ENABLED; moto refuses the request.
     """
+    import json
+
     from moto.batch.models import BatchBackend
-    from moto.iam.exceptions import IAMNotFoundException
+    from moto.iam.exceptions import NotFoundException
 
     create_environment, create_queue = BatchBackend.create_compute_environment, BatchBackend.create_job_queue
     service = "batch.amazonaws.com"
 
     def create_compute_environment(self, compute_environment_name, _type, state, compute_resources, service_role, tags=None):
-        if not service_role and _type == "MANAGED":
+        if not service_role and _type == "MANAGED":  # (moto's own create_service_linked_role spells it "...Forbatch")
             try:
                 service_role = self.iam_backend.get_role("AWSServiceRoleForBatch").arn
-            except IAMNotFoundException:
-                service_role = self.iam_backend.create_service_linked_role(service, "AWS Batch", "").arn
+            except NotFoundException:
+                trust = {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": [service]}, "Action": ["sts:AssumeRole"]}]}
+                service_role = self.iam_backend.create_role(
+                    "AWSServiceRoleForBatch", json.dumps(trust), f"/aws-service-role/{service}/", permissions_boundary=None,
+                    description="AWS Batch", tags=[], max_session_duration="3600", linked_service=service).arn
         return create_environment(self, compute_environment_name, _type, state or "ENABLED", compute_resources,
                                   service_role, tags=tags)
 

@@ -85,6 +85,10 @@ for group in $(aws logs describe-log-groups --log-group-name-prefix crashcourse-
     printf 'log-group\t%s\n' "${group##*:}"
   fi
 done
+aws batch describe-job-queues --output text \
+  --query "jobQueues[?tags.\"crashcourse:owner\"=='$OWNER'].['job-queue',jobQueueName,state]"
+aws batch describe-compute-environments --output text \
+  --query "computeEnvironments[?tags.\"crashcourse:owner\"=='$OWNER'].['compute-environment',computeEnvironmentName,state]"
 # [end list-leftovers]
 
 # [start all-regions]
@@ -213,6 +217,37 @@ for group in $(aws logs describe-log-groups --log-group-name-prefix crashcourse-
 done
 # [end cleanup-log-groups]
 
+# [start cleanup-batch]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for queue in $(aws batch describe-job-queues --output text \
+    --query "jobQueues[?starts_with(jobQueueName, 'crashcourse-') && tags.\"crashcourse:owner\"=='$OWNER'].jobQueueName"); do
+  aws batch update-job-queue --job-queue "$queue" --state DISABLED --query jobQueueName --output text
+  for attempt in $(seq 1 30); do
+    if [ "$(aws batch describe-job-queues --job-queues "$queue" --query 'jobQueues[0].status' --output text)" != UPDATING ]; then break; fi
+    sleep 10
+  done
+  aws batch delete-job-queue --job-queue "$queue"
+  for attempt in $(seq 1 30); do
+    if [ "$(aws batch describe-job-queues --job-queues "$queue" --query "length(jobQueues[?status!='DELETED'])" --output text)" = 0 ]; then break; fi
+    sleep 10
+  done
+done
+for environment in $(aws batch describe-compute-environments --output text \
+    --query "computeEnvironments[?starts_with(computeEnvironmentName, 'crashcourse-') && tags.\"crashcourse:owner\"=='$OWNER'].computeEnvironmentName"); do
+  aws batch update-compute-environment --compute-environment "$environment" --state DISABLED \
+    --query computeEnvironmentName --output text
+  for attempt in $(seq 1 30); do
+    if [ "$(aws batch describe-compute-environments --compute-environments "$environment" --query 'computeEnvironments[0].status' --output text)" != UPDATING ]; then break; fi
+    sleep 10
+  done
+  aws batch delete-compute-environment --compute-environment "$environment"
+  for attempt in $(seq 1 30); do
+    if [ "$(aws batch describe-compute-environments --compute-environments "$environment" --query "length(computeEnvironments[?status!='DELETED'])" --output text)" = 0 ]; then break; fi
+    sleep 10
+  done
+done
+# [end cleanup-batch]
+
 # [start cleanup-check]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 aws ec2 describe-instances --filters Name=tag:crashcourse:owner,Values="$OWNER" Name=instance-state-name,Values=pending,running,stopping,stopped \
@@ -224,6 +259,8 @@ aws efs describe-file-systems --output text \
   --query "length(FileSystems[?Tags[?Key=='crashcourse:owner' && Value=='$OWNER']])"
 aws ec2 describe-volumes --filters Name=tag:crashcourse:owner,Values="$OWNER" --query 'length(Volumes)' --output text
 aws ec2 describe-snapshots --owner-ids self --filters Name=tag:crashcourse:owner,Values="$OWNER" --query 'length(Snapshots)' --output text
+aws batch describe-job-queues --output text --query "length(jobQueues[?tags.\"crashcourse:owner\"=='$OWNER'])"
+aws batch describe-compute-environments --output text --query "length(computeEnvironments[?tags.\"crashcourse:owner\"=='$OWNER'])"
 # [end cleanup-check]
 
 # [start cleanup-alone-list]

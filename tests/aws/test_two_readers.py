@@ -574,7 +574,7 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
         f"{k}: {v[0]} -> {v[1]}" for k, v in sorted(changed.items()))
     assert refused_direct >= len(attacks(endpoint, owner_a, b.userid)), "an attempt was not judged by the gate"
     assert not [c for c in sent_by_b if any(w in c for w in ("Delete", "Terminate", "Stop", "Detach", "Modify"))
-                and not any(s in c for s in NOT_BY_TAG)], sent_by_b
+                and not any(s in c for s in NOT_BY_TAG) and B_QUEUE not in c], sent_by_b  # (B's sweep deletes B's own queue)
 
     # The fixture: without the condition on EC2 changes, B stops A's instance.
     instance = next(k.split()[1] for k in before if k.startswith("instance ") and before[k][0] == "running")

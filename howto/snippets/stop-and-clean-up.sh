@@ -259,8 +259,6 @@ aws efs describe-file-systems --output text \
   --query "length(FileSystems[?Tags[?Key=='crashcourse:owner' && Value=='$OWNER']])"
 aws ec2 describe-volumes --filters Name=tag:crashcourse:owner,Values="$OWNER" --query 'length(Volumes)' --output text
 aws ec2 describe-snapshots --owner-ids self --filters Name=tag:crashcourse:owner,Values="$OWNER" --query 'length(Snapshots)' --output text
-aws batch describe-job-queues --output text --query "length(jobQueues[?tags.\"crashcourse:owner\"=='$OWNER'])"
-aws batch describe-compute-environments --output text --query "length(computeEnvironments[?tags.\"crashcourse:owner\"=='$OWNER'])"
 # [end cleanup-check]
 
 # [start cleanup-alone-list]

@@ -232,7 +232,7 @@ def test_stop_and_clean_up(guide):
     assert not ec2.describe_snapshots(Filters=[{"Name": "tag:crashcourse:owner", "Values": [OWNER_TAG["Value"]]}])["Snapshots"]
     assert sorted(b["Name"] for b in s3.list_buckets()["Buckets"]) == sorted([
         f"crashcourse-data-{EMULATED_READER}-{ACCOUNT}-eu-west-1", "lab-archive-0001", theirs["bucket"]])
-    assert g.outputs["cleanup-check"].split() == ["0"] * 8
+    assert g.outputs["cleanup-check"].split() == ["0"] * 6
     assert [a["AlarmName"] for a in g.client("cloudwatch").describe_alarms()["MetricAlarms"]] == [theirs["alarm"]]
     assert g.outputs["cleanup-alarms"] == f"deleted {made['alarm']}\n"
     logs = g.client("logs")

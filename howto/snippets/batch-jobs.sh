@@ -178,7 +178,7 @@ cat > "$JOBDEF_DIR/container.json" <<EOF
   "image": "public.ecr.aws/amazonlinux/amazonlinux:2023",
   "command": ["sh", "-c",
     "dnf install -y -q awscli-2 && aws s3 cp s3://$DATA_BUCKET/batch/count-reads.sh /tmp/count-reads.sh && sh /tmp/count-reads.sh"],
-  "environment": [{"name": "DATA_BUCKET", "value": "$DATA_BUCKET"}],
+  "environment": [{"name": "DATA_BUCKET", "value": "$DATA_BUCKET"}, {"name": "AWS_DEFAULT_REGION", "value": "$REGION"}],
   "jobRoleArn": "arn:aws:iam::$ACCOUNT_ID:role/$JOB_ROLE",
   "executionRoleArn": "arn:aws:iam::$ACCOUNT_ID:role/$EXEC_ROLE",
   "resourceRequirements": [{"type": "VCPU", "value": "0.5"}, {"type": "MEMORY", "value": "1024"}],

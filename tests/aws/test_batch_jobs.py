@@ -134,7 +134,7 @@ def test_batch_jobs(guide):
     assert definition["retryStrategy"] == {"attempts": 3} and definition["timeout"] == {"attemptDurationSeconds": 3600}
     assert container["jobRoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-job-{EMULATED_READER}"
     assert container["executionRoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-exec-{EMULATED_READER}"
-    assert container["environment"] == [{"name": "DATA_BUCKET", "value": BUCKET}]
+    assert container["environment"] == [{"name": "DATA_BUCKET", "value": BUCKET}, {"name": "AWS_DEFAULT_REGION", "value": REGION}]
     assert f"s3://{BUCKET}/batch/count-reads.sh" in container["command"][-1]
     assert container["networkConfiguration"] == {"assignPublicIp": "ENABLED"}
     assert container["logConfiguration"]["options"]["awslogs-group"] == NAME

@@ -93,8 +93,14 @@ def test_a_missing_pass_role_is_named_with_its_command(snippets):
     calls, envs, known, asked = snippets
     report = missing([everything_but("iam:PassRole")], asked)
     assert report and all("needs iam:PassRole on arn:aws:iam::111122223333:role/crashcourse-" in r for r in report), report
-    assert {r.split("`")[1] for r in report} >= {"aws ec2 run-instances", "aws ec2 associate-iam-instance-profile"}, report
-    assert all("with iam:PassedToService=ec2.amazonaws.com" in r for r in report), report
+    assert {r.split("`")[1] for r in report} >= {"aws ec2 run-instances", "aws ec2 associate-iam-instance-profile",
+                                                 "aws batch register-job-definition"}, report
+    assert all("with iam:PassedToService=ec2.amazonaws.com" in r for r in report if "`aws ec2 " in r), report
+    # An AWS Batch job definition passes its job role and its execution role, both to the ECS tasks that run its jobs.
+    batch = [r for r in report if "`aws batch register-job-definition`" in r]
+    assert len(batch) == 2 and all("with iam:PassedToService=ecs-tasks.amazonaws.com" in r for r in batch), batch
+    assert {r.split(" on ")[1].split()[0] for r in batch} == {
+        f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-job-reader", f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-exec-reader"}, batch
 
 
 def test_a_missing_owner_tag_is_named(snippets):
@@ -137,6 +143,10 @@ RULE = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/crashcourse-spot-interruption-wa
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/crashcourse-ssm-reader"
 NEW_ROLE = {f"aws:RequestTag/{OWNER_TAG}": ME.userid, "aws:TagKeys": [OWNER_TAG]}
 ELSEWHERE = f"arn:aws:iam::{OTHER_ACCOUNT}:policy/crashcourse-boundary"  # a boundary of the same name in another account
+BATCH = f"arn:aws:batch:{REGION}:{ACCOUNT}"
+QUEUE, DEFINITION = f"{BATCH}:job-queue/crashcourse-batch-reader", f"{BATCH}:job-definition/crashcourse-batch-reader:1"
+ENVIRONMENT, JOB_ROLE = f"{BATCH}:compute-environment/crashcourse-batch-reader", f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-job-reader"
+TO_TASKS = {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
 
 # What the reader may and may not do with images, snapshots, rules' targets and the boundary:
 # (what, action, resource, request context, allowed). The Service Authorization Reference gives
@@ -191,6 +201,21 @@ CASES = [
     ("read the account's CloudTrail event history", "cloudtrail:LookupEvents", "*", {}, False),
     ("read the account's GuardDuty findings", "guardduty:ListFindings", f"arn:aws:guardduty:{REGION}:{ACCOUNT}:detector/12abc34d567e8fa901bc2d34eexample", {}, False),
     ("terminate an untagged instance", "ec2:TerminateInstances", f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0abc", {}, False),
+    # AWS Batch: a job runs under its job definition's job role, so submitting with another reader's
+    # definition (its command can be overridden) would act as that reader.
+    ("submit to an own job queue", "batch:SubmitJob", QUEUE, MINE, True),
+    ("submit with an own job definition", "batch:SubmitJob", DEFINITION, MINE, True),
+    ("submit to another reader's job queue", "batch:SubmitJob", QUEUE, THEIRS, False),
+    ("submit with another reader's job definition", "batch:SubmitJob", DEFINITION, THEIRS, False),
+    ("disable another reader's job queue", "batch:UpdateJobQueue", QUEUE, THEIRS, False),
+    ("delete another reader's compute environment", "batch:DeleteComputeEnvironment", ENVIRONMENT, THEIRS, False),
+    ("a job queue on another reader's compute environment", "batch:CreateJobQueue", ENVIRONMENT, THEIRS, False),
+    ("deregister another reader's job definition", "batch:DeregisterJobDefinition", DEFINITION, THEIRS, False),
+    ("pass an own AWS Batch role to ECS tasks", "iam:PassRole", JOB_ROLE, {**MINE, **TO_TASKS}, True),
+    ("pass another reader's AWS Batch role to ECS tasks", "iam:PassRole", JOB_ROLE, {**THEIRS, **TO_TASKS}, False),
+    ("pass an own AWS Batch role to Lambda", "iam:PassRole", JOB_ROLE, {**MINE, "iam:PassedToService": "lambda.amazonaws.com"}, False),
+    ("pass an own instance role to ECS tasks", "iam:PassRole", ROLE, {**MINE, **TO_TASKS}, False),
+    ("read another reader's job logs", "logs:FilterLogEvents", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:crashcourse-batch-bob", THEIRS, False),
 ]
 
 
@@ -227,6 +252,15 @@ def test_with_the_boundary_of_any_account_a_role_escapes():
     assert {"a role with another account's boundary: allowed (Allowed)",
             "an inline policy on a role bounded by another account's policy: allowed (Allowed)",
             "attach to a role bounded by another account's policy: allowed (Allowed)"} <= set(wrong), wrong
+
+
+def test_without_the_batch_owner_condition_a_reader_uses_anothers_queue_and_definition():
+    """Fixture: the AWS Batch statement without its owner condition (tests/aws/test_two_readers.py uses it too)."""
+    wrong = judged_wrongly(policies_before(FIXTURES / "policy-batch-any-owner.json"))
+    assert {"submit to another reader's job queue: allowed (Allowed)",
+            "submit with another reader's job definition: allowed (Allowed)",
+            "disable another reader's job queue: allowed (Allowed)",
+            "delete another reader's compute environment: allowed (Allowed)"} <= set(wrong), wrong
 
 
 def test_the_old_ec2_statement_changes_anyones_user_data():
@@ -362,7 +396,7 @@ PARLIAMENT_ACCEPTED = {
     **{("RESOURCE_MISMATCH", a): "created and used resource types are allowed in separate statements" for a in (
         "ec2:RunInstances", "ec2:RequestSpotInstances", "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateSecurityGroup",
         "ec2:CreateVpcEndpoint", "ec2:CreateNatGateway", "ec2:ModifyInstanceAttribute", "ec2:CreateNetworkInterface",
-        "ec2:CreateSnapshot", "ec2:CreateVolume")},
+        "ec2:CreateSnapshot", "ec2:CreateVolume", "batch:SubmitJob")},
     # A global condition key, which parliament's per-action lists leave out (IAM User Guide, "AWS
     # global condition context keys": aws:ViaAWSService): EFS deletes a mount target's interface.
     ("UNKNOWN_CONDITION_FOR_ACTION", "Unknown condition aws:ViaAWSService for action ec2:DeleteNetworkInterface"):

@@ -1,12 +1,12 @@
 # Commands for howto/set-up-cli.md that the ADMINISTRATOR of a shared account runs, with
-# administrator permissions, in the folder where they saved the site's four policy files.
+# administrator permissions, in the folder where they saved the site's five policy files.
 # Sections are pasted as they are, so they hold no comments.
 
 # [start admin-policies]
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 aws iam create-policy --policy-name crashcourse-boundary \
   --policy-document file://crashcourse-boundary.json --query Policy.Arn --output text
-for part in policy policy-iam policy-services; do
+for part in policy policy-iam policy-services policy-batch; do
   aws iam create-policy --policy-name "crashcourse-$part" \
     --policy-document "file://crashcourse-$part.json" --query Policy.Arn --output text
 done
@@ -19,7 +19,7 @@ if [ -z "$READER_NAME" ]; then
 else
   ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
   aws iam create-user --user-name "$READER_NAME" --query User.Arn --output text
-  for part in policy policy-iam policy-services; do
+  for part in policy policy-iam policy-services policy-batch; do
     aws iam attach-user-policy --user-name "$READER_NAME" \
       --policy-arn "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-$part"
   done

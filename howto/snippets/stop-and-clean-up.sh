@@ -87,6 +87,10 @@ for group in $(aws logs describe-log-groups --log-group-name-prefix crashcourse-
     printf 'log-group\t%s\n' "${group##*:}"
   fi
 done
+aws batch describe-job-queues --output text \
+  --query "jobQueues[?tags.\"crashcourse:owner\"=='$OWNER'].['job-queue',jobQueueName,state]"
+aws batch describe-compute-environments --output text \
+  --query "computeEnvironments[?tags.\"crashcourse:owner\"=='$OWNER'].['compute-environment',computeEnvironmentName,state]"
 # [end list-leftovers]
 
 # [start all-regions]
@@ -217,6 +221,37 @@ for group in $(aws logs describe-log-groups --log-group-name-prefix crashcourse-
   fi
 done
 # [end cleanup-log-groups]
+
+# [start cleanup-batch]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for queue in $(aws batch describe-job-queues --output text \
+    --query "jobQueues[?starts_with(jobQueueName, 'crashcourse-') && tags.\"crashcourse:owner\"=='$OWNER'].jobQueueName"); do
+  aws batch update-job-queue --job-queue "$queue" --state DISABLED --query jobQueueName --output text
+  for attempt in $(seq 1 30); do
+    if [ "$(aws batch describe-job-queues --job-queues "$queue" --query 'jobQueues[0].status' --output text)" != UPDATING ]; then break; fi
+    sleep 10
+  done
+  aws batch delete-job-queue --job-queue "$queue"
+  for attempt in $(seq 1 30); do
+    if [ "$(aws batch describe-job-queues --job-queues "$queue" --query "length(jobQueues[?status!='DELETED'])" --output text)" = 0 ]; then break; fi
+    sleep 10
+  done
+done
+for environment in $(aws batch describe-compute-environments --output text \
+    --query "computeEnvironments[?starts_with(computeEnvironmentName, 'crashcourse-') && tags.\"crashcourse:owner\"=='$OWNER'].computeEnvironmentName"); do
+  aws batch update-compute-environment --compute-environment "$environment" --state DISABLED \
+    --query computeEnvironmentName --output text
+  for attempt in $(seq 1 30); do
+    if [ "$(aws batch describe-compute-environments --compute-environments "$environment" --query 'computeEnvironments[0].status' --output text)" != UPDATING ]; then break; fi
+    sleep 10
+  done
+  aws batch delete-compute-environment --compute-environment "$environment"
+  for attempt in $(seq 1 30); do
+    if [ "$(aws batch describe-compute-environments --compute-environments "$environment" --query "length(computeEnvironments[?status!='DELETED'])" --output text)" = 0 ]; then break; fi
+    sleep 10
+  done
+done
+# [end cleanup-batch]
 
 # [start cleanup-check]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)

@@ -162,7 +162,8 @@ OPERATION_ACTIONS = {
 # AWS CLI commands that call no AWS API (they read or write the CLI's own files, or sign in).
 NO_API = {"configure", "sso", "login", "logout", "--version", "help"}
 # Commands of the AWS CLI itself (customizations) that call one API operation under another name.
-CLI_OPERATIONS = {("ecr", "get-login-password"): "GetAuthorizationToken"}
+# (`aws logs tail`, AWS CLI version 2 only, pages FilterLogEvents: awscli/customizations/logs/tail.py.)
+CLI_OPERATIONS = {("ecr", "get-login-password"): "GetAuthorizationToken", ("logs", "tail"): "FilterLogEvents"}
 # The options of the high-level `aws s3` commands that take no value.
 S3_FLAGS = {"--force", "--recursive", "--delete", "--dryrun", "--quiet", "--no-progress", "--only-show-errors",
             "--no-sign-request"}  # (the last a global option of the AWS CLI)
@@ -171,7 +172,9 @@ S3_FLAGS = {"--force", "--recursive", "--delete", "--dryrun", "--quiet", "--no-p
 # otherwise in botocore's models.
 ARN_PARAMETERS = {"KeyPairName": ["KeyName"], "InstanceId": ["Target"], "ObjectName": ["Key"],
                   "SnapshotId": ["SnapshotId", "BlockDeviceMappings.Ebs.SnapshotId"],  # RunInstances: a volume from a snapshot
-                  "BudgetName": ["Budget.BudgetName"], "ParameterNameWithoutLeadingSlash": ["Name", "Names"]}
+                  "BudgetName": ["Budget.BudgetName"], "ParameterNameWithoutLeadingSlash": ["Name", "Names"],
+                  "ComputeEnvironmentName": ["computeEnvironmentName", "computeEnvironment",  # CreateJobQueue: the one it uses
+                                             "computeEnvironmentOrder.computeEnvironment"]}
 # Resource types AWS authorizes although the Service Authorization Reference marks them optional:
 # RunInstances checks the volumes it creates (EC2 User Guide, "Example: Launch instances"), and
 # DisassociateRouteTable the route table of the association.
@@ -188,6 +191,14 @@ NAME_VARIABLE = re.compile(r"\w*Name(WithPath|WithoutLeadingSlash)?")
 # get-bucket-abac says it is off: s3:PutBucketAbac, in the snippets, is asked with ABAC off; every
 # other call, with it on. The two-readers gate asks with the emulator's real status.
 S3_TAGGED = ("bucket", "object")
+# Operations that hand roles to a service by ARN: where each ARN is, and the service IAM sees it
+# passed to (iam:PassedToService). An AWS Batch job definition's job role and execution role are
+# assumed by the Amazon ECS tasks that run its jobs (AWS Batch User Guide, "Job definitions on
+# Fargate"; Amazon ECS Developer Guide, "Amazon ECS task IAM role": ecs-tasks.amazonaws.com).
+PASSES_ROLE_ARNS = {
+    "batch:RegisterJobDefinition": [("containerProperties.jobRoleArn", "ecs-tasks.amazonaws.com"),
+                                    ("containerProperties.executionRoleArn", "ecs-tasks.amazonaws.com")],
+}
 PASSES_A_ROLE = {  # operations that hand an instance profile's role to EC2, and where it is
     "ec2:RunInstances": "IamInstanceProfile",
     "ec2:AssociateIamInstanceProfile": "IamInstanceProfile",
@@ -551,7 +562,9 @@ def parameter_of(variable: str, params: dict, last: bool = True) -> str | None:
     base = variable.removesuffix("WithPath").removesuffix("WithoutLeadingSlash")
     stem = base.removesuffix("Name")
     names = [*ARN_PARAMETERS.get(variable, []), base, base + "s"]
-    names += [p for p in params if (base.endswith(p) and (last or p != "Name")) or p in (stem, stem + "Arn", stem + "s")]
+    # (members in camelCase, as AWS Batch names them, count too: `jobQueue` for JobQueueName)
+    names += [p for p in params if (base.endswith(p) and (last or p != "Name"))
+              or p[:1].upper() + p[1:] in (stem, stem + "Arn", stem + "s")]
     names += ["Name", "name"] if last else []  # else a bare name names the resource: CreateSecret's Name, SecretId
     return next((n for n in names if lookup(params, n)), None)
 
@@ -848,6 +861,11 @@ def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict)
         role = known.roles.get(raw_profile.get("Name") or raw_profile.get("Arn"), "$role")
         needs.append(Need("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/{stand_in(str(expand(role, env)), True)}",
                           {"iam:PassedToService": "ec2.amazonaws.com", **tag_context("ResourceTag", existing_tags(role, known), False)}))
+    for where, service in PASSES_ROLE_ARNS.get(key, []):
+        if role_arn := lookup(raw, where):
+            role = str(role_arn).rsplit("/", 1)[-1]  # the role's name, as the snippets give it (`$JOB_ROLE`)
+            needs.append(Need("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/{stand_in(str(expand(role, env)), True)}",
+                              {"iam:PassedToService": service, **tag_context("ResourceTag", existing_tags(role, known), False)}))
     if key == "iam:AddRoleToInstanceProfile":  # IAM API Reference: "must be granted the PassRole permission"
         role = raw.get("RoleName", "$role")
         needs.append(Need("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/{stand_in(str(expand(role, env)), True)}",

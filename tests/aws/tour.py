@@ -21,6 +21,7 @@ import contextlib
 import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -89,12 +90,14 @@ class Step:
         return f"{path}:{self.section.line}"
 
 
-def steps(path: Path, cleanup: bool, reader_values: bool = True) -> list[Step]:
+def steps(path: Path, cleanup: bool, reader_values: bool | dict[str, str] = True) -> list[Step]:
     """The blocks of one snippet file a reader pastes, in order: the run, or the clean-up.
 
     A not-emulated section is replaced by its stand-in, if it has one, or left out. With
-    `reader_values`, placeholders the page asks the reader to replace get a reader's values.
+    `reader_values`, placeholders the page asks the reader to replace get a reader's values
+    (READER_VALUES, or the mapping given: the live run's Region, tools/aws_live.py).
     """
+    values = reader_values if isinstance(reader_values, dict) else READER_VALUES
     out = []
     substitutes = stand_ins(path)
     for s in parse_sections(path):
@@ -106,8 +109,8 @@ def steps(path: Path, cleanup: bool, reader_values: bool = True) -> list[Step]:
             continue
         code = s.code
         for shown in s.replace if reader_values else ():
-            assert shown in READER_VALUES, f"{path}:{s.line}: no tour value for the placeholder {shown!r}"
-            code = code.replace(shown, READER_VALUES[shown])
+            assert shown in values, f"{path}:{s.line}: no tour value for the placeholder {shown!r}"
+            code = code.replace(shown, values[shown])
         out.append(Step(path, s, code))
     return out
 
@@ -123,6 +126,7 @@ class Shell:
     kind: str  # "bash" or "zsh"
     env: dict[str, str]
     cwd: Path
+    detached: bool = False  # in a session of its own: Ctrl-C in the terminal does not reach it; kill() ends all it runs
     proc: subprocess.Popen = field(init=False)
     lines: queue.Queue = field(init=False, default_factory=queue.Queue)
     errors: list[str] = field(init=False, default_factory=list)
@@ -132,7 +136,7 @@ class Shell:
         argv = ["bash", "--norc", "--noprofile", "-i"] if self.kind == "bash" else ["zsh", "-f", "-i"]
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=self.env, cwd=self.cwd, text=True, bufsize=1,
+            env=self.env, cwd=self.cwd, text=True, bufsize=1, start_new_session=self.detached,
         )
         threading.Thread(target=self._read, args=(self.proc.stdout, self.lines.put), daemon=True).start()
         threading.Thread(target=self._read, args=(self.proc.stderr, self.errors.append), daemon=True).start()
@@ -188,6 +192,16 @@ class Shell:
             self.proc.wait(timeout=10)
         if self.proc.poll() is None:
             self.proc.kill()
+
+    def kill(self):
+        """End the shell at once, and (detached) every command it runs."""
+        with contextlib.suppress(OSError):
+            if self.detached:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            else:
+                self.proc.kill()
+        with contextlib.suppress(Exception):
+            self.proc.wait(timeout=10)
 
 
 def reader_env(endpoint: str, home: Path, python_bin: Path) -> dict[str, str]:

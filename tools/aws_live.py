@@ -311,7 +311,7 @@ class Run:
                         shell = None
             except TimeLimit:
                 left = [s.where() for p in todo[todo.index(page):] for s in p.blocks]
-                self.problems.append(f"the time limit ended the clean-up; not run: {', '.join(left)}")
+                self.problems.append(f"the time limit ended the clean-up; cut short or not run: {', '.join(left)}")
                 return
             finally:
                 if shell:

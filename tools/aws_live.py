@@ -238,6 +238,7 @@ class Run:
         if self.phase == "day one":
             self.phase = "stopping"
             raise Interrupted(name)
+        self.stopped = self.stopped or name  # no day one starts after this clean-up
         self.say(f"{name}: ignored; every clean-up and the audit run to their end, within the time limit")
 
     def shell(self, walk: Walk) -> Shell:
@@ -321,15 +322,15 @@ class Run:
         previous = {s: signal.signal(s, self.on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             seen = before
-            try:
-                for walk in self.walks:
-                    if not self.args.cleanup_only:
+            for walk in self.walks:  # each walk cleaned up before the next starts: less lives at once
+                if not self.args.cleanup_only and not self.stopped:
+                    self.phase = "day one"
+                    try:
                         seen = self.follow(walk, seen)
-            except Stopped as e:
-                self.stopped = e.why
-                self.say(f"Day one stopped: {e.why}. Cleaning up.")
-            self.phase = "clean-up"
-            for walk in self.walks:
+                    except Stopped as e:
+                        self.stopped = e.why
+                        self.say(f"Day one stopped: {e.why}. Cleaning up.")
+                self.phase = "clean-up"
                 started = [p.name for p in walk.day_one] if self.args.cleanup_only else self.started.get(walk.name, [])
                 if started:
                     self.clean_up(walk, started)

@@ -369,7 +369,8 @@ class Run:
         for walk in self.walks:
             written += write_outputs(self.printed.get(walk.name, {}), walk.outputs, walk.snippets,
                                      self.account.identity["UserId"], self.reader)
-        record_provenance(written, datetime.date.today(), self.args.cli_version, self.account.region)
+        source = f"the endpoint {self.account.endpoint}" if self.account.endpoint else "aws"
+        record_provenance(written, datetime.date.today(), self.args.cli_version, self.account.region, source)
         for line in satisfy_marks(written):
             self.say(line)
         self.say(f"Captured {len(written)} outputs; read `git diff` before you commit them.")

@@ -124,16 +124,16 @@ def remove_form_captions(files: set[str], root: Path = ROOT) -> list[str]:
     return removed
 
 
-def record_provenance(files: list[Path], day: datetime.date, cli_version: str, region: str,
+def record_provenance(files: list[Path], day: datetime.date, cli_version: str, region: str, source: str = "aws",
                       registry: Path = PROVENANCE, root: Path = ROOT) -> None:
-    """Note where each output file last came from: real AWS, on `day`, with the AWS CLI
-    `cli_version`, in `region`. One TOML table per file, sorted (the emulator's outputs have none).
-    The one place the live run records provenance: point it at the site's provenance record when
-    there is one."""
+    """Note where each output file last came from: `source` (real AWS, or the endpoint a test gave),
+    on `day`, with the AWS CLI `cli_version`, in `region`. One TOML table per file, sorted (the
+    emulator's outputs have none). The one place the live run records provenance: point it at the
+    site's provenance record when there is one."""
     kept = tomllib.loads(registry.read_text()) if registry.is_file() else {}
     for path in files:
         kept[path.resolve().relative_to(root.resolve()).as_posix()] = {
-            "source": "aws", "captured": day.isoformat(), "cli": cli_version, "region": region}
+            "source": source, "captured": day.isoformat(), "cli": cli_version, "region": region}
     header = ("# Outputs last written from real AWS by `nox -s aws-live -- --capture` (tools/aws_live.py), each\n"
               "# with the day, the AWS CLI version and the Region. An output not listed here is the emulator's.\n")
     body = "".join(f'\n["{name}"]\nsource = "{v["source"]}"\ncaptured = {v["captured"]}\ncli = "{v["cli"]}"\n'

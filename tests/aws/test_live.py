@@ -291,7 +291,8 @@ def test_the_capture_writes_documentation_values_and_removes_the_marks_it_satisf
         '# marks\n\n[[section]]\nsnippet = "tutorials/snippets/lesson.sh"\nname = "ssh"\nwhy = "a real instance"\n'
     assert ":caption:" not in (tmp_path / "tutorials" / "lesson.md").read_text()
     registry = tmp_path / "rules" / "captured-on-aws.toml"
-    aws_live_capture.record_provenance(written, datetime.date(2026, 12, 8), "aws-cli/2.22.1", "us-east-1", registry, tmp_path)
+    aws_live_capture.record_provenance(written, datetime.date(2026, 12, 8), "aws-cli/2.22.1", "us-east-1", "aws",
+                                       registry, tmp_path)
     assert '["tutorials/outputs/lesson/count.txt"]\nsource = "aws"\ncaptured = 2026-12-08\ncli = "aws-cli/2.22.1"\n' \
         in registry.read_text()
 

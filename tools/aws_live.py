@@ -37,13 +37,13 @@ import argparse
 import contextlib
 import datetime
 import os
-import re
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,12 +53,11 @@ import boto3  # noqa: E402
 import botocore.exceptions  # noqa: E402
 from aws_live_capture import record_provenance, satisfy_marks, write_outputs  # noqa: E402
 from aws_live_cost import CostError, estimate  # noqa: E402
+from aws_live_plan import Walk, describe, plan  # noqa: E402
 from inventory import OWNER_KEY, inventory  # noqa: E402
-from test_first_analysis import INSTANCE, LAPTOP, RESUME, lesson  # noqa: E402
-from test_first_analysis import OUTPUTS as TUTORIAL_OUTPUTS  # noqa: E402
 from test_first_analysis import REGION as TUTORIAL_REGION  # noqa: E402
-from test_tour import CLEAN_UP_LAST, TOURS, pages_of  # noqa: E402
-from tour import PYTHON_BIN, READER_VALUES, Shell, ShellError, Step, reader_env, steps  # noqa: E402
+from test_tour import TOURS  # noqa: E402
+from tour import PYTHON_BIN, READER_VALUES, Shell, ShellError, Step, reader_env  # noqa: E402
 
 DONE, FAILED, REFUSED, INTERRUPTED = 0, 1, 2, 130
 TIME_LIMIT, CLEANUP, BLOCK = 120.0, 40.0, 15.0  # minutes: the whole run, the clean-up's share, one block
@@ -71,7 +70,6 @@ SWEPT = ("ec2 instance:", "Spot request:", "NAT gateway:", "Elastic IP:", "EFS f
 # no tag of the reader's; they cost nothing. IAM User Guide, "Using service-linked roles":
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html
 SERVICE_LINKED = "IAM role:AWSServiceRoleFor"
-CREDENTIAL_SETTING = re.compile(r"^aws configure set (aws_access_key_id|aws_secret_access_key|aws_session_token) ")
 
 
 class Stopped(BaseException):
@@ -90,75 +88,6 @@ class TimeLimit(Stopped):
 
 class Interrupted(Stopped):
     pass
-
-
-# -- The plan -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Page:
-    name: str
-    blocks: list[Step]
-
-
-@dataclass
-class Walk:
-    """One tour: the guides, or the tutorial; each in a HOME of its own, as two readers' terminals."""
-
-    name: str
-    files: list[Path]  # the snippet files it pastes from (for the estimate)
-    outputs: Path
-    snippets: Path
-    day_one: list[Page]
-    cleanups: dict[str, Page]  # a page's own clean-up, run the next day for each page started
-    sweep: Page  # the last clean-up, run whenever the walk started
-
-
-def live_steps(blocks: list[Step], region: str) -> list[Step]:
-    """The blocks as a real account pastes them: a stand-in's example keys dropped (each shell has
-    the caller's own credentials), its Region made the run's; a stand-in left empty, left out."""
-    out = []
-    for step in blocks:
-        if step.section.reason:  # a not-emulated section: `steps` gave its stand-in
-            parts = [p.strip() for p in step.code.strip().split(" && ")]
-            parts = [re.sub(r"^aws configure set region \S+$", f"aws configure set region {region}", p)
-                     for p in parts if not CREDENTIAL_SETTING.match(p)]
-            if not parts:
-                continue
-            step = replace(step, code=" && ".join(parts) + "\n")
-        out.append(step)
-    return out
-
-
-def guides(index: Path, values: dict[str, str], region: str, until: str | None) -> Walk:
-    """The guides an index lists, as the tour follows them (test_tour.py)."""
-    snippets = index.parent / "snippets"
-    files = pages_of(index, snippets)
-    forward = [f for f in files if f.stem != CLEAN_UP_LAST]
-    if until:
-        names = [f.stem for f in forward]
-        if until not in names:
-            raise SystemExit(f"--until {until}: {index} lists no such page with commands ({', '.join(names)})")
-        forward = forward[: names.index(until) + 1]
-    last = [f for f in files if f.stem == CLEAN_UP_LAST]
-    return Walk(
-        "guides", forward + last, index.parent / "outputs", snippets,
-        [Page(f.stem, live_steps(steps(f, cleanup=False, reader_values=values), region)) for f in forward],
-        {f.stem: Page(f.stem, live_steps(steps(f, cleanup=True, reader_values=values), region)) for f in forward},
-        Page(CLEAN_UP_LAST, [b for f in last for c in (False, True) for b in live_steps(steps(f, c, values), region)]),
-    )
-
-
-def tutorial(region: str) -> Walk:
-    """The tutorial's parts in one terminal (its blocks typed on the instance aside: test_first_analysis.py
-    runs them), and its last part, the clean-up, from its "If you opened a new terminal" block."""
-    *parts, (last, blocks) = lesson()
-    start = next(i for i, b in enumerate(blocks) if RESUME.match(b.section.name))
-    return Walk(
-        "tutorial", [LAPTOP], TUTORIAL_OUTPUTS, LAPTOP.parent,
-        [Page(page.stem, live_steps([b for b in bs if b.path != INSTANCE], region)) for page, bs in parts],
-        {}, Page(last.stem, live_steps(blocks[start:], region)),
-    )
 
 
 # -- What runs the shells ---------------------------------------------------------------------------
@@ -314,6 +243,8 @@ class Run:
                 left = [s.where() for p in todo[todo.index(page):] for s in p.blocks]
                 self.problems.append(f"the time limit ended the clean-up; cut short or not run: {', '.join(left)}")
                 return
+            except Exception:  # the next page's clean-up runs all the same
+                self.problems.append(f"the clean-up of {page.name} stopped on an error:\n{traceback.format_exc()}")
             finally:
                 if shell:
                     shell.kill()
@@ -330,6 +261,10 @@ class Run:
                     except Stopped as e:
                         self.stopped = e.why
                         self.say(f"Day one stopped: {e.why}. Cleaning up.")
+                    except Exception as e:  # a fault here, or an answer from AWS it did not expect: clean up all the same
+                        self.stopped = f"an error ({type(e).__name__})"
+                        self.problems.append(f"day one of the {walk.name} stopped on an error:\n{traceback.format_exc()}")
+                        self.say(f"Day one stopped: {self.stopped}. Cleaning up.")
                 self.phase = "clean-up"
                 started = [p.name for p in walk.day_one] if self.args.cleanup_only else self.started.get(walk.name, [])
                 if started:
@@ -350,10 +285,10 @@ class Run:
         left = sorted(i for i in new | set(site_items(after, self.account.identity)) if not i.startswith(SERVICE_LINKED))
         for problem in self.problems:
             self.say(f"PROBLEM {problem}")
-        self.say("Left in the account:\n  " + "\n  ".join(left) if left else "Left in the account: nothing.")
         kept = sorted(i for i in new if i.startswith(SERVICE_LINKED))
         if kept:
             self.say("Made by AWS for itself, kept (service-linked roles cost nothing): " + ", ".join(kept))
+        self.say("Left in the account:\n  " + "\n  ".join(left) if left else "Left in the account: nothing.")
         if self.stopped.startswith(("Ctrl-C", "SIG")):
             return INTERRUPTED
         if self.problems or left or self.stopped:
@@ -399,29 +334,6 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     if not 0 < args.cleanup_minutes < args.time_limit:
         parser.error("--cleanup-minutes must be more than 0 and less than --time-limit")
     return args
-
-
-def plan(args: argparse.Namespace, region: str) -> list[Walk]:
-    values = {"us-east-1": region, "you@example.com": args.email}
-    walks = [guides(args.index, values, region, args.until)]
-    return walks + [tutorial(region)] if args.tutorial else walks
-
-
-def blocks(page: Page) -> str:
-    return f"{len(page.blocks)} block{'' if len(page.blocks) == 1 else 's'}"
-
-
-def describe(walks: list[Walk], args: argparse.Namespace) -> list[str]:
-    out = [f"Plan (in {args.shell}; {args.time_limit:g} minutes at most, of which the clean-up keeps "
-           f"{args.cleanup_minutes:g}; one block {args.block_minutes:g} at most):"]
-    for walk in walks:
-        if not args.cleanup_only:
-            out.append(f"  {walk.name}, day one, in one terminal:")
-            out += [f"    {n}. {p.name}: {blocks(p)}" for n, p in enumerate(walk.day_one, 1)]
-        cleanups = sum(len(p.blocks) for p in walk.cleanups.values())
-        out.append(f"  {walk.name}, the next day, each in a new terminal: the clean-ups of the pages started, last first "
-                   f"({cleanups} blocks in all), then {walk.sweep.name} ({blocks(walk.sweep)})")
-    return out + ["  then the audit: what is left in the account, by name and owner tag"]
 
 
 def refuse(message: str) -> int:

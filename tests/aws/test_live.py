@@ -31,6 +31,7 @@ from test_tour_checks import SIGN_IN, site
 sys.path.insert(0, str(ROOT / "tools"))
 import aws_live  # noqa: E402
 import aws_live_capture  # noqa: E402
+import aws_live_plan  # noqa: E402
 from aws_live_cost import CostError, estimate  # noqa: E402
 
 TOOL = ROOT / "tools" / "aws_live.py"
@@ -244,13 +245,13 @@ def test_the_estimate_refuses_what_no_figure_prices(tmp_path):
 
 
 def test_stand_ins_drop_example_keys_and_take_the_run_s_region():
-    guides = aws_live.guides(TOURS["howto"][0], {"us-east-1": "eu-west-1", "you@example.com": "x@example.org"}, "eu-west-1",
+    guides = aws_live_plan.guides(TOURS["howto"][0], {"us-east-1": "eu-west-1", "you@example.com": "x@example.org"}, "eu-west-1",
                              until="choose-region")
     login = next(s for s in guides.day_one[0].blocks if s.section.name == "login")
     assert login.code == "aws configure set region eu-west-1\n"
     assert [p.name for p in guides.day_one] == ["set-up-cli", "choose-region"] and guides.sweep.blocks
     assert "aws configure set region eu-west-1" in next(s for s in guides.day_one[1].blocks if s.section.name == "set-region").code
-    lesson = aws_live.tutorial("us-east-1")
+    lesson = aws_live_plan.tutorial("us-east-1")
     assert "sign-in" not in [s.section.name for p in lesson.day_one for s in p.blocks], "a stand-in of example keys only"
 
 

@@ -1,0 +1,110 @@
+"""The live run's plan (tools/aws_live.py): which blocks it pastes, in which terminal, in which order.
+
+It is the emulator's tour, read by the tour's own code (tests/aws/tour.py `steps`, test_tour.py
+`pages_of`, test_first_analysis.py `lesson`), with what a real account changes: a sign-in stand-in's
+example keys dropped (each shell has the caller's credentials) and its Region made the run's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from test_first_analysis import INSTANCE, LAPTOP, RESUME, lesson
+from test_first_analysis import OUTPUTS as TUTORIAL_OUTPUTS
+from test_tour import CLEAN_UP_LAST, pages_of
+from tour import Step, steps
+
+CREDENTIAL_SETTING = re.compile(r"^aws configure set (aws_access_key_id|aws_secret_access_key|aws_session_token) ")
+
+
+@dataclass
+class Page:
+    name: str
+    blocks: list[Step]
+
+
+@dataclass
+class Walk:
+    """One tour: the guides, or the tutorial; each in a HOME of its own, as two readers' terminals."""
+
+    name: str
+    files: list[Path]  # the snippet files it pastes from (for the estimate)
+    outputs: Path
+    snippets: Path
+    day_one: list[Page]
+    cleanups: dict[str, Page]  # a page's own clean-up, run the next day for each page started
+    sweep: Page  # the last clean-up, run whenever the walk started
+
+
+def live_steps(blocks: list[Step], region: str) -> list[Step]:
+    """The blocks as a real account pastes them: a stand-in's example keys dropped (each shell has
+    the caller's own credentials), its Region made the run's; a stand-in left empty, left out."""
+    out = []
+    for step in blocks:
+        if step.section.reason:  # a not-emulated section: `steps` gave its stand-in
+            parts = [p.strip() for p in step.code.strip().split(" && ")]
+            parts = [re.sub(r"^aws configure set region \S+$", f"aws configure set region {region}", p)
+                     for p in parts if not CREDENTIAL_SETTING.match(p)]
+            if not parts:
+                continue
+            step = replace(step, code=" && ".join(parts) + "\n")
+        out.append(step)
+    return out
+
+
+def guides(index: Path, values: dict[str, str], region: str, until: str | None) -> Walk:
+    """The guides an index lists, as the tour follows them (test_tour.py)."""
+    snippets = index.parent / "snippets"
+    files = pages_of(index, snippets)
+    forward = [f for f in files if f.stem != CLEAN_UP_LAST]
+    if until:
+        names = [f.stem for f in forward]
+        if until not in names:
+            raise SystemExit(f"--until {until}: {index} lists no such page with commands ({', '.join(names)})")
+        forward = forward[: names.index(until) + 1]
+    last = [f for f in files if f.stem == CLEAN_UP_LAST]
+    return Walk(
+        "guides", forward + last, index.parent / "outputs", snippets,
+        [Page(f.stem, live_steps(steps(f, cleanup=False, reader_values=values), region)) for f in forward],
+        {f.stem: Page(f.stem, live_steps(steps(f, cleanup=True, reader_values=values), region)) for f in forward},
+        Page(CLEAN_UP_LAST, [b for f in last for c in (False, True) for b in live_steps(steps(f, c, values), region)]),
+    )
+
+
+def tutorial(region: str) -> Walk:
+    """The tutorial's parts in one terminal, and its last part, the clean-up, from its "If you opened
+    a new terminal" block. The blocks typed on the instance are left out (they need a session on it;
+    the `connect` stand-in computes their result on this machine, as in the emulator's tour)."""
+    *parts, (last, blocks) = lesson()
+    start = next(i for i, b in enumerate(blocks) if RESUME.match(b.section.name))
+    return Walk(
+        "tutorial", [LAPTOP], TUTORIAL_OUTPUTS, LAPTOP.parent,
+        [Page(page.stem, live_steps([b for b in bs if b.path != INSTANCE], region)) for page, bs in parts],
+        {}, Page(last.stem, live_steps(blocks[start:], region)),
+    )
+
+
+def plan(args: argparse.Namespace, region: str) -> list[Walk]:
+    values = {"us-east-1": region, "you@example.com": args.email}
+    walks = [guides(args.index, values, region, args.until)]
+    return walks + [tutorial(region)] if args.tutorial else walks
+
+
+def blocks(page: Page) -> str:
+    return f"{len(page.blocks)} block{'' if len(page.blocks) == 1 else 's'}"
+
+
+def describe(walks: list[Walk], args: argparse.Namespace) -> list[str]:
+    out = [f"Plan (in {args.shell}; {args.time_limit:g} minutes at most, of which the clean-up keeps "
+           f"{args.cleanup_minutes:g}; one block {args.block_minutes:g} at most):"]
+    for walk in walks:
+        if not args.cleanup_only:
+            out.append(f"  {walk.name}, day one, in one terminal:")
+            out += [f"    {n}. {p.name}: {blocks(p)}" for n, p in enumerate(walk.day_one, 1)]
+        cleanups = sum(len(p.blocks) for p in walk.cleanups.values())
+        out.append(f"  {walk.name}, the next day, each in a new terminal: the clean-ups of the pages started, last first "
+                   f"({cleanups} blocks in all), then {walk.sweep.name} ({blocks(walk.sweep)})")
+    return out + ["  then the audit: what is left in the account, by name and owner tag"]

@@ -37,6 +37,7 @@ import argparse
 import contextlib
 import datetime
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -51,7 +52,7 @@ sys.path[:0] = [str(ROOT / "tests" / "aws"), str(ROOT / "_ext"), str(Path(__file
 
 import boto3  # noqa: E402
 import botocore.exceptions  # noqa: E402
-from aws_live_capture import record_provenance, satisfy_marks, write_outputs  # noqa: E402
+from aws_live_capture import PROVENANCE, record_provenance, satisfy_marks, write_outputs  # noqa: E402
 from aws_live_cost import CostError, estimate  # noqa: E402
 from aws_live_plan import Walk, describe, plan  # noqa: E402
 from inventory import OWNER_KEY, inventory  # noqa: E402
@@ -149,6 +150,7 @@ class Run:
     started: dict[str, list[str]] = field(default_factory=dict)  # walk -> the pages it started
     reader: str = ""
     stopped: str = ""
+    shells: list[Shell] = field(default_factory=list)  # every shell started, ended when its day ends
 
     @property
     def day_ends(self) -> float:
@@ -168,16 +170,20 @@ class Run:
             self.phase = "stopping"
             raise Interrupted(name)
         self.stopped = self.stopped or name  # no day one starts after this clean-up
-        self.say(f"{name}: ignored; every clean-up and the audit run to their end, within the time limit")
+        # Not print(): the signal may arrive while print() writes, which it cannot re-enter.
+        os.write(sys.stdout.fileno(), f"{name}: ignored; every clean-up and the audit run to their end, "
+                                      "within the time limit\n".encode())
 
-    def shell(self, walk: Walk) -> Shell:
-        home = self.home / walk.name
-        home.mkdir(exist_ok=True)
+    def shell(self, walk: Walk, elsewhere: str = "") -> Shell:
+        home = self.home / walk.name / elsewhere
+        home.mkdir(parents=True, exist_ok=True)
         env = reader_env(self.account.endpoint or "", home, PYTHON_BIN)
         if not self.account.endpoint:
             env.pop("AWS_ENDPOINT_URL")
         env["PATH"] = os.pathsep.join([str(self.cli.parent), str(PYTHON_BIN), "/usr/local/bin", "/usr/bin", "/bin"])
-        return Shell(self.args.shell, env | self.account.credentials(), home, detached=True)
+        shell = Shell(self.args.shell, env | self.account.credentials(), home, detached=True)
+        self.shells.append(shell)
+        return shell
 
     def paste(self, walk: Walk, shell: Shell, step: Step, deadline: float) -> str:
         """Paste one block: "ok", "failed", or "stuck" (the shell no longer answers). Raises TimeLimit
@@ -193,7 +199,8 @@ class Run:
                 raise TimeLimit() from None
             self.problems.append(f"{step.where()}: [{shell.kind}] section {step.section.name!r} {e}\n{shell.stderr()}")
             return "stuck"
-        self.printed.setdefault(walk.name, {}).setdefault(step.guide, {})[step.section.name] = out
+        if not step.section.reason:  # a stand-in's output is not the step's: never captured
+            self.printed.setdefault(walk.name, {}).setdefault(step.guide, {})[step.section.name] = out
         if failed:
             self.problems.append(f"{step.where()}: [{shell.kind}] section {step.section.name!r}: a command failed "
                                  f"(exit {', '.join(failed)}):\n{shell.stderr()}")
@@ -207,16 +214,23 @@ class Run:
         try:
             for page in walk.day_one:
                 self.started.setdefault(walk.name, []).append(page.name)
-                later = None
+                later = own = None
                 try:
-                    for step in page.blocks:
-                        if step.section.again:
+                    if page.elsewhere:
+                        carried = "".join(f"{name}={shlex.quote(terminal.value(name))}\n" for name in page.carry)
+                        own = self.shell(walk, page.elsewhere)
+                    for n, step in enumerate(page.blocks):
+                        if step.section.again and not own:
                             later = later or self.shell(walk)
-                        if self.paste(walk, later if step.section.again else terminal, step, self.day_ends) != "ok":
+                        shell = own or (later if step.section.again else terminal)
+                        if self.paste(walk, shell, step, self.day_ends) != "ok":
                             raise Stopped(f"a block of {page.name} failed")
+                        if own and n == 0 and carried:
+                            own.paste(carried)
                 finally:
-                    if later:
-                        later.kill()
+                    for shell in (later, own):
+                        if shell:
+                            shell.kill()
                 now = self.account.inventory()
                 self.problems += [f"{page.name} made something without the {OWNER_KEY} tag: {item}"
                                   for item in sorted(now - seen) if "[owner none]" in item and not item.startswith(SERVICE_LINKED)]
@@ -266,6 +280,8 @@ class Run:
                         self.problems.append(f"day one of the {walk.name} stopped on an error:\n{traceback.format_exc()}")
                         self.say(f"Day one stopped: {self.stopped}. Cleaning up.")
                 self.phase = "clean-up"
+                for shell in self.shells:  # in case a signal cut a kill() short
+                    shell.kill()
                 started = [p.name for p in walk.day_one] if self.args.cleanup_only else self.started.get(walk.name, [])
                 if started:
                     self.clean_up(walk, started)
@@ -300,15 +316,17 @@ class Run:
         return DONE
 
     def capture(self) -> None:
-        written = []
-        for walk in self.walks:
-            written += write_outputs(self.printed.get(walk.name, {}), walk.outputs, walk.snippets,
-                                     self.account.identity["UserId"], self.reader)
         source = f"the endpoint {self.account.endpoint}" if self.account.endpoint else "aws"
-        record_provenance(written, datetime.date.today(), self.args.cli_version, self.account.region, source)
-        for line in satisfy_marks(written):
-            self.say(line)
-        self.say(f"Captured {len(written)} outputs; read `git diff` before you commit them.")
+        count = 0
+        for walk in self.walks:
+            written = write_outputs(self.printed.get(walk.name, {}), walk.outputs, walk.snippets,
+                                    self.account.identity["UserId"], self.reader, walk.root)
+            record_provenance(written, datetime.date.today(), self.args.cli_version, self.account.region, source,
+                              walk.root / "rules" / PROVENANCE.name, walk.root)
+            for line in satisfy_marks(written, walk.root):
+                self.say(line)
+            count += len(written)
+        self.say(f"Captured {count} outputs; read `git diff` before you commit them.")
 
 
 # -- Before it starts ---------------------------------------------------------------------------------

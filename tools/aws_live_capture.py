@@ -130,7 +130,10 @@ def record_provenance(files: list[Path], day: datetime.date, cli_version: str, r
     on `day`, with the AWS CLI `cli_version`, in `region`. One TOML table per file, sorted (the
     emulator's outputs have none). The one place the live run records provenance: point it at the
     site's provenance record when there is one."""
+    if not files:
+        return
     kept = tomllib.loads(registry.read_text()) if registry.is_file() else {}
+    registry.parent.mkdir(parents=True, exist_ok=True)
     for path in files:
         kept[path.resolve().relative_to(root.resolve()).as_posix()] = {
             "source": source, "captured": day.isoformat(), "cli": cli_version, "region": region}

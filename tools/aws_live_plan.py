@@ -8,10 +8,12 @@ example keys dropped (each shell has the caller's credentials) and its Region ma
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from conftest import ROOT
 from test_first_analysis import INSTANCE, LAPTOP, RESUME, lesson
 from test_first_analysis import OUTPUTS as TUTORIAL_OUTPUTS
 from test_tour import CLEAN_UP_LAST, pages_of
@@ -24,6 +26,8 @@ CREDENTIAL_SETTING = re.compile(r"^aws configure set (aws_access_key_id|aws_secr
 class Page:
     name: str
     blocks: list[Step]
+    elsewhere: str = ""  # pasted into a shell of its own, with a HOME of this name (the instance's)
+    carry: tuple[str, ...] = ()  # variables that shell takes from the day's terminal after its first block
 
 
 @dataclass
@@ -34,6 +38,7 @@ class Walk:
     files: list[Path]  # the snippet files it pastes from (for the estimate)
     outputs: Path
     snippets: Path
+    root: Path  # the repository (or fixture site) whose rules/ the capture updates
     day_one: list[Page]
     cleanups: dict[str, Page]  # a page's own clean-up, run the next day for each page started
     sweep: Page  # the last clean-up, run whenever the walk started
@@ -67,7 +72,7 @@ def guides(index: Path, values: dict[str, str], region: str, until: str | None) 
         forward = forward[: names.index(until) + 1]
     last = [f for f in files if f.stem == CLEAN_UP_LAST]
     return Walk(
-        "guides", forward + last, index.parent / "outputs", snippets,
+        "guides", forward + last, index.parent / "outputs", snippets, ROOT if index.is_relative_to(ROOT) else index.parent,
         [Page(f.stem, live_steps(steps(f, cleanup=False, reader_values=values), region)) for f in forward],
         {f.stem: Page(f.stem, live_steps(steps(f, cleanup=True, reader_values=values), region)) for f in forward},
         Page(CLEAN_UP_LAST, [b for f in last for c in (False, True) for b in live_steps(steps(f, c, values), region)]),
@@ -76,15 +81,20 @@ def guides(index: Path, values: dict[str, str], region: str, until: str | None) 
 
 def tutorial(region: str) -> Walk:
     """The tutorial's parts in one terminal, and its last part, the clean-up, from its "If you opened
-    a new terminal" block. The blocks typed on the instance are left out (they need a session on it;
-    the `connect` stand-in computes their result on this machine, as in the emulator's tour)."""
+    a new terminal" block. The blocks the learner types on the instance run in a shell of their own,
+    here, with the caller's credentials (as test_first_analysis.py runs them with the emulator's):
+    their outputs are the real data's. The stand-in for where the instance is names the bucket after
+    the caller, as the emulator's user; a real caller's name may differ from the name the learner's
+    terminal gives it (READER), so that shell takes TUTORIAL_BUCKET from the learner's terminal."""
     *parts, (last, blocks) = lesson()
+    day_one = []
+    for page, shown in parts:
+        for on_instance, run in itertools.groupby(shown, key=lambda b: b.path == INSTANCE):
+            day_one.append(Page(f"{page.stem} (on the instance)", live_steps(list(run), region), "instance",
+                                ("TUTORIAL_BUCKET",)) if on_instance else Page(page.stem, live_steps(list(run), region)))
     start = next(i for i, b in enumerate(blocks) if RESUME.match(b.section.name))
-    return Walk(
-        "tutorial", [LAPTOP], TUTORIAL_OUTPUTS, LAPTOP.parent,
-        [Page(page.stem, live_steps([b for b in bs if b.path != INSTANCE], region)) for page, bs in parts],
-        {}, Page(last.stem, live_steps(blocks[start:], region)),
-    )
+    return Walk("tutorial", [LAPTOP], TUTORIAL_OUTPUTS, LAPTOP.parent, ROOT, day_one, {},
+                Page(last.stem, live_steps(blocks[start:], region)))
 
 
 def plan(args: argparse.Namespace, region: str) -> list[Walk]:
@@ -103,7 +113,8 @@ def describe(walks: list[Walk], args: argparse.Namespace) -> list[str]:
     for walk in walks:
         if not args.cleanup_only:
             out.append(f"  {walk.name}, day one, in one terminal:")
-            out += [f"    {n}. {p.name}: {blocks(p)}" for n, p in enumerate(walk.day_one, 1)]
+            out += [f"    {n}. {p.name}: {blocks(p)}{' (in a shell of its own)' if p.elsewhere else ''}"
+                    for n, p in enumerate(walk.day_one, 1)]
         cleanups = sum(len(p.blocks) for p in walk.cleanups.values())
         out.append(f"  {walk.name}, the next day, each in a new terminal: the clean-ups of the pages started, last first "
                    f"({cleanups} blocks in all), then {walk.sweep.name} ({blocks(walk.sweep)})")

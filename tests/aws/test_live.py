@@ -208,6 +208,23 @@ def test_the_time_limit_stops_the_day_or_the_clean_up_and_the_audit_runs(fresh_a
     assert time.monotonic() - started < 40
 
 
+def test_the_capture_writes_what_the_run_printed_but_not_what_a_stand_in_printed(fresh_account, tmp_path):
+    page = ("page", "# [start account]\naws sts get-caller-identity --query Account --output text\n# [end account]\n"
+                    "# [start look] not-emulated: a browser\nopen https://example.com\n# [end look]\n"
+                    "# [stand-in look] aws sts get-caller-identity --query Account --output text\n")
+    index = fixture_site(tmp_path, [page])
+    outputs = index.parent / "outputs" / "page"
+    outputs.mkdir(parents=True)
+    for name in ("account", "look"):
+        (outputs / f"{name}.txt").write_text("before\n")
+    run = subprocess.run([*command(fresh_account, index, "--confirm-account", ACCOUNT, "--capture"), "--region", "us-east-1"],
+                         env=env(tmp_path), cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == aws_live.DONE, run.stdout + run.stderr
+    assert (outputs / "account.txt").read_text() == "111122223333\n"
+    assert (outputs / "look.txt").read_text() == "before\n", "a stand-in's output was captured"
+    assert '["outputs/page/account.txt"]\nsource = "the endpoint http' in (index.parent / "rules" / "captured-on-aws.toml").read_text()
+
+
 # -- Without the emulator ------------------------------------------------------------------------
 
 

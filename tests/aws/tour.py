@@ -131,6 +131,7 @@ class Shell:
     lines: queue.Queue = field(init=False, default_factory=queue.Queue)
     errors: list[str] = field(init=False, default_factory=list)
     count: int = field(init=False, default=0)
+    killed: bool = field(init=False, default=False)
 
     def __post_init__(self):
         argv = ["bash", "--norc", "--noprofile", "-i"] if self.kind == "bash" else ["zsh", "-f", "-i"]
@@ -194,12 +195,16 @@ class Shell:
             self.proc.kill()
 
     def kill(self):
-        """End the shell at once, and (detached) every command it runs."""
+        """End the shell at once, and (detached) every command it runs; once (its process group's
+        number may be another's later)."""
+        if self.killed:
+            return
         with contextlib.suppress(OSError):
             if self.detached:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             else:
                 self.proc.kill()
+        self.killed = True
         with contextlib.suppress(Exception):
             self.proc.wait(timeout=10)
 

@@ -11,6 +11,7 @@ workflow's structure (.github/workflows/aws-live.yml).
 
 from __future__ import annotations
 
+import ast
 import datetime
 import os
 import signal
@@ -320,6 +321,22 @@ def test_the_capture_names_the_reader_as_the_pages_do():
     shown = aws_live_capture.reader_values_shown(aws_live_capture.Normalizer()(
         aws_live_capture.as_emulated(text, "AROAEXAMPLE0123456789:maria.garcia", "maria-garcia")))
     assert shown == "crashcourse:owner=AIDACKCEVSQ6C2EXAMPLE crashcourse-data-alice-111122223333-us-east-1 203.0.113.9 198.51.100.10\n"
+
+
+def nox_waits_for_the_clean_up(noxfile: str) -> bool:
+    """Whether the aws-live session runs the tool with `interrupt_timeout=None`: nox then waits after
+    Ctrl-C for it to clean up, instead of ending it 0.3 seconds later (nox's default)."""
+    session = next(f for f in ast.parse(noxfile).body if isinstance(f, ast.FunctionDef) and f.name == "aws_live")
+    runs = [c for c in ast.walk(session) if isinstance(c, ast.Call) and getattr(c.func, "attr", "") == "run"
+            and any(isinstance(a, ast.Constant) and a.value == "tools/aws_live.py" for a in c.args)]
+    return len(runs) == 1 and any(k.arg == "interrupt_timeout" and isinstance(k.value, ast.Constant) and k.value.value is None
+                                  for k in runs[0].keywords)
+
+
+def test_nox_waits_for_the_clean_up_after_ctrl_c():
+    noxfile = (ROOT / "noxfile.py").read_text()
+    assert nox_waits_for_the_clean_up(noxfile)
+    assert not nox_waits_for_the_clean_up(noxfile.replace(", interrupt_timeout=None", ""))
 
 
 # -- The weekly workflow ----------------------------------------------------------------------------

@@ -58,7 +58,7 @@ from aws_live_plan import Walk, describe, plan  # noqa: E402
 from inventory import OWNER_KEY, inventory  # noqa: E402
 from test_first_analysis import REGION as TUTORIAL_REGION  # noqa: E402
 from test_tour import TOURS  # noqa: E402
-from tour import PYTHON_BIN, READER_VALUES, Shell, ShellError, Step, reader_env  # noqa: E402
+from tour import PLACEHOLDERS, PYTHON_BIN, Shell, ShellError, Step, reader_env  # noqa: E402
 
 DONE, FAILED, REFUSED, INTERRUPTED = 0, 1, 2, 130
 TIME_LIMIT, CLEANUP, BLOCK = 120.0, 40.0, 15.0  # minutes: the whole run, the clean-up's share, one block
@@ -342,7 +342,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--shell", choices=("bash", "zsh"), default="bash")
     parser.add_argument("--until", metavar="PAGE", help="follow the guides up to PAGE only (a cheaper run)")
     parser.add_argument("--no-tutorial", dest="tutorial", action="store_false", help="leave the tutorial out")
-    parser.add_argument("--email", default=READER_VALUES["you@example.com"], help="the address pages ask for")
+    parser.add_argument("--email", default=PLACEHOLDERS["<email-address>"][1], help="the address pages ask for")
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, metavar="MINUTES", help="the whole run's")
     parser.add_argument("--cleanup-minutes", type=float, default=CLEANUP, help="what the clean-up keeps of it")
     parser.add_argument("--block-minutes", type=float, default=BLOCK, help="the longest one block may take")

@@ -12,7 +12,10 @@ bills by the hour or by the GB-month is priced as if it lived for the whole time
 * `create-volume`, `modify-volume`: each size a volume is given, at its type's price
   (`ebs_<type>_price`);
 * `create-snapshot`: at most the largest volume's size (`ebs_snapshot_price`);
-* `allocate-address` (`ipv4_price`) and `create-nat-gateway` (`nat_hour`).
+* `allocate-address` (`ipv4_price`) and `create-nat-gateway` (`nat_hour`);
+* an AWS Batch compute environment on AWS Fargate: its `maxvCpus` busy all the time
+  (`fargate_vcpu_price`, Fargate Spot priced On-Demand), with the memory its job definitions ask
+  per vCPU, the most of them (`fargate_gb_price`).
 
 A price per GB-month is turned into a price per hour over the shortest month, 28 days, which can
 only raise the estimate. What else bills but has no figure (UNPRICED) is named, not priced.
@@ -21,6 +24,8 @@ Every price is us-east-1's, as figures.toml gives it.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import tomllib
 from collections import defaultdict
@@ -41,7 +46,8 @@ UNPRICED = {
     "PutMetricAlarm": "a CloudWatch alarm, billed by the alarm-month, for a few hours",
     "CreateLogGroup": "CloudWatch Logs storage of a few lines",
 }
-UNITS = {"hour": "USD per hour", "address-hour": "USD per address-hour", "GB-month": "USD per GB-month"}
+UNITS = {"hour": "USD per hour", "address-hour": "USD per address-hour", "GB-month": "USD per GB-month",
+         "vCPU-hour": "USD per vCPU-hour", "GB-hour": "USD per GB-hour"}
 
 
 class CostError(ValueError):
@@ -116,6 +122,8 @@ def estimate(files: list[Path], hours: float, figures_file: Path = FIGURES) -> E
     volume_types: dict[Path, str] = {}
     sizes: list[int] = []
     snapshots: list[str] = []
+    fargate: list[tuple[int, str]] = []  # each Fargate compute environment's maxvCpus, and where
+    gb_per_vcpu: list[float] = []  # what each job definition asks
 
     def add(figure: str, what: str, per: str, quantity: int, where: str) -> None:
         prices[figure] = price(figures, figure, per, where)
@@ -142,8 +150,25 @@ def estimate(files: list[Path], hours: float, figures_file: Path = FIGURES) -> E
             add("ipv4_price", "public IPv4 address", "address-hour", 1, call.where)
         elif call.operation == "CreateNatGateway":
             add("nat_hour", "NAT gateway", "hour", 1, call.where)
+        elif call.operation == "CreateComputeEnvironment":
+            resources = params.get("computeResources")  # JSON, or JSON with shell variables in it: read, not parsed
+            resources = resources if isinstance(resources, str) else json.dumps(resources)
+            kind, most = re.search(r'"?type"?\s*[:=]\s*"?(\w+)', resources), re.search(r'"?maxvCpus"?\s*[:=]\s*(\d+)', resources)
+            if not (kind and most and kind[1].startswith("FARGATE")):
+                raise CostError(f"{call.where}: cannot price this compute environment (only Fargate's, with its maxvCpus)")
+            fargate.append((int(most[1]), call.where))
+        elif call.operation == "RegisterJobDefinition":
+            needs = {r.get("type"): float(r.get("value", 0)) for r in
+                     (params.get("containerProperties") or {}).get("resourceRequirements", []) if isinstance(r, dict)}
+            if needs.get("VCPU") and needs.get("MEMORY"):
+                gb_per_vcpu.append(needs["MEMORY"] / 1024 / needs["VCPU"])  # MEMORY is in MiB
         elif call.operation in UNPRICED:
             unpriced[call.operation].append(call.where)
     for where in snapshots:  # a snapshot holds at most what its volume holds
         add("ebs_snapshot_price", "GB of snapshot", "GB-month", max(sizes, default=0), where)
+    for vcpus, where in fargate:
+        if not gb_per_vcpu:
+            raise CostError(f"{where}: no job definition says how much memory its jobs take per vCPU")
+        add("fargate_vcpu_price", "Fargate vCPU (AWS Batch)", "vCPU-hour", vcpus, where)
+        add("fargate_gb_price", "GB of Fargate memory (AWS Batch)", "GB-hour", math.ceil(vcpus * max(gb_per_vcpu)), where)
     return Estimate(hours, list(items.values()), dict(unpriced), prices)

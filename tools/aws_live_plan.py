@@ -98,7 +98,7 @@ def tutorial(region: str) -> Walk:
 
 
 def plan(args: argparse.Namespace, region: str) -> list[Walk]:
-    values = {"us-east-1": region, "you@example.com": args.email}
+    values = {"<region-code>": region, "<email-address>": args.email}
     walks = [guides(args.index, values, region, args.until)]
     return walks + [tutorial(region)] if args.tutorial else walks
 

@@ -74,17 +74,23 @@ aws ec2 describe-snapshots --owner-ids self --filters Name=tag:crashcourse:owner
 aws s3api list-buckets --output text --query \
   "Buckets[?starts_with(Name, 'crashcourse-') && ends_with(Name, '-$READER-$SWEEP_ACCOUNT-$SWEEP_REGION')].['bucket',Name]"
 for alarm in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse- --query 'MetricAlarms[].AlarmArn' --output text); do
-  if [ "$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
-      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text)" = "$OWNER" ]; then
+  if alarm_owner=$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
+      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text) \
+      && [ "$alarm_owner" = "$OWNER" ]; then
     printf 'alarm\t%s\n' "${alarm##*:}"
   fi
 done
 for group in $(aws logs describe-log-groups --log-group-name-prefix crashcourse- --query 'logGroups[].logGroupArn' --output text); do
-  if [ "$(aws logs list-tags-for-resource --resource-arn "$group" \
-      --query 'tags."crashcourse:owner"' --output text)" = "$OWNER" ]; then
+  if group_owner=$(aws logs list-tags-for-resource --resource-arn "$group" \
+      --query 'tags."crashcourse:owner"' --output text) \
+      && [ "$group_owner" = "$OWNER" ]; then
     printf 'log-group\t%s\n' "${group##*:}"
   fi
 done
+aws batch describe-job-queues --output text \
+  --query "jobQueues[?tags.\"crashcourse:owner\"=='$OWNER'].['job-queue',jobQueueName,state]"
+aws batch describe-compute-environments --output text \
+  --query "computeEnvironments[?tags.\"crashcourse:owner\"=='$OWNER'].['compute-environment',computeEnvironmentName,state]"
 # [end list-leftovers]
 
 # [start all-regions]
@@ -186,8 +192,9 @@ SWEEP_REGION=$(aws ec2 describe-availability-zones --query 'AvailabilityZones[0]
 SWEEP_ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
 for bucket in $(aws s3api list-buckets --output text --query \
     "Buckets[?starts_with(Name, 'crashcourse-') && ends_with(Name, '-$READER-$SWEEP_ACCOUNT-$SWEEP_REGION')].Name"); do
-  if [ "$(aws s3api get-bucket-tagging --bucket "$bucket" \
-      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  if bucket_owner=$(aws s3api get-bucket-tagging --bucket "$bucket" \
+      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$bucket_owner" = "$OWNER" ]; then
     aws s3 rb "s3://$bucket" --force
   fi
 done
@@ -196,8 +203,9 @@ done
 # [start cleanup-alarms]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for alarm in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse- --query 'MetricAlarms[].AlarmArn' --output text); do
-  if [ "$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
-      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text)" = "$OWNER" ]; then
+  if alarm_owner=$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
+      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text) \
+      && [ "$alarm_owner" = "$OWNER" ]; then
     aws cloudwatch delete-alarms --alarm-names "${alarm##*:}" && echo "deleted ${alarm##*:}"
   fi
 done
@@ -206,12 +214,44 @@ done
 # [start cleanup-log-groups]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for group in $(aws logs describe-log-groups --log-group-name-prefix crashcourse- --query 'logGroups[].logGroupArn' --output text); do
-  if [ "$(aws logs list-tags-for-resource --resource-arn "$group" \
-      --query 'tags."crashcourse:owner"' --output text)" = "$OWNER" ]; then
+  if group_owner=$(aws logs list-tags-for-resource --resource-arn "$group" \
+      --query 'tags."crashcourse:owner"' --output text) \
+      && [ "$group_owner" = "$OWNER" ]; then
     aws logs delete-log-group --log-group-name "${group##*:}" && echo "deleted ${group##*:}"
   fi
 done
 # [end cleanup-log-groups]
+
+# [start cleanup-batch]
+OWNER=$(aws sts get-caller-identity --query UserId --output text)
+for queue in $(aws batch describe-job-queues --output text \
+    --query "jobQueues[?starts_with(jobQueueName, 'crashcourse-') && tags.\"crashcourse:owner\"=='$OWNER'].jobQueueName"); do
+  aws batch update-job-queue --job-queue "$queue" --state DISABLED --query jobQueueName --output text
+  for attempt in $(seq 1 30); do
+    if [ "$(aws batch describe-job-queues --job-queues "$queue" --query 'jobQueues[0].status' --output text)" != UPDATING ]; then break; fi
+    sleep 10
+  done
+  aws batch delete-job-queue --job-queue "$queue"
+  for attempt in $(seq 1 30); do
+    if [ "$(aws batch describe-job-queues --job-queues "$queue" --query "length(jobQueues[?status!='DELETED'])" --output text)" = 0 ]; then break; fi
+    sleep 10
+  done
+done
+for environment in $(aws batch describe-compute-environments --output text \
+    --query "computeEnvironments[?starts_with(computeEnvironmentName, 'crashcourse-') && tags.\"crashcourse:owner\"=='$OWNER'].computeEnvironmentName"); do
+  aws batch update-compute-environment --compute-environment "$environment" --state DISABLED \
+    --query computeEnvironmentName --output text
+  for attempt in $(seq 1 30); do
+    if [ "$(aws batch describe-compute-environments --compute-environments "$environment" --query 'computeEnvironments[0].status' --output text)" != UPDATING ]; then break; fi
+    sleep 10
+  done
+  aws batch delete-compute-environment --compute-environment "$environment"
+  for attempt in $(seq 1 30); do
+    if [ "$(aws batch describe-compute-environments --compute-environments "$environment" --query "length(computeEnvironments[?status!='DELETED'])" --output text)" = 0 ]; then break; fi
+    sleep 10
+  done
+done
+# [end cleanup-batch]
 
 # [start cleanup-check]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)

@@ -15,7 +15,7 @@ LIVE_INSTANCE_STATES = ["pending", "running", "shutting-down", "stopping", "stop
 
 OWNER_KEY = "crashcourse:owner"
 # The services whose resources inventory() lists kind by kind (ARN service names).
-LISTED_SERVICES = {"ec2", "elasticfilesystem", "sns", "events", "cloudwatch", "logs", "iam", "s3", "budgets"}
+LISTED_SERVICES = {"ec2", "elasticfilesystem", "sns", "events", "cloudwatch", "logs", "iam", "s3", "budgets", "batch"}
 
 
 def _name(tags: list[dict] | None) -> str:
@@ -26,6 +26,11 @@ def _name(tags: list[dict] | None) -> str:
 def _owner(tags: list[dict] | None) -> str:
     """` [owner ID]`: the resource's crashcourse:owner tag, or ` [owner none]`."""
     return f" [owner {next((t['Value'] for t in tags or [] if t['Key'] == OWNER_KEY), 'none')}]"
+
+
+def _map_owner(tags: dict | None) -> str:
+    """` [owner ID]` from tags given as a map, {key: value}, as AWS Batch gives them."""
+    return _owner([{"Key": k, "Value": v} for k, v in (tags or {}).items()])
 
 
 def owner_of(item: str) -> str:
@@ -88,6 +93,15 @@ def inventory(client: Callable[[str], object]) -> set[str]:
               f"{_owner([{'Key': k, 'Value': v} for k, v in logs.list_tags_for_resource(resourceArn=g['logGroupArn'])['tags'].items()])}"
               for g in logs.describe_log_groups()["logGroups"]}
 
+    # AWS Batch, which moto's Resource Groups Tagging API does not cover: its tags are a map.
+    batch = client("batch")
+    found |= {f"Batch compute environment:{e['computeEnvironmentName']} in {region}{_map_owner(e.get('tags'))}"
+              for e in batch.describe_compute_environments()["computeEnvironments"]}
+    found |= {f"Batch job queue:{q['jobQueueName']} in {region}{_map_owner(q.get('tags'))}"
+              for q in batch.describe_job_queues()["jobQueues"]}
+    found |= {f"Batch job definition:{d['jobDefinitionName']}:{d['revision']} in {region}{_map_owner(d.get('tags'))}"
+              for d in batch.describe_job_definitions(status="ACTIVE")["jobDefinitions"]}
+
     # Anything else the reader's owner tag is on, of a service the lists above do not cover: a
     # guide in a new service is audited without a line here (the reader's policies let the guides
     # create only with that tag). The Resource Groups Tagging API finds tagged resources of most
@@ -98,8 +112,10 @@ def inventory(client: Callable[[str], object]) -> set[str]:
 
     # Global services.
     iam = client("iam")
+    # Service-linked roles (path /aws-service-role/, such as the one AWS Batch creates on its first use)
+    # are AWS's, cost nothing and stay: the pages say so, and the readers' policies let no one delete them.
     found |= {f"IAM role:{r['RoleName']}{_owner(iam.list_role_tags(RoleName=r['RoleName'])['Tags'])}"
-              for r in iam.list_roles()["Roles"]}
+              for r in iam.list_roles()["Roles"] if not r["Path"].startswith("/aws-service-role/")}
     # (An instance profile's owner is its role's: moto 5.2.5 fails on ListInstanceProfileTags.)
     found |= {f"IAM instance profile:{p['InstanceProfileName']}{_owner(iam.list_role_tags(RoleName=p['Roles'][0]['RoleName'])['Tags'] if p['Roles'] else None)}"
               for p in iam.list_instance_profiles()["InstanceProfiles"]}

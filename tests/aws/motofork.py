@@ -27,6 +27,9 @@ from pathlib import Path
 REGIONS = ("eu-west-2", "us-east-1")  # the reader's Region in the tour, and the tutorial's
 KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
 SETTINGS = {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}  # the guides attach AmazonSSMManagedInstanceCore
+# moto's own settings, through its configuration endpoint: AWS Batch without Docker (moto's
+# batch_simple backend), where every job succeeds at once without running its container.
+CONFIG = {"batch": {"use_docker": False}}
 
 
 def new_account(url: str) -> None:
@@ -36,7 +39,13 @@ def new_account(url: str) -> None:
     (https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html): they are added in the
     Regions the tests use, so the account is like a new one.
     """
+    import json
+    import urllib.request
+
     import boto3
+
+    request = urllib.request.Request(f"{url}/moto-api/config", json.dumps(CONFIG).encode(), {"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=30).close()
 
     def client(service: str, region: str):
         return boto3.client(service, endpoint_url=url, region_name=region, **KEYS)
@@ -55,14 +64,61 @@ def new_account(url: str) -> None:
         ec2.describe_instance_type_offerings(MaxResults=5)
         client("ssm", region).get_parameters_by_path(Path="/aws/service/ami-amazon-linux-latest", MaxResults=1)
         for service, call in (("efs", "describe_file_systems"), ("sns", "list_topics"), ("events", "list_rules"),
-                              ("cloudwatch", "describe_alarms"), ("s3", "list_buckets")):
+                              ("cloudwatch", "describe_alarms"), ("s3", "list_buckets"),
+                              ("batch", "describe_compute_environments")):
             getattr(client(service, region), call)()
     client("iam", "us-east-1").list_policies(Scope="AWS", MaxItems=1)
     client("sts", "us-east-1").get_caller_identity()
 
 
+# The operations where batch_as_aws() gives AWS's answer, each an entry of rules/divergences.toml
+# (test_batch_jobs.py checks that the registry holds them).
+AWS_ANSWERS = (("batch", "CreateComputeEnvironment"), ("batch", "CreateJobQueue"))
+
+
+def batch_as_aws() -> None:
+    """Where moto's Batch refuses what AWS accepts, AWS's answer (rules/divergences.toml, service
+    "batch"), so that the guides' commands run as AWS documents them:
+
+    - CreateComputeEnvironment without serviceRole: AWS uses the AWS Batch service-linked role,
+      creating it the first time; moto 5.2.5 refuses the request.
+    - CreateComputeEnvironment without state: AWS creates it ENABLED; moto keeps no state.
+    - CreateJobQueue without state: AWS creates it ENABLED; moto refuses the request.
+    """
+    import json
+
+    from moto.batch.models import BatchBackend
+    from moto.iam.exceptions import NotFoundException
+
+    create_environment, create_queue = BatchBackend.create_compute_environment, BatchBackend.create_job_queue
+    service = "batch.amazonaws.com"
+
+    def create_compute_environment(self, compute_environment_name, _type, state, compute_resources, service_role, tags=None):
+        if not service_role and _type == "MANAGED":  # (moto's own create_service_linked_role spells it "...Forbatch")
+            try:
+                service_role = self.iam_backend.get_role("AWSServiceRoleForBatch").arn
+            except NotFoundException:
+                trust = {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": [service]}, "Action": ["sts:AssumeRole"]}]}
+                service_role = self.iam_backend.create_role(
+                    "AWSServiceRoleForBatch", json.dumps(trust), f"/aws-service-role/{service}/", permissions_boundary=None,
+                    description="AWS Batch", tags=[], max_session_duration="3600", linked_service=service).arn
+        return create_environment(self, compute_environment_name, _type, state or "ENABLED", compute_resources,
+                                  service_role, tags=tags)
+
+    def create_job_queue(self, queue_name, priority, schedule_policy, state, compute_env_order, tags=None):
+        return create_queue(self, queue_name, priority, schedule_policy, state or "ENABLED", compute_env_order, tags=tags)
+
+    BatchBackend.create_compute_environment = create_compute_environment
+    BatchBackend.create_job_queue = create_job_queue
+
+
 def serve(path: str) -> None:
     os.environ.update(SETTINGS)
+    import s3abac  # what moto lacks of S3's ABAC for general purpose buckets (s3abac.py)
+
+    s3abac.install()
+    batch_as_aws()
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server

@@ -256,6 +256,16 @@ def test_the_estimate_prices_each_thing_made_from_figures_toml(tmp_path):
     assert {i.figure: i.where for i in found.items}["t3_micro_price"] == [f"{path}:3"]
 
 
+def test_the_estimate_prices_fargate_for_aws_batch_by_its_most_vcpus(tmp_path):
+    path = snippet(tmp_path, "# [start go]\naws batch create-compute-environment --compute-environment-name x --type MANAGED "
+                             "--compute-resources '{\"type\": \"FARGATE_SPOT\", \"maxvCpus\": 2, \"subnets\": []}'\n"
+                             "aws batch register-job-definition --job-definition-name x --type container --container-properties "
+                             "'{\"image\": \"i\", \"resourceRequirements\": [{\"type\": \"VCPU\", \"value\": \"0.25\"}, "
+                             "{\"type\": \"MEMORY\", \"value\": \"1024\"}]}'\n# [end go]\n")
+    found = estimate([path], hours=1)
+    assert {i.figure: i.quantity for i in found.items} == {"fargate_vcpu_price": 2, "fargate_gb_price": 8}  # 4 GB per vCPU
+
+
 def test_the_estimate_refuses_what_no_figure_prices(tmp_path):
     path = snippet(tmp_path, "# [start go]\naws ec2 run-instances --image-id ami-1 --instance-type c7g.large\n# [end go]\n")
     with pytest.raises(CostError, match=rf"^{path}:2: no figure prices this: add \[c7g_large_price\] to figures.toml$"):
@@ -263,12 +273,12 @@ def test_the_estimate_refuses_what_no_figure_prices(tmp_path):
 
 
 def test_stand_ins_drop_example_keys_and_take_the_run_s_region():
-    guides = aws_live_plan.guides(TOURS["howto"][0], {"us-east-1": "eu-west-1", "you@example.com": "x@example.org"}, "eu-west-1",
-                             until="choose-region")
+    guides = aws_live_plan.guides(TOURS["howto"][0], {"<region-code>": "eu-west-1", "<email-address>": "x@example.org"},
+                                  "eu-west-1", until="choose-region")
     login = next(s for s in guides.day_one[0].blocks if s.section.name == "login")
     assert login.code == "aws configure set region eu-west-1\n"
     assert [p.name for p in guides.day_one] == ["set-up-cli", "choose-region"] and guides.sweep.blocks
-    assert "aws configure set region eu-west-1" in next(s for s in guides.day_one[1].blocks if s.section.name == "set-region").code
+    assert "NEW_REGION=eu-west-1\n" in next(s for s in guides.day_one[1].blocks if s.section.name == "set-region").code
     lesson = aws_live_plan.tutorial("us-east-1")
     assert "sign-in" not in [s.section.name for p in lesson.day_one for s in p.blocks], "a stand-in of example keys only"
 

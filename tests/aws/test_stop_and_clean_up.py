@@ -62,7 +62,20 @@ def make_colleagues(g):
     idle_alarm(g, theirs["alarm"], theirs["box"], COLLEAGUE_TAG)
     theirs["log_group"] = "crashcourse-logs-bob"
     g.client("logs").create_log_group(logGroupName=theirs["log_group"], tags={COLLEAGUE_TAG["Key"]: COLLEAGUE_TAG["Value"]})
+    theirs["batch"] = "crashcourse-batch-bob"
+    batch_queue(g, theirs["batch"], COLLEAGUE_TAG)
     return theirs
+
+
+def batch_queue(g, name, owner):
+    """A Fargate Spot compute environment and its job queue, as "How to run many jobs with AWS Batch" makes them."""
+    ec2, batch = g.client("ec2"), g.client("batch")
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]]
+    group = ec2.create_security_group(GroupName=name, Description="AWS Batch jobs", TagSpecifications=owned("security-group", owner))["GroupId"]
+    tags = {owner["Key"]: owner["Value"]}
+    batch.create_compute_environment(computeEnvironmentName=name, type="MANAGED", tags=tags, computeResources={
+        "type": "FARGATE_SPOT", "maxvCpus": 4, "subnets": subnets, "securityGroupIds": [group]})
+    batch.create_job_queue(jobQueueName=name, priority=1, tags=tags, computeEnvironmentOrder=[{"order": 1, "computeEnvironment": name}])
 
 
 def idle_alarm(g, name, instance_id, owner):
@@ -113,6 +126,8 @@ def make_leftovers(g):
     idle_alarm(g, made["alarm"], made["box"], OWNER_TAG)
     made["log_group"] = f"crashcourse-logs-{EMULATED_READER}"
     g.client("logs").create_log_group(logGroupName=made["log_group"], tags={OWNER_TAG["Key"]: OWNER_TAG["Value"]})
+    made["batch"] = f"crashcourse-batch-{EMULATED_READER}"
+    batch_queue(g, made["batch"], OWNER_TAG)
 
     made["elsewhere"] = elsewhere(g, "ec2").create_volume(AvailabilityZone="eu-west-1a", Size=8,
                                                           TagSpecifications=owned("volume"))["VolumeId"]
@@ -125,7 +140,7 @@ def states(ec2, ids):
 
 
 KINDS = ("instance", "spot-request", "nat-gateway", "elastic-ip", "efs", "volume", "snapshot", "bucket", "alarm",
-         "log-group")
+         "log-group", "job-queue", "compute-environment")
 
 
 def page_examples() -> list[str]:
@@ -186,9 +201,10 @@ def test_stop_and_clean_up(guide):
     kinds = [line.split("\t")[0] for line in g.outputs["list-leftovers"].splitlines()[1:]]
     assert sorted(kinds) == sorted(
         ["instance", "spot-request", "nat-gateway", "elastic-ip", "elastic-ip", "efs", "volume",
-         "snapshot", "bucket", "alarm", "log-group"]
+         "snapshot", "bucket", "alarm", "log-group", "job-queue", "compute-environment"]
     ), g.outputs["list-leftovers"]
     assert f"alarm\t{made['alarm']}" in g.outputs["list-leftovers"].splitlines()
+    assert f"job-queue\t{made['batch']}\tENABLED" in g.outputs["list-leftovers"].splitlines()
     for other in (theirs["box"], theirs["volume"], theirs["untagged_volume"], theirs["ip"], theirs["efs"], "bob", "lab-archive", "eu-west-1"):
         assert other not in g.outputs["list-leftovers"]
     # Step 6 names both Regions that hold the reader's volumes (the loose one and the Spot Instance's root volume).
@@ -222,6 +238,10 @@ def test_stop_and_clean_up(guide):
     logs = g.client("logs")
     assert [x["logGroupName"] for x in logs.describe_log_groups(logGroupNamePrefix="crashcourse-")["logGroups"]] == [theirs["log_group"]]
     assert g.outputs["cleanup-log-groups"] == f"deleted {made['log_group']}\n"
+    batch = g.client("batch")
+    assert [q["jobQueueName"] for q in batch.describe_job_queues()["jobQueues"]] == [theirs["batch"]]
+    assert [e["computeEnvironmentName"] for e in batch.describe_compute_environments()["computeEnvironments"]] == [theirs["batch"]]
+    assert g.outputs["cleanup-batch"] == f"{made['batch']}\n{made['batch']}\n"  # its queue, then its compute environment
     # Another Region is left alone: the page says how to sweep it.
     assert [v["VolumeId"] for v in elsewhere(g, "ec2").describe_volumes()["Volumes"]] == [made["elsewhere"]]
     assert g.run_python() == "eu-west-1 {'volumes': 1}\n"

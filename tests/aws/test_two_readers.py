@@ -5,24 +5,32 @@ in the emulator. Then reader B, a second IAM user in the same emulated account w
 their own (so `get-caller-identity` gives B's user ID), tries to stop, modify, detach, retag
 and delete each of A's resources, to open a session on A's instance, to create a volume from
 A's snapshot, to launch with A's snapshot, from A's image or from a colleague's untagged
-private image (everything B would make tagged as B's own), and then pastes A's clean-up blocks
+private image (everything B would make tagged as B's own); to disable, delete or retag A's AWS
+Batch compute environment, job queue and job definition, to submit jobs to A's queue or, in B's
+own queue, with A's job definition (which would run under A's job role), to pass A's job role in
+a job definition of B's, and to read or delete A's log group; and then pastes A's clean-up blocks
 and the stop-and-clean-up sweep into a shell of their own; B can still launch from Amazon's image.
+B also tries to list, read, overwrite and delete the objects of A's buckets, to give them a
+lifecycle rule, to retag them, to turn their attribute-based access control (ABAC) off, and to
+delete them.
 
 moto does not enforce IAM here (and where it does, it authorizes most services against `*`
 without condition context), so every call B makes passes a gate first: the IAM evaluator of
 tests/aws/iamsim.py decides it, given the call's action and resource ARN (as
 permissions.py derives them, from botocore's model and parliament's IAM definitions) and a
-request context built from the emulator's REAL tags on the resources it names, the tags the
-call sets, and B's identity. A call the evaluator refuses is not sent. The gate sits in
+request context built from the emulator's REAL tags on the resources it names (a bucket's, with
+its real ABAC status: while it is off, S3 gives IAM none of its tags, and the evaluator drops
+them), the tags the call sets, and B's identity. A call the evaluator refuses is not sent. The gate sits in
 botocore itself (`BaseClient._make_api_call`): in this process for B's own calls, and in B's
 shell through a `sitecustomize` module that asks this process over HTTP on 127.0.0.1.
 Afterwards the audit compares A's resources, their tags, states and settings with what they
-were before B started. Two fixtures show B through: the policies with one condition removed
-(B stops A's instance), and with the launch statement before ec2:Owner (B launches from the
-untagged image).
+were before B started. Four fixtures show B through: the policies with one condition removed
+(B stops A's instance), with the launch statement before ec2:Owner (B launches from the
+untagged image), with buckets allowed by name, as before ABAC (B deletes A's object), and with
+the AWS Batch statement's owner condition removed (B disables A's job queue).
 
-Amazon S3 buckets and budgets are allowed by name (`crashcourse-*`), not by tag (set-up-cli
-says why): B's attempts on them are left out, and the page says what that leaves possible.
+Budgets are allowed by name (`crashcourse-*`), not by tag (set-up-cli says why): B's attempts
+on them are left out, and the page says what that leaves possible.
 """
 
 from __future__ import annotations
@@ -40,7 +48,7 @@ from botocore.exceptions import ClientError
 
 from conftest import free_port
 from iamsim import Evaluator, Identity
-from permissions import POLICIES, Call, Known, creates, needs_of, policies_before, resources
+from permissions import PASSES_ROLE_ARNS, POLICIES, S3_TAGGED, Call, Known, creates, lookup, needs_of, policies_before, resources
 from test_tour import CLEAN_UP_LAST, REGIONS, TOURS, Tour, pages_of
 from tour import BLOCK_TIMEOUT, Shell, ShellError, steps
 
@@ -50,13 +58,14 @@ OWNER_KEY = "crashcourse:owner"
 AMAZON_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 FIXTURES = Path(__file__).parent / "fixtures"
 ADMIN_KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
-NOT_BY_TAG = {"s3", "budgets"}  # allowed by name: see the module's docstring
+NOT_BY_TAG = {"budgets"}  # allowed by name: see the module's docstring
 # The pages whose blocks reader A pastes: those that make something the policies guard by tag,
 # with what they need first (set-up-cli signs in, choose-region sets the Region). The others
-# make nothing (troubleshoot-ssh, jupyter-tunnel) or only buckets and budgets (s3-data,
-# budget-alert); leaving them out keeps this test to a few minutes.
+# make nothing (troubleshoot-ssh, jupyter-tunnel) or only budgets (budget-alert); leaving them
+# out keeps this test to a few minutes.
 A_PAGES = {"set-up-cli", "choose-region", "launch-instance", "restrict-ssh", "ebs-volume", "session-manager",
-           "instance-role-s3", "efs-shared", "build-vpc", "spot-instances"}
+           "s3-data", "instance-role-s3", "efs-shared", "build-vpc", "spot-instances", "batch-jobs"}
+BATCH_KINDS = ("compute-environment", "job-queue", "job-definition", "job-definition-revision")
 
 SITECUSTOMIZE = '''
 import json, os, urllib.request
@@ -117,9 +126,31 @@ class Gate:
             if kind == "file-system":
                 found = admin(self.endpoint, "efs", region).describe_file_systems(FileSystemId=value)["FileSystems"]
                 return pairs(found[0].get("Tags")) if found else None
+            if kind in S3_TAGGED:  # an object's tags, for IAM, are its bucket's
+                return pairs(admin(self.endpoint, "s3", region).get_bucket_tagging(Bucket=value)["TagSet"])
+            if kind in BATCH_KINDS:  # named by the ARN's last part: `job-definition/NAME:REVISION`
+                batch, name = admin(self.endpoint, "batch", region), arn.split("/", 1)[1].split(":")[0]
+                found = (batch.describe_compute_environments(computeEnvironments=[name])["computeEnvironments"]
+                         if kind == "compute-environment" else batch.describe_job_queues(jobQueues=[name])["jobQueues"]
+                         if kind == "job-queue" else batch.describe_job_definitions(jobDefinitionName=name)["jobDefinitions"])
+                return dict(found[0].get("tags") or {}) if found else None
+            if kind == "log-group":
+                logs = admin(self.endpoint, "logs", region)
+                if not [g for g in logs.describe_log_groups(logGroupNamePrefix=value)["logGroups"] if g["logGroupName"] == value]:
+                    return None
+                return logs.list_tags_for_resource(resourceArn=arn)["tags"]
         except ClientError:
             return None
         return None
+
+    def bucket(self, name: str, region: str) -> tuple[bool, str] | None:
+        """Whether a bucket's ABAC is on, and the account that owns it (s3:ResourceAccount: the
+        emulated account, the only one there is), or None: no such bucket."""
+        try:
+            status = admin(self.endpoint, "s3", region).get_bucket_abac(Bucket=name)["AbacStatus"].get("Status")
+        except ClientError:
+            return None
+        return status == "Enabled", self.who.account
 
     def owner(self, kind: str, value: str, region: str) -> str | None:
         """An image's or snapshot's ec2:Owner, as IAM gives it: `amazon` for Amazon's, else the account ID."""
@@ -135,7 +166,11 @@ class Gate:
 
     def judge(self, service: str, operation: str, params: dict, region: str) -> tuple[bool, str]:
         call = Call(Path("reader-b"), "", f"{service}.{operation}", service, operation, params)
-        known = Known()
+        known = Known(live=True, account=self.who.account)
+        for where, _ in PASSES_ROLE_ARNS.get(f"{service}:{operation}", []):  # the roles a call passes by ARN: their real tags
+            if role_arn := lookup(params, where):
+                role = str(role_arn).rsplit("/", 1)[-1]
+                known.tags[role] = self.tags("role", role, str(role_arn), region) or {}
         for action in [n.action for n in needs_of(call, {}, known)]:
             for r in resources(action, params, params, {}):
                 if r.source and not creates(action, r.kind) or (r.source and "Tag" in action):
@@ -143,6 +178,8 @@ class Gate:
                     known.tags[r.source] = real or {}
                 if r.kind in ("image", "snapshot") and r.source and (owner := self.owner(r.kind, r.source, region)):
                     known.owners[r.source] = owner
+                if r.kind in S3_TAGGED and r.source and (found := self.bucket(r.source.rsplit(":", 1)[-1], region)):
+                    known.abac[r.source], known.owners[r.source] = found
                 if r.kind == "role" and r.source:
                     try:
                         role = admin(self.endpoint, "iam").get_role(RoleName=r.source)["Role"]
@@ -153,7 +190,7 @@ class Gate:
                         pass
         refused = []
         for need in needs_of(call, {}, known):
-            decision = self.iam.decide(need.action, need.resource.replace(":eu-west-2:", f":{region}:"), self.who, need.context)
+            decision = self.iam.decide(need.action, need.resource.replace(":eu-west-2:", f":{region}:"), self.who, need.context, need.abac)
             if not decision.allowed:
                 refused.append(f"{need.action} on {need.resource} ({decision.decision})")
         why = "; ".join(refused) or "allowed"
@@ -252,7 +289,47 @@ def state_of_a(endpoint: str, owner: str) -> dict[str, object]:
         if tags.get(OWNER_KEY) == owner:
             targets = sorted(t["Id"] for t in events.list_targets_by_rule(Rule=rule["Name"])["Targets"])
             state[f"rule {rule['Name']}"] = (sorted(tags.items()), rule.get("EventPattern"), targets)
+    for name, tags in buckets_of(endpoint, owner).items():
+        s3 = admin(endpoint, "s3")
+        objects = sorted((o["Key"], o["ETag"]) for o in s3.list_objects_v2(Bucket=name).get("Contents", []))
+        try:
+            rules = json.dumps(s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"], sort_keys=True)
+        except ClientError:
+            rules = None
+        state[f"bucket {name}"] = (sorted(tags.items()), s3.get_bucket_abac(Bucket=name)["AbacStatus"].get("Status"), objects, rules)
+    batch, logs = admin(endpoint, "batch"), admin(endpoint, "logs")
+    for ce in batch.describe_compute_environments()["computeEnvironments"]:
+        if (ce.get("tags") or {}).get(OWNER_KEY) == owner:
+            state[f"compute environment {ce['computeEnvironmentName']}"] = (ce["state"], sorted(ce["tags"].items()),
+                                                                            json.dumps(ce.get("computeResources"), sort_keys=True))
+    for queue in batch.describe_job_queues()["jobQueues"]:
+        if (queue.get("tags") or {}).get(OWNER_KEY) == owner:
+            state[f"job queue {queue['jobQueueName']}"] = (queue["state"], sorted(queue["tags"].items()),
+                                                           json.dumps(queue["computeEnvironmentOrder"], sort_keys=True))
+    for definition in batch.describe_job_definitions()["jobDefinitions"]:
+        if (definition.get("tags") or {}).get(OWNER_KEY) == owner:
+            state[f"job definition {definition['jobDefinitionArn']}"] = (definition["status"], sorted(definition["tags"].items()))
+    state["jobs in A's queues"] = sorted(j["jobId"] for q in batch.describe_job_queues()["jobQueues"]
+                                         if (q.get("tags") or {}).get(OWNER_KEY) == owner
+                                         for j in batch.list_jobs(jobQueue=q["jobQueueName"])["jobSummaryList"])
+    for group in logs.describe_log_groups()["logGroups"]:
+        tags = logs.list_tags_for_resource(resourceArn=group["logGroupArn"])["tags"]
+        if tags.get(OWNER_KEY) == owner:
+            state[f"log group {group['logGroupName']}"] = (sorted(tags.items()), group.get("retentionInDays"))
     return state
+
+
+def buckets_of(endpoint: str, owner: str) -> dict[str, dict[str, str]]:
+    """The account's buckets that carry `owner`'s tag, with their tags."""
+    s3, found = admin(endpoint, "s3"), {}
+    for bucket in s3.list_buckets()["Buckets"]:
+        try:
+            tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket["Name"])["TagSet"]}
+        except ClientError:  # NoSuchTagSet
+            continue
+        if tags.get(OWNER_KEY) == owner:
+            found[bucket["Name"]] = tags
+    return found
 
 
 def launch_as(owner: str, image: str, **more) -> dict:
@@ -333,6 +410,40 @@ def attacks(endpoint: str, owner: str, b_owner: str) -> list[tuple[str, str, dic
             for target in efs.describe_mount_targets(FileSystemId=fs["FileSystemId"])["MountTargets"]:
                 out.append(("efs", "delete_mount_target", {"MountTargetId": target["MountTargetId"]}))
             out.append(("efs", "delete_file_system", {"FileSystemId": fs["FileSystemId"]}))
+    batch, logs = admin(endpoint, "batch"), admin(endpoint, "logs")
+    b_tags = {OWNER_KEY: b_owner}
+    for ce in batch.describe_compute_environments()["computeEnvironments"]:
+        if (ce.get("tags") or {}).get(OWNER_KEY) == owner:
+            arn = ce["computeEnvironmentArn"]
+            out += [("batch", "update_compute_environment", {"computeEnvironment": arn, "state": "DISABLED"}),
+                    ("batch", "delete_compute_environment", {"computeEnvironment": arn}),
+                    ("batch", "tag_resource", {"resourceArn": arn, "tags": {OWNER_KEY: "AIDAB-TAKES-IT"}}),
+                    ("batch", "untag_resource", {"resourceArn": arn, "tagKeys": [OWNER_KEY]}),
+                    ("batch", "create_job_queue", {"jobQueueName": "crashcourse-batch-b-on-a", "priority": 1, "tags": b_tags,
+                                                   "computeEnvironmentOrder": [{"order": 1, "computeEnvironment": arn}]})]
+    definitions = [d for d in batch.describe_job_definitions(status="ACTIVE")["jobDefinitions"]
+                   if (d.get("tags") or {}).get(OWNER_KEY) == owner]
+    for queue in batch.describe_job_queues()["jobQueues"]:
+        if (queue.get("tags") or {}).get(OWNER_KEY) == owner:
+            arn = queue["jobQueueArn"]
+            out += [("batch", "update_job_queue", {"jobQueue": arn, "state": "DISABLED"}),
+                    ("batch", "delete_job_queue", {"jobQueue": arn}),
+                    ("batch", "tag_resource", {"resourceArn": arn, "tags": {OWNER_KEY: "AIDAB-TAKES-IT"}})]
+            out += [("batch", "submit_job", {"jobName": "b-in-a", "jobQueue": arn, "jobDefinition": d["jobDefinitionArn"]})
+                    for d in definitions]
+    for definition in definitions:
+        arn = definition["jobDefinitionArn"]
+        container = definition["containerProperties"]
+        out += [("batch", "deregister_job_definition", {"jobDefinition": arn}),
+                ("batch", "submit_job", {"jobName": "a-in-b", "jobQueue": B_QUEUE, "jobDefinition": arn}),
+                ("batch", "register_job_definition", {  # B's own definition, with A's roles
+                    "jobDefinitionName": "crashcourse-batch-b", "type": "container", "platformCapabilities": ["FARGATE"],
+                    "tags": b_tags, "containerProperties": {**container, "command": ["sh", "-c", "aws s3 rm --recursive s3://a"]}})]
+    for group in logs.describe_log_groups()["logGroups"]:
+        if logs.list_tags_for_resource(resourceArn=group["logGroupArn"])["tags"].get(OWNER_KEY) == owner:
+            out += [("logs", "filter_log_events", {"logGroupName": group["logGroupName"]}),
+                    ("logs", "put_retention_policy", {"logGroupName": group["logGroupName"], "retentionInDays": 1}),
+                    ("logs", "delete_log_group", {"logGroupName": group["logGroupName"]})]
     sns, events = admin(endpoint, "sns"), admin(endpoint, "events")
     for topic in sns.list_topics()["Topics"]:
         arn = topic["TopicArn"]
@@ -346,7 +457,46 @@ def attacks(endpoint: str, owner: str, b_owner: str) -> list[tuple[str, str, dic
                     ("events", "put_rule", {"Name": rule["Name"], "EventPattern": '{"source": ["aws.ec2"]}',
                                             "Tags": [{"Key": OWNER_KEY, "Value": "AIDAB-TAKES-IT"}]}),
                     ("events", "delete_rule", {"Name": rule["Name"]})]
+    account = admin(endpoint, "sts").get_caller_identity()["Account"]
+    expire = {"Rules": [{"ID": "expire-everything", "Filter": {"Prefix": ""}, "Status": "Enabled", "Expiration": {"Days": 1}}]}
+    for name in buckets_of(endpoint, owner):
+        keys = [o["Key"] for o in admin(endpoint, "s3").list_objects_v2(Bucket=name).get("Contents", [])] or ["reads/none"]
+        out += [("s3", "list_objects_v2", {"Bucket": name}),
+                ("s3", "get_object", {"Bucket": name, "Key": keys[0]}),
+                ("s3", "put_object", {"Bucket": name, "Key": keys[0], "Body": b"overwritten by B"}),
+                ("s3", "delete_object", {"Bucket": name, "Key": keys[0]}),
+                ("s3", "put_bucket_lifecycle_configuration", {"Bucket": name, "LifecycleConfiguration": expire}),
+                ("s3", "put_bucket_abac", {"Bucket": name, "AbacStatus": {"Status": "Disabled"}}),
+                ("s3", "put_bucket_tagging", {"Bucket": name, "Tagging": {"TagSet": retag}}),
+                ("s3control", "tag_resource", {"AccountId": account, "ResourceArn": f"arn:aws:s3:::{name}", "Tags": retag}),
+                ("s3control", "untag_resource", {"AccountId": account, "ResourceArn": f"arn:aws:s3:::{name}", "TagKeys": [OWNER_KEY]}),
+                ("s3", "delete_bucket", {"Bucket": name})]
     return out
+
+
+B_QUEUE = "crashcourse-batch-bob"  # B's own job queue, on B's own compute environment
+
+
+def b_queue(endpoint: str, b_owner: str) -> None:
+    """B's own compute environment and job queue, tagged as B's, as B's own guide would make them."""
+    ec2, batch, tags = admin(endpoint, "ec2"), admin(endpoint, "batch"), {OWNER_KEY: b_owner}
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]]
+    group = ec2.create_security_group(GroupName=B_QUEUE, Description="B's jobs")["GroupId"]
+    batch.create_compute_environment(computeEnvironmentName=B_QUEUE, type="MANAGED", tags=tags, computeResources={
+        "type": "FARGATE_SPOT", "maxvCpus": 1, "subnets": subnets, "securityGroupIds": [group]})
+    batch.create_job_queue(jobQueueName=B_QUEUE, priority=1, tags=tags, computeEnvironmentOrder=[{"order": 1, "computeEnvironment": B_QUEUE}])
+
+
+def weakened_batch_queue_disabled(endpoint: str, b: Identity, keys: dict, policies: list[dict]) -> str:
+    """The fixture: with the AWS Batch statement's owner condition removed, B disables A's job queue."""
+    queue = next(q["jobQueueArn"] for q in admin(endpoint, "batch").describe_job_queues()["jobQueues"]
+                 if (q.get("tags") or {}).get(OWNER_KEY) != b.userid and q["jobQueueName"] != B_QUEUE)
+    loose = Gate(endpoint, b, policies_before(FIXTURES / "policy-batch-any-owner.json"))
+    try:
+        gated_client(endpoint, "batch", keys, loose).update_job_queue(jobQueue=queue, state="DISABLED")
+    finally:
+        loose.close()
+    return admin(endpoint, "batch").describe_job_queues(jobQueues=[queue])["jobQueues"][0]["state"]
 
 
 def reader_b(endpoint: str) -> tuple[dict, Identity]:
@@ -378,6 +528,7 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
     assert len(files) == len(A_PAGES), f"pages not in howto/index.md: {A_PAGES - {f.stem for f in files}}"
     home_a = tmp_path / "a"
     home_a.mkdir()
+    owner_a, account = (admin(endpoint, "sts").get_caller_identity()[k] for k in ("UserId", "Account"))
     tour = Tour("bash", endpoint, home_a)
     terminal = Shell("bash", tour.env, home_a)
     try:
@@ -386,7 +537,6 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
                 tour.run(terminal, step)
     finally:
         terminal.close()
-    owner_a = admin(endpoint, "sts").get_caller_identity()["UserId"]
     # Images no guide makes: A's own, tagged, and a colleague's without a tag, both private.
     ec2 = admin(endpoint, "ec2")
     amazon = admin(endpoint, "ssm").get_parameter(Name=AMAZON_IMAGE)["Parameter"]["Value"]
@@ -397,10 +547,13 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
     ec2.terminate_instances(InstanceIds=[builder])
     before = state_of_a(endpoint, owner_a)
     assert len(before) > 10, f"reader A's tour left too little to attack: {sorted(before)}"
+    buckets = {k: v for k, v in before.items() if k.startswith("bucket ")}
+    assert len(buckets) >= 2 and all(v[1] == "Enabled" for v in buckets.values()), buckets  # s3-data's, spot-instances'
     a_seconds = time.monotonic() - started
 
     keys, b = reader_b(endpoint)
     assert b.userid != owner_a
+    b_queue(endpoint, b.userid)
     policies = [json.loads(p.read_text()) for p in POLICIES]
     gate = Gate(endpoint, b, policies)
     server, url = serve_gate(gate)
@@ -471,7 +624,7 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
         f"{k}: {v[0]} -> {v[1]}" for k, v in sorted(changed.items()))
     assert refused_direct >= len(attacks(endpoint, owner_a, b.userid)), "an attempt was not judged by the gate"
     assert not [c for c in sent_by_b if any(w in c for w in ("Delete", "Terminate", "Stop", "Detach", "Modify"))
-                and not any(s in c for s in NOT_BY_TAG)], sent_by_b
+                and not any(s in c for s in NOT_BY_TAG) and B_QUEUE not in c], sent_by_b  # (B's sweep deletes B's own queue)
 
     # The fixture: without the condition on EC2 changes, B stops A's instance.
     instance = next(k.split()[1] for k in before if k.startswith("instance ") and before[k][0] == "running")
@@ -482,6 +635,8 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
         loose.close()
     state = admin(endpoint, "ec2").describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]["State"]["Name"]
     assert state in ("stopping", "stopped"), state
+    # The fixture: without the owner condition on AWS Batch's changes, B disables A's job queue.
+    assert weakened_batch_queue_disabled(endpoint, b, keys, policies) == "DISABLED"
 
     # B can launch from Amazon's image, tagged as B's (a gate of its own: B's log above holds no
     # launch); and the fixture: with the launch statement before ec2:Owner (the image's and the
@@ -494,3 +649,13 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
             own.close()
         assert launched["ImageId"] == image
         admin(endpoint, "ec2").terminate_instances(InstanceIds=[launched["InstanceId"]])
+
+    # The fixture: with buckets allowed by name, as before ABAC, B deletes an object of A's bucket.
+    bucket = next(k.split()[1] for k in before if k.startswith("bucket ") and before[k][2])
+    key = before[f"bucket {bucket}"][2][0][0]
+    by_name = Gate(endpoint, b, policies_before(FIXTURES / "policy-buckets-by-name.json"))
+    try:
+        gated_client(endpoint, "s3", keys, by_name).delete_object(Bucket=bucket, Key=key)
+    finally:
+        by_name.close()
+    assert key not in [o["Key"] for o in admin(endpoint, "s3").list_objects_v2(Bucket=bucket).get("Contents", [])]

@@ -159,6 +159,15 @@ def aws(session: nox.Session) -> None:
                 env=node_env(session))
 
 
+@nox.session(name="aws-live")
+def aws_live(session: nox.Session) -> None:
+    """The reader's tour on a real AWS account (maintainers): `-- --dry-run` prints the plan and its cost."""
+    install_once(session, AWS_REQUIREMENTS)
+    # Ctrl-C reaches the tool, which then runs every clean-up and the audit: nox waits for it
+    # (interrupt_timeout=None) instead of ending it 0.3 s later; the tool keeps to its own time limit.
+    session.run("python", "tools/aws_live.py", *session.posargs, interrupt_timeout=None)
+
+
 @nox.session
 def pcluster(session: nox.Session) -> None:
     """Validate the AWS ParallelCluster configuration the guide shows with aws-parallelcluster's own

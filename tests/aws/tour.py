@@ -21,6 +21,7 @@ import contextlib
 import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -96,13 +97,15 @@ class Step:
         return f"{path}:{self.section.line}"
 
 
-def steps(path: Path, cleanup: bool, reader_values: bool = True) -> list[Step]:
+def steps(path: Path, cleanup: bool, reader_values: bool | dict[str, str] = True) -> list[Step]:
     """The blocks of one snippet file a reader pastes, in order: the run, or the clean-up.
 
     A not-emulated section is replaced by its stand-in, if it has one, or left out. Placeholders
-    the page asks the reader to replace get a reader's values, or with `reader_values=False` the
-    values the page's examples show.
+    the page asks the reader to replace get a reader's values (or those `reader_values` maps them
+    to: the live run's Region, tools/aws_live_plan.py), or with `reader_values=False` the values
+    the page's examples show.
     """
+    own = reader_values if isinstance(reader_values, dict) else {}
     out = []
     substitutes = stand_ins(path)
     for s in parse_sections(path):
@@ -114,7 +117,7 @@ def steps(path: Path, cleanup: bool, reader_values: bool = True) -> list[Step]:
             continue
         for placeholder in s.replace:
             assert placeholder in PLACEHOLDERS, f"{path}:{s.line}: no tour value for the placeholder {placeholder!r}"
-        code = s.filled({p: PLACEHOLDERS[p][1 if reader_values else 0] for p in s.replace})
+        code = s.filled({p: own.get(p, PLACEHOLDERS[p][1 if reader_values else 0]) for p in s.replace})
         out.append(Step(path, s, code))
     return out
 
@@ -130,16 +133,18 @@ class Shell:
     kind: str  # "bash" or "zsh"
     env: dict[str, str]
     cwd: Path
+    detached: bool = False  # in a session of its own: Ctrl-C in the terminal does not reach it; kill() ends all it runs
     proc: subprocess.Popen = field(init=False)
     lines: queue.Queue = field(init=False, default_factory=queue.Queue)
     errors: list[str] = field(init=False, default_factory=list)
     count: int = field(init=False, default=0)
+    killed: bool = field(init=False, default=False)
 
     def __post_init__(self):
         argv = ["bash", "--norc", "--noprofile", "-i"] if self.kind == "bash" else ["zsh", "-f", "-i"]
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=self.env, cwd=self.cwd, text=True, bufsize=1,
+            env=self.env, cwd=self.cwd, text=True, bufsize=1, start_new_session=self.detached,
         )
         threading.Thread(target=self._read, args=(self.proc.stdout, self.lines.put), daemon=True).start()
         threading.Thread(target=self._read, args=(self.proc.stderr, self.errors.append), daemon=True).start()
@@ -195,6 +200,20 @@ class Shell:
             self.proc.wait(timeout=10)
         if self.proc.poll() is None:
             self.proc.kill()
+
+    def kill(self):
+        """End the shell at once, and (detached) every command it runs; once (its process group's
+        number may be another's later)."""
+        if self.killed:
+            return
+        with contextlib.suppress(OSError):
+            if self.detached:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            else:
+                self.proc.kill()
+        self.killed = True
+        with contextlib.suppress(Exception):
+            self.proc.wait(timeout=10)
 
 
 def reader_env(endpoint: str, home: Path, python_bin: Path) -> dict[str, str]:

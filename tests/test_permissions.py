@@ -96,11 +96,23 @@ def test_a_missing_pass_role_is_named_with_its_command(snippets):
     assert {r.split("`")[1] for r in report} >= {"aws ec2 run-instances", "aws ec2 associate-iam-instance-profile",
                                                  "aws batch register-job-definition"}, report
     assert all("with iam:PassedToService=ec2.amazonaws.com" in r for r in report if "`aws ec2 " in r), report
-    # An AWS Batch job definition passes its job role and its execution role, both to the ECS tasks that run its jobs.
+    # An AWS Batch job definition passes its job role and its execution role, each asked as passed to
+    # AWS Batch and to the ECS tasks that run its jobs (permissions.PASSES_ROLE_ARNS).
     batch = [r for r in report if "`aws batch register-job-definition`" in r]
-    assert len(batch) == 2 and all("with iam:PassedToService=ecs-tasks.amazonaws.com" in r for r in batch), batch
+    assert len(batch) == 4, batch
+    assert sorted(r.split("with iam:PassedToService=")[1].split()[0] for r in batch) == [
+        "batch.amazonaws.com", "batch.amazonaws.com", "ecs-tasks.amazonaws.com", "ecs-tasks.amazonaws.com"], batch
     assert {r.split(" on ")[1].split()[0] for r in batch} == {
         f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-job-reader", f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-exec-reader"}, batch
+
+
+def test_passing_batch_roles_only_to_ecs_tasks_is_named(snippets):
+    """Fixture: the policy as it was, passing the reader's AWS Batch roles to ecs-tasks.amazonaws.com only;
+    the job definition's two roles, asked as passed to AWS Batch, are named with their command."""
+    calls, envs, known, asked = snippets
+    report = missing(policies_before(FIXTURES / "policy-batch-pass-to-tasks-only.json"), asked)
+    assert len(report) == 2 and all(r.startswith("howto/snippets/batch-jobs.sh:") and "`aws batch register-job-definition`" in r
+                                    and "with iam:PassedToService=batch.amazonaws.com" in r for r in report), report
 
 
 def test_a_missing_owner_tag_is_named(snippets):
@@ -212,6 +224,8 @@ CASES = [
     ("a job queue on another reader's compute environment", "batch:CreateJobQueue", ENVIRONMENT, THEIRS, False),
     ("deregister another reader's job definition", "batch:DeregisterJobDefinition", DEFINITION, THEIRS, False),
     ("pass an own AWS Batch role to ECS tasks", "iam:PassRole", JOB_ROLE, {**MINE, **TO_TASKS}, True),
+    ("pass an own AWS Batch role to AWS Batch", "iam:PassRole", JOB_ROLE, {**MINE, "iam:PassedToService": "batch.amazonaws.com"}, True),
+    ("pass another reader's AWS Batch role to AWS Batch", "iam:PassRole", JOB_ROLE, {**THEIRS, "iam:PassedToService": "batch.amazonaws.com"}, False),
     ("pass another reader's AWS Batch role to ECS tasks", "iam:PassRole", JOB_ROLE, {**THEIRS, **TO_TASKS}, False),
     ("pass an own AWS Batch role to Lambda", "iam:PassRole", JOB_ROLE, {**MINE, "iam:PassedToService": "lambda.amazonaws.com"}, False),
     ("pass an own instance role to ECS tasks", "iam:PassRole", ROLE, {**MINE, **TO_TASKS}, False),

@@ -201,8 +201,10 @@ aws batch register-job-definition --job-definition-name "$BATCH_NAME" --type con
 
 # [start submit]
 JOBS=$(aws s3 cp "s3://$DATA_BUCKET/batch/manifest.txt" - | grep -c .)
+REVISION=$(aws batch describe-job-definitions --job-definition-name "$BATCH_NAME" --status ACTIVE \
+  --query 'max(jobDefinitions[].revision)' --output text)
 JOB_ID=$(aws batch submit-job --job-name "$BATCH_NAME-count-reads" --job-queue "$BATCH_NAME" \
-  --job-definition "$BATCH_NAME" --array-properties "size=$JOBS" \
+  --job-definition "${BATCH_NAME}:${REVISION}" --array-properties "size=$JOBS" \
   --tags "crashcourse:owner=$OWNER" --query jobId --output text)
 echo "$JOBS jobs in array job $JOB_ID"
 # [end submit]
@@ -224,7 +226,7 @@ aws logs tail "$BATCH_NAME" --since 1h --format short
 # [stand-in logs] STAND_IN=$(mktemp) && aws s3 cp "s3://$DATA_BUCKET/batch/count-reads.sh" "$STAND_IN" --quiet && for i in 0 1 2; do AWS_BATCH_JOB_ARRAY_INDEX=$i DATA_BUCKET=$DATA_BUCKET sh "$STAND_IN"; done
 
 # [start logs-v1] not-emulated: the emulator runs no container, so no job writes a log
-aws logs filter-log-events --log-group-name "$BATCH_NAME" --query 'events[].message' --output text
+aws logs filter-log-events --log-group-name "$BATCH_NAME" --query 'events[].[message]' --output text
 # [end logs-v1]
 
 # [start check]

@@ -194,10 +194,12 @@ S3_TAGGED = ("bucket", "object")
 # Operations that hand roles to a service by ARN: where each ARN is, and the service IAM sees it
 # passed to (iam:PassedToService). An AWS Batch job definition's job role and execution role are
 # assumed by the Amazon ECS tasks that run its jobs (AWS Batch User Guide, "Job definitions on
-# Fargate"; Amazon ECS Developer Guide, "Amazon ECS task IAM role": ecs-tasks.amazonaws.com).
+# Fargate"; Amazon ECS Developer Guide, "Amazon ECS task IAM role": ecs-tasks.amazonaws.com), but
+# no AWS page says which service IAM sees RegisterJobDefinition pass them to, and tested policies
+# name batch.amazonaws.com: each is asked for both, so that the policy allows whichever IAM sees.
 PASSES_ROLE_ARNS = {
-    "batch:RegisterJobDefinition": [("containerProperties.jobRoleArn", "ecs-tasks.amazonaws.com"),
-                                    ("containerProperties.executionRoleArn", "ecs-tasks.amazonaws.com")],
+    "batch:RegisterJobDefinition": [(where, service) for where in ("containerProperties.jobRoleArn", "containerProperties.executionRoleArn")
+                                    for service in ("batch.amazonaws.com", "ecs-tasks.amazonaws.com")],
 }
 PASSES_A_ROLE = {  # operations that hand an instance profile's role to EC2, and where it is
     "ec2:RunInstances": "IamInstanceProfile",

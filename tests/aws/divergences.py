@@ -148,7 +148,7 @@ def default_security_group_self_rule() -> None:
         def create_security_group(self, name, description, vpc_id=None, tags=None, force=False, is_default=None):
             group = original(self, name, description, vpc_id=vpc_id, tags=tags, force=force, is_default=is_default)
             if is_default and vpc_id:
-                self.authorize_security_group_ingress(group.id, "-1", None, None, [],
+                self.authorize_security_group_ingress(group.id, "-1", "-1", "-1", [],
                                                       source_groups=[{"GroupId": group.id}], vpc_id=vpc_id)
             return group
         return create_security_group

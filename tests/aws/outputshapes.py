@@ -356,7 +356,7 @@ def _aws(words: list[str], source: Source, ctx: Context) -> Node:
     if operation is None:
         return any_lines(source)
     shape = command.output_shape()
-    source.text = f"aws {command.service} {command.command}"
+    source.text, source.command = f"aws {command.service} {command.command}", command
     try:
         t, problems = query_type(shape, command.query)
     except QueryError as e:
@@ -425,6 +425,15 @@ def check(output: Path, snippet: Path, section: Section, root: Path = ROOT) -> l
     shown = f"it shows {lines[at]!r}" if 0 <= at < len(lines) else "the output ends there"
     return problems + [f"{rel}:{max(at, 0) + 1}: section {section.name!r} ({snippet.name}:{section.line}) cannot "
                        f"print this; {shown}, where " + ("; or ".join(expectations) or "it prints nothing more")]
+
+
+def reading(output: Path, snippet: Path, section: Section) -> list[Hit]:
+    """Which lines of a shown output each command printed (strictly if it can, else loosely); [] when
+    no reading fits."""
+    grammar, _ = expected(snippet, section)
+    lines = output.read_text().splitlines()
+    found = Matcher(lines, strict=True).first(grammar) or Matcher(lines, strict=False).first(grammar) or []
+    return [h for h in found if isinstance(h, Hit)]
 
 
 def problems(root: Path = ROOT) -> list[str]:

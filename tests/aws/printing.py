@@ -43,6 +43,7 @@ class Source:
 
     text: str  # `aws ec2 describe-instances`, `echo`
     where: str  # howto/snippets/x.sh:12
+    command: object = None  # for an operation of botocore, its outputshapes.AwsCommand
 
 
 class Node:

@@ -170,6 +170,7 @@ def default_security_group_self_rule() -> None:
 def six_zones_in_the_tour_region() -> None:
     """The tour's Region, shown as us-east-1, has us-east-1's six zones (and so six default subnets)."""
     from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
+    from moto.ec2.responses.availability_zones_and_regions import AvailabilityZonesAndRegions
 
     zones = RegionsAndZonesBackend.zones[TOUR_REGION]
     for letter, number in zip("def", (4, 5, 6)):
@@ -177,14 +178,14 @@ def six_zones_in_the_tour_region() -> None:
             zones.append(Zone(region_name=TOUR_REGION, name=f"{TOUR_REGION}{letter}", zone_id=f"euw2-az{number}"))
 
     def make(original):
-        def describe_availability_zones(self, filters=None, zone_names=None, zone_ids=None):
-            found = original(self, filters, zone_names=zone_names, zone_ids=zone_ids)
-            if self.region_name == TOUR_REGION and not zone_names and not zone_ids and not filters:
+        def describe_availability_zones(self):  # the API's answer: moto's own lookups are left out
+            if self.region == TOUR_REGION and not (self._get_param("ZoneNames") or self._get_param("ZoneIds")
+                                                   or self._filters_from_querystring()):
                 fired("six_zones_in_the_tour_region")
-            return found
+            return original(self)
         return describe_availability_zones
 
-    _wrap(RegionsAndZonesBackend, "describe_availability_zones", make)
+    _wrap(AvailabilityZonesAndRegions, "describe_availability_zones", make)
 
 
 @correction

@@ -160,7 +160,7 @@ def _field(t: Type, name: str, problems: list[str]) -> Type:
         if t.kind == "structure":
             if name in t.shape.members:
                 return Shape(t.shape.members[name], f"{t.path}.{name}".lstrip("."))
-            problems.append(f"`{name}` is not a member of {_named(t)}; its members are "
+            problems.append(f"`{name}` is not a member of {shape_name(t)}; its members are "
                             f"{', '.join(t.shape.members) or 'none'}")
             return ANY
         if t.kind == "map":
@@ -180,7 +180,7 @@ def _field(t: Type, name: str, problems: list[str]) -> Type:
     return NULL
 
 
-def _named(t: Shape) -> str:
+def shape_name(t: Shape) -> str:
     """A structure as a message names it: its shape, and the path that reached it."""
     return t.shape.name if t.path in ("", t.shape.name) else f"{t.shape.name} ({t.path})"
 

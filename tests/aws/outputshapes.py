@@ -33,8 +33,8 @@ from pathlib import Path
 
 from botocore import xform_name
 
-from awstypes import QueryError, Scalar, Shape, Literal, query_type
-from printing import (Alt, AnyLine, Hit, Json, Line, Cell, Matcher, Node, Pattern, Problem, Required, Rep, Seq, Source, Table,
+from awstypes import Literal, QueryError, Scalar, Shape, query_type
+from printing import (Alt, AnyLine, Hit, Json, Matcher, Node, Pattern, Problem, Required, Rep, Seq, Source, Table,
                       TooAmbiguous, any_lines, optional, table_rows, text_node)
 from snippets import Section, parse_sections
 from snippetshell import HEREDOC, split_heredocs

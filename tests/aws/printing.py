@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from awstypes import (ANY, NULL, _named, Array, Literal, Object, Scalar, Shape, Tuple, Type, Union, describe, element_of,
-                      kind_of, scalar_problem)
+from awstypes import (ANY, NULL, Array, Literal, Object, Scalar, Shape, Tuple, Type, Union, describe, element_of, kind_of,
+                      scalar_problem, shape_name, union)
 
 
 @dataclass
@@ -384,7 +384,7 @@ def json_fits(node: JsonValue, t: Type, problems: list[Problem], offset: int) ->
         ok = True
         for key, line, value in node.items:
             if key not in t.shape.members:
-                problems.append(Problem(offset + line, f"`{key}` is not a member of {_named(t)}: "
+                problems.append(Problem(offset + line, f"`{key}` is not a member of {shape_name(t)}: "
                                                        f"its members are {', '.join(t.shape.members) or 'none'}"))
                 continue
             ok = json_fits(value, Shape(t.shape.members[key], f"{t.path}.{key}"), problems, offset) and ok
@@ -496,7 +496,6 @@ def text_node(t: Type, source: Source, identifier: str | None = None) -> Node:
 
 def _scalar_part(t: Type) -> Type:
     if isinstance(t, Union):
-        from awstypes import union
         return union(*(o for o in t.options if "scalar" in kind_of(o)))
     return t
 
@@ -573,8 +572,3 @@ def table_rows(t: Type, source: Source) -> Node | None:
         if inner is not None and kind_of(inner) == {"scalar"}:
             return Rep(Line([Cell(inner, many=True)], source, multiline=False))
     return None
-
-
-__all__ = ["Alt", "AnyLine", "Cell", "Json", "Line", "Matcher", "Node", "Pattern", "Problem", "Rep", "Required",
-           "Seq", "Source", "Table", "TooAmbiguous", "any_lines", "optional", "table_rows", "text_node", "Array",
-           "Object"]

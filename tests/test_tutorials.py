@@ -787,7 +787,7 @@ def test_the_lesson_checker_catches_a_first_page_that_teaches(tmp_path):
 
 # -- Outputs awaiting the live capture (rules/live-capture.toml) ------------------------------------
 
-FORM_CAPTION = "Layout only: the real files hold thousands of reads, so your values will differ"
+FORM_CAPTION = "Layout only: your values will differ"
 
 
 def live_capture_problems(root: Path = ROOT) -> list[str]:
@@ -795,7 +795,8 @@ def live_capture_problems(root: Path = ROOT) -> list[str]:
     marked on their page; every not-emulated step of a tutorial is listed there too."""
     rules = load_rules("live-capture", root)
     registry = root / "rules" / "live-capture.toml"
-    listed = {entry["file"] for entry in rules.get("output", [])}
+    listed = {entry["file"]: entry.get("caption", FORM_CAPTION) for entry in rules.get("output", [])}
+    captions = {FORM_CAPTION, *listed.values()}
     problems = [f"{where(registry, 1)}: {f} does not exist" for f in sorted(listed) if not (root / f).is_file()]
     shown: dict[str, list] = {}
     for path in sorted((root / "tutorials").glob("*.md")):
@@ -803,11 +804,11 @@ def live_capture_problems(root: Path = ROOT) -> list[str]:
             if block.name == "literalinclude" and block.argument.startswith("outputs/"):
                 rel = (path.parent / block.argument).resolve().relative_to(root.resolve()).as_posix()
                 shown.setdefault(rel, []).append(block)
-                marked = block.options.get("caption", "") == FORM_CAPTION
-                if marked and rel not in listed:
+                caption = block.options.get("caption", "")
+                if caption in captions and rel not in listed:
                     problems.append(f"{block.where()}: {rel} is shown as a form awaiting capture but is not in rules/live-capture.toml")
-                elif rel in listed and not marked:
-                    problems.append(f"{block.where()}: {rel} awaits the live capture; show it with `:caption: {FORM_CAPTION}`")
+                elif rel in listed and caption != listed[rel]:
+                    problems.append(f"{block.where()}: {rel} awaits the live capture; show it with `:caption: {listed[rel]}`")
     problems += [f"{where(registry, 1)}: {f} is shown on no page" for f in sorted(listed) if f not in shown]
     sections = {(e["snippet"], e["name"]) for e in rules.get("section", [])}
     for snippet in sorted((root / "tutorials" / "snippets").glob("*.sh")):
@@ -829,23 +830,26 @@ def test_the_live_capture_check_catches_unmarked_and_unlisted_outputs(tmp_path):
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "live-capture.toml").write_text(
         '[[output]]\nfile = "tutorials/outputs/lesson/count.txt"\nwhy = "real data"\n'
+        '[[output]]\nfile = "tutorials/outputs/lesson/gc.txt"\nlines = "gc"\ncaption = "Your gc will differ"\nwhy = "real data"\n'
         '[[section]]\nsnippet = "tutorials/snippets/lesson.sh"\nname = "make"\nwhy = "gone"\n'
     )
     (tmp_path / "tutorials" / "outputs" / "lesson").mkdir(parents=True)
     (tmp_path / "tutorials" / "snippets").mkdir()
-    for name in ("count", "list"):
+    for name in ("count", "list", "gc"):
         (tmp_path / "tutorials" / "outputs" / "lesson" / f"{name}.txt").write_text("reads\t4\n")
     (tmp_path / "tutorials" / "snippets" / "lesson.sh").write_text(
         "# [start make]\naws s3 mb s3://x\n# [end make]\n# [start ssh] not-emulated: a real instance\nssh x\n# [end ssh]\n")
     (tmp_path / "tutorials" / "lesson.md").write_text(
         "# Lesson\n\n```{literalinclude} outputs/lesson/count.txt\n```\n\n"
-        f"```{{literalinclude}} outputs/lesson/list.txt\n:caption: {FORM_CAPTION}\n```\n"
+        f"```{{literalinclude}} outputs/lesson/list.txt\n:caption: {FORM_CAPTION}\n```\n\n"
+        f"```{{literalinclude}} outputs/lesson/gc.txt\n:caption: {FORM_CAPTION}\n```\n"
     )
     registry, page, snippet = (f"{tmp_path}/rules/live-capture.toml", f"{tmp_path}/tutorials/lesson.md",
                                f"{tmp_path}/tutorials/snippets/lesson.sh")
     assert live_capture_problems(tmp_path) == [
         f"{page}:3: tutorials/outputs/lesson/count.txt awaits the live capture; show it with `:caption: {FORM_CAPTION}`",
         f"{page}:6: tutorials/outputs/lesson/list.txt is shown as a form awaiting capture but is not in rules/live-capture.toml",
+        f"{page}:10: tutorials/outputs/lesson/gc.txt awaits the live capture; show it with `:caption: Your gc will differ`",
         f"{snippet}:4: not-emulated step 'ssh' is not in rules/live-capture.toml",
         f"{registry}:1: tutorials/snippets/lesson.sh has no not-emulated section 'make'",
     ]

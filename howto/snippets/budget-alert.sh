@@ -10,8 +10,9 @@ BUDGET_NAME="crashcourse-monthly-spend-$READER"
 echo "$ACCOUNT_ID $BUDGET_NAME"
 # [end account-id]
 
-# [start set-email] replace: you@example.com
-export BUDGET_EMAIL=you@example.com
+# [start set-email] replace: <email-address>
+export BUDGET_EMAIL=<email-address>
+[ -n "$BUDGET_EMAIL" ] || echo "BUDGET_EMAIL is empty: put your address in place of the placeholder on the first line."
 # [end set-email]
 
 # [start budget-files]

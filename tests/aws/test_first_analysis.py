@@ -20,10 +20,10 @@ new terminal. This runs it that way, with the harness of the reader's tour (tour
   instance by tag (`tests/aws/fixtures/first-analysis-forgetful-resume.sh`), fails it, naming the
   file, the line and the variables;
 * the public dataset (the GATK test data bucket of the Registry of Open Data) is stood in for by
-  a bucket of the same name holding a tiny FASTQ file at the real keys (public_data.py);
+  a bucket of the same name holding stand-in FASTQ files of the real ones' shape at the real keys (public_data.py);
 * where the learner opens a shell on the instance, the commands they type there
   (first-analysis-instance.sh) run for real, in `sh`, against the emulator, with the credentials
-  the instance's role would give; the analysis itself runs on the tiny file and its result is
+  the instance's role would give; the analysis itself runs on the stand-in file and its result is
   checked against the same statistics computed in Python;
 * between the steps, the account is checked for what each step promises: the role may use only
   the tutorial's bucket, the instance requires IMDSv2 and sits in a group with no inbound rule.
@@ -161,6 +161,7 @@ def check_before_connecting(endpoint: str, terminal: Shell) -> None:
     bucket = terminal.value("TUTORIAL_BUCKET")
     assert re.fullmatch(rf"crashcourse-lesson-{EMULATED_READER}-\d{{12}}-us-east-1", bucket), bucket
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [TAG, OWNER_TAG]
+    assert s3.get_bucket_abac(Bucket=bucket)["AbacStatus"]["Status"] == "Enabled"
     copied = s3.get_object(Bucket=bucket, Key="reads/NA12878_20k_reads_1.fastq")["Body"].read().decode()
     assert copied == fastq(1), "the copy is not the public file"
 

@@ -39,8 +39,15 @@ def test_s3_data(guide, monkeypatch):
     bucket = g.var("DATA_BUCKET")
     assert bucket == f"crashcourse-data-{EMULATED_READER}-{ACCOUNT}-us-east-1"
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [OWNER_TAG]
+    assert s3.get_bucket_abac(Bucket=bucket)["AbacStatus"]["Status"] == "Enabled"
     assert valid_bucket_name(bucket) == []
     assert g.outputs["name-bucket"].strip() == bucket
+    assert g.outputs["make-bucket"].splitlines() == [f"make_bucket: {bucket}", "Enabled"]
+    # Pasted again: the same bucket, found by name and owner tag, neither made again nor changed.
+    (make,) = [s for s in g.sections() if s.name == "make-bucket"]
+    g._bash([make], g.workdir / "state.sh", g.workdir / "state-again.sh")
+    assert g.outputs["make-bucket"].splitlines() == ["Enabled"]
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [OWNER_TAG]
 
     objects = {o["Key"]: o for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
     assert set(objects) == {

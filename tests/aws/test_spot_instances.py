@@ -26,6 +26,8 @@ def test_spot_instances(guide, tmp_path):
     # The bucket's name is derived from the account and the Region.
     assert g.var("SPOT_BUCKET") == BUCKET
     assert BUCKET in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    assert s3.get_bucket_tagging(Bucket=BUCKET)["TagSet"] == [OWNER_TAG]  # tagged as it was made
+    assert s3.get_bucket_abac(Bucket=BUCKET)["AbacStatus"]["Status"] == "Enabled"
 
     # The role: assumable by EC2 only, Session Manager's managed policy, and one bucket.
     role = iam.get_role(RoleName=ROLE)["Role"]

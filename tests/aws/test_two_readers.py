@@ -7,22 +7,26 @@ and delete each of A's resources, to open a session on A's instance, to create a
 A's snapshot, to launch with A's snapshot, from A's image or from a colleague's untagged
 private image (everything B would make tagged as B's own), and then pastes A's clean-up blocks
 and the stop-and-clean-up sweep into a shell of their own; B can still launch from Amazon's image.
+B also tries to list, read, overwrite and delete the objects of A's buckets, to give them a
+lifecycle rule, to retag them, to turn their attribute-based access control (ABAC) off, and to
+delete them.
 
 moto does not enforce IAM here (and where it does, it authorizes most services against `*`
 without condition context), so every call B makes passes a gate first: the IAM evaluator of
 tests/aws/iamsim.py decides it, given the call's action and resource ARN (as
 permissions.py derives them, from botocore's model and parliament's IAM definitions) and a
-request context built from the emulator's REAL tags on the resources it names, the tags the
-call sets, and B's identity. A call the evaluator refuses is not sent. The gate sits in
+request context built from the emulator's REAL tags on the resources it names (a bucket's, with
+its real ABAC status: while it is off, S3 gives IAM none of its tags, and the evaluator drops
+them), the tags the call sets, and B's identity. A call the evaluator refuses is not sent. The gate sits in
 botocore itself (`BaseClient._make_api_call`): in this process for B's own calls, and in B's
 shell through a `sitecustomize` module that asks this process over HTTP on 127.0.0.1.
 Afterwards the audit compares A's resources, their tags, states and settings with what they
-were before B started. Two fixtures show B through: the policies with one condition removed
-(B stops A's instance), and with the launch statement before ec2:Owner (B launches from the
-untagged image).
+were before B started. Three fixtures show B through: the policies with one condition removed
+(B stops A's instance), with the launch statement before ec2:Owner (B launches from the
+untagged image), and with buckets allowed by name, as before ABAC (B deletes A's object).
 
-Amazon S3 buckets and budgets are allowed by name (`crashcourse-*`), not by tag (set-up-cli
-says why): B's attempts on them are left out, and the page says what that leaves possible.
+Budgets are allowed by name (`crashcourse-*`), not by tag (set-up-cli says why): B's attempts
+on them are left out, and the page says what that leaves possible.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from botocore.exceptions import ClientError
 
 from conftest import free_port
 from iamsim import Evaluator, Identity
-from permissions import POLICIES, Call, Known, creates, needs_of, policies_before, resources
+from permissions import POLICIES, S3_TAGGED, Call, Known, creates, needs_of, policies_before, resources
 from test_tour import CLEAN_UP_LAST, REGIONS, TOURS, Tour, pages_of
 from tour import BLOCK_TIMEOUT, Shell, ShellError, steps
 
@@ -50,13 +54,13 @@ OWNER_KEY = "crashcourse:owner"
 AMAZON_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 FIXTURES = Path(__file__).parent / "fixtures"
 ADMIN_KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
-NOT_BY_TAG = {"s3", "budgets"}  # allowed by name: see the module's docstring
+NOT_BY_TAG = {"budgets"}  # allowed by name: see the module's docstring
 # The pages whose blocks reader A pastes: those that make something the policies guard by tag,
 # with what they need first (set-up-cli signs in, choose-region sets the Region). The others
-# make nothing (troubleshoot-ssh, jupyter-tunnel) or only buckets and budgets (s3-data,
-# budget-alert); leaving them out keeps this test to a few minutes.
+# make nothing (troubleshoot-ssh, jupyter-tunnel) or only budgets (budget-alert); leaving them
+# out keeps this test to a few minutes.
 A_PAGES = {"set-up-cli", "choose-region", "launch-instance", "restrict-ssh", "ebs-volume", "session-manager",
-           "instance-role-s3", "efs-shared", "build-vpc", "spot-instances"}
+           "s3-data", "instance-role-s3", "efs-shared", "build-vpc", "spot-instances"}
 
 SITECUSTOMIZE = '''
 import json, os, urllib.request
@@ -117,9 +121,20 @@ class Gate:
             if kind == "file-system":
                 found = admin(self.endpoint, "efs", region).describe_file_systems(FileSystemId=value)["FileSystems"]
                 return pairs(found[0].get("Tags")) if found else None
+            if kind in S3_TAGGED:  # an object's tags, for IAM, are its bucket's
+                return pairs(admin(self.endpoint, "s3", region).get_bucket_tagging(Bucket=value)["TagSet"])
         except ClientError:
             return None
         return None
+
+    def bucket(self, name: str, region: str) -> tuple[bool, str] | None:
+        """Whether a bucket's ABAC is on, and the account that owns it (s3:ResourceAccount: the
+        emulated account, the only one there is), or None: no such bucket."""
+        try:
+            status = admin(self.endpoint, "s3", region).get_bucket_abac(Bucket=name)["AbacStatus"].get("Status")
+        except ClientError:
+            return None
+        return status == "Enabled", self.who.account
 
     def owner(self, kind: str, value: str, region: str) -> str | None:
         """An image's or snapshot's ec2:Owner, as IAM gives it: `amazon` for Amazon's, else the account ID."""
@@ -135,7 +150,7 @@ class Gate:
 
     def judge(self, service: str, operation: str, params: dict, region: str) -> tuple[bool, str]:
         call = Call(Path("reader-b"), "", f"{service}.{operation}", service, operation, params)
-        known = Known()
+        known = Known(live=True, account=self.who.account)
         for action in [n.action for n in needs_of(call, {}, known)]:
             for r in resources(action, params, params, {}):
                 if r.source and not creates(action, r.kind) or (r.source and "Tag" in action):
@@ -143,6 +158,8 @@ class Gate:
                     known.tags[r.source] = real or {}
                 if r.kind in ("image", "snapshot") and r.source and (owner := self.owner(r.kind, r.source, region)):
                     known.owners[r.source] = owner
+                if r.kind in S3_TAGGED and r.source and (found := self.bucket(r.source.rsplit(":", 1)[-1], region)):
+                    known.abac[r.source], known.owners[r.source] = found
                 if r.kind == "role" and r.source:
                     try:
                         role = admin(self.endpoint, "iam").get_role(RoleName=r.source)["Role"]
@@ -153,7 +170,7 @@ class Gate:
                         pass
         refused = []
         for need in needs_of(call, {}, known):
-            decision = self.iam.decide(need.action, need.resource.replace(":eu-west-2:", f":{region}:"), self.who, need.context)
+            decision = self.iam.decide(need.action, need.resource.replace(":eu-west-2:", f":{region}:"), self.who, need.context, need.abac)
             if not decision.allowed:
                 refused.append(f"{need.action} on {need.resource} ({decision.decision})")
         why = "; ".join(refused) or "allowed"
@@ -252,7 +269,28 @@ def state_of_a(endpoint: str, owner: str) -> dict[str, object]:
         if tags.get(OWNER_KEY) == owner:
             targets = sorted(t["Id"] for t in events.list_targets_by_rule(Rule=rule["Name"])["Targets"])
             state[f"rule {rule['Name']}"] = (sorted(tags.items()), rule.get("EventPattern"), targets)
+    for name, tags in buckets_of(endpoint, owner).items():
+        s3 = admin(endpoint, "s3")
+        objects = sorted((o["Key"], o["ETag"]) for o in s3.list_objects_v2(Bucket=name).get("Contents", []))
+        try:
+            rules = json.dumps(s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"], sort_keys=True)
+        except ClientError:
+            rules = None
+        state[f"bucket {name}"] = (sorted(tags.items()), s3.get_bucket_abac(Bucket=name)["AbacStatus"].get("Status"), objects, rules)
     return state
+
+
+def buckets_of(endpoint: str, owner: str) -> dict[str, dict[str, str]]:
+    """The account's buckets that carry `owner`'s tag, with their tags."""
+    s3, found = admin(endpoint, "s3"), {}
+    for bucket in s3.list_buckets()["Buckets"]:
+        try:
+            tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket["Name"])["TagSet"]}
+        except ClientError:  # NoSuchTagSet
+            continue
+        if tags.get(OWNER_KEY) == owner:
+            found[bucket["Name"]] = tags
+    return found
 
 
 def launch_as(owner: str, image: str, **more) -> dict:
@@ -346,6 +384,20 @@ def attacks(endpoint: str, owner: str, b_owner: str) -> list[tuple[str, str, dic
                     ("events", "put_rule", {"Name": rule["Name"], "EventPattern": '{"source": ["aws.ec2"]}',
                                             "Tags": [{"Key": OWNER_KEY, "Value": "AIDAB-TAKES-IT"}]}),
                     ("events", "delete_rule", {"Name": rule["Name"]})]
+    account = admin(endpoint, "sts").get_caller_identity()["Account"]
+    expire = {"Rules": [{"ID": "expire-everything", "Filter": {"Prefix": ""}, "Status": "Enabled", "Expiration": {"Days": 1}}]}
+    for name in buckets_of(endpoint, owner):
+        keys = [o["Key"] for o in admin(endpoint, "s3").list_objects_v2(Bucket=name).get("Contents", [])] or ["reads/none"]
+        out += [("s3", "list_objects_v2", {"Bucket": name}),
+                ("s3", "get_object", {"Bucket": name, "Key": keys[0]}),
+                ("s3", "put_object", {"Bucket": name, "Key": keys[0], "Body": b"overwritten by B"}),
+                ("s3", "delete_object", {"Bucket": name, "Key": keys[0]}),
+                ("s3", "put_bucket_lifecycle_configuration", {"Bucket": name, "LifecycleConfiguration": expire}),
+                ("s3", "put_bucket_abac", {"Bucket": name, "AbacStatus": {"Status": "Disabled"}}),
+                ("s3", "put_bucket_tagging", {"Bucket": name, "Tagging": {"TagSet": retag}}),
+                ("s3control", "tag_resource", {"AccountId": account, "ResourceArn": f"arn:aws:s3:::{name}", "Tags": retag}),
+                ("s3control", "untag_resource", {"AccountId": account, "ResourceArn": f"arn:aws:s3:::{name}", "TagKeys": [OWNER_KEY]}),
+                ("s3", "delete_bucket", {"Bucket": name})]
     return out
 
 
@@ -397,6 +449,8 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
     ec2.terminate_instances(InstanceIds=[builder])
     before = state_of_a(endpoint, owner_a)
     assert len(before) > 10, f"reader A's tour left too little to attack: {sorted(before)}"
+    buckets = {k: v for k, v in before.items() if k.startswith("bucket ")}
+    assert len(buckets) >= 2 and all(v[1] == "Enabled" for v in buckets.values()), buckets  # s3-data's, spot-instances'
     a_seconds = time.monotonic() - started
 
     keys, b = reader_b(endpoint)
@@ -494,3 +548,13 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
             own.close()
         assert launched["ImageId"] == image
         admin(endpoint, "ec2").terminate_instances(InstanceIds=[launched["InstanceId"]])
+
+    # The fixture: with buckets allowed by name, as before ABAC, B deletes an object of A's bucket.
+    bucket = next(k.split()[1] for k in before if k.startswith("bucket ") and before[k][2])
+    key = before[f"bucket {bucket}"][2][0][0]
+    by_name = Gate(endpoint, b, policies_before(FIXTURES / "policy-buckets-by-name.json"))
+    try:
+        gated_client(endpoint, "s3", keys, by_name).delete_object(Bucket=bucket, Key=key)
+    finally:
+        by_name.close()
+    assert key not in [o["Key"] for o in admin(endpoint, "s3").list_objects_v2(Bucket=bucket).get("Contents", [])]

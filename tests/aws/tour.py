@@ -35,13 +35,20 @@ from conftest import EMULATED_OWNER, EMULATED_READER, ROOT, Section, bin_path, p
 STAND_IN = re.compile(r"^# \[stand-in (?P<name>[\w-]+)\] (?P<code>.+)$")
 BLOCK_TIMEOUT = 180  # seconds; every wait in a guide is bounded well below this
 
-# A reader's values for the placeholders a page asks them to replace (`replace: VALUE` on a
-# section's start line). The tour uses values other than the ones shown, so that a command
-# that silently depends on the shown value (a hard-coded Region, say) fails here.
-READER_VALUES = {
-    "us-east-1": "eu-west-2",
-    "you@example.com": "reader@example.org",
+# The placeholders a page asks the reader to replace (`replace: <VALUE>` on a section's start
+# line): for each, the value the page's example shows, which a guide's own test pastes, and a
+# reader's own, other than the shown one, which the tour pastes, so that a command that silently
+# depends on the shown value (a hard-coded Region, say) fails here.
+PLACEHOLDERS = {
+    "<region-code>": ("us-east-1", "eu-west-2"),
+    "<email-address>": ("you@example.com", "reader@example.org"),
+    "<user-name>": ("alice", "alice"),
+    "<access-key-id>": ("AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+    "<instance-id>": ("i-0123456789abcdef0", "i-0123456789abcdef0"),
+    "<kms-key>": ("alias/lab-ebs", "alias/lab-ebs"),
 }
+# What the pages show in an output where the tour pasted a reader's own value.
+READER_VALUES = {shown: own for shown, own in PLACEHOLDERS.values()}
 
 # Shown outputs carry documentation values for who the reader is (EMULATED_OWNER and
 # EMULATED_READER, in conftest): an IAM user's unique ID as AWS's identifier page writes it,
@@ -92,8 +99,9 @@ class Step:
 def steps(path: Path, cleanup: bool, reader_values: bool = True) -> list[Step]:
     """The blocks of one snippet file a reader pastes, in order: the run, or the clean-up.
 
-    A not-emulated section is replaced by its stand-in, if it has one, or left out. With
-    `reader_values`, placeholders the page asks the reader to replace get a reader's values.
+    A not-emulated section is replaced by its stand-in, if it has one, or left out. Placeholders
+    the page asks the reader to replace get a reader's values, or with `reader_values=False` the
+    values the page's examples show.
     """
     out = []
     substitutes = stand_ins(path)
@@ -104,10 +112,9 @@ def steps(path: Path, cleanup: bool, reader_values: bool = True) -> list[Step]:
             if s.name in substitutes:
                 out.append(Step(path, s, substitutes[s.name] + "\n"))
             continue
-        code = s.code
-        for shown in s.replace if reader_values else ():
-            assert shown in READER_VALUES, f"{path}:{s.line}: no tour value for the placeholder {shown!r}"
-            code = code.replace(shown, READER_VALUES[shown])
+        for placeholder in s.replace:
+            assert placeholder in PLACEHOLDERS, f"{path}:{s.line}: no tour value for the placeholder {placeholder!r}"
+        code = s.filled({p: PLACEHOLDERS[p][1 if reader_values else 0] for p in s.replace})
         out.append(Step(path, s, code))
     return out
 

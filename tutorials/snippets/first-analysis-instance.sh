@@ -25,7 +25,7 @@ aws sts get-caller-identity --query Arn --output text
 
 # [start fetch-reads]
 aws s3 cp --no-progress "s3://$TUTORIAL_BUCKET/reads/NA12878_20k_reads_1.fastq" .
-head -n 4 NA12878_20k_reads_1.fastq
+head -n 4 NA12878_20k_reads_1.fastq | cut -c 1-60
 # [end fetch-reads]
 
 # [start count]

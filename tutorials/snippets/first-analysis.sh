@@ -50,13 +50,14 @@ echo "$OWNER $TUTORIAL_BUCKET"
 # [end name-things]
 
 # [start make-bucket]
-if aws s3api head-bucket --bucket "$TUTORIAL_BUCKET" >/dev/null 2>&1; then
+if [ "$(aws s3api list-buckets --query "length(Buckets[?Name=='$TUTORIAL_BUCKET'])" --output text)" = 1 ]; then
   echo "Bucket $TUTORIAL_BUCKET exists already: using it"
 else
-  aws s3 mb "s3://$TUTORIAL_BUCKET"
+  aws s3 mb "s3://$TUTORIAL_BUCKET" --tags crashcourse first-analysis --tags crashcourse:owner "$OWNER"
 fi
-aws s3api put-bucket-tagging --bucket "$TUTORIAL_BUCKET" \
-  --tagging "TagSet=[{Key=crashcourse,Value=first-analysis},{Key=crashcourse:owner,Value=$OWNER}]"
+if [ "$(aws s3api get-bucket-abac --bucket "$TUTORIAL_BUCKET" --query AbacStatus.Status --output text)" != Enabled ]; then
+  aws s3api put-bucket-abac --bucket "$TUTORIAL_BUCKET" --abac-status Status=Enabled
+fi
 # [end make-bucket]
 
 # [start look-at-data]
@@ -95,8 +96,9 @@ cat > trust-policy.json <<'EOF'
   ]
 }
 EOF
-if [ "$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
-    --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+if ROLE_OWNER=$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
+    --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
+    && [ "$ROLE_OWNER" = "$OWNER" ]; then
   echo "Role $TUTORIAL_ROLE is yours already: using it"
 else
   aws iam create-role --role-name "$TUTORIAL_ROLE" \
@@ -134,16 +136,18 @@ aws iam list-role-policies --role-name "$TUTORIAL_ROLE" --query PolicyNames --ou
 # [end allow-bucket]
 
 # [start instance-profile]
-if [ "$(aws iam get-instance-profile --instance-profile-name "$TUTORIAL_ROLE" 2>/dev/null \
-    --query "InstanceProfile.Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+if PROFILE_OWNER=$(aws iam get-instance-profile --instance-profile-name "$TUTORIAL_ROLE" 2>/dev/null \
+    --query "InstanceProfile.Tags[?Key=='crashcourse:owner'].Value" --output text) \
+    && [ "$PROFILE_OWNER" = "$OWNER" ]; then
   echo "Instance profile $TUTORIAL_ROLE is yours already: using it"
 else
   aws iam create-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
     --tags Key=crashcourse,Value=first-analysis "Key=crashcourse:owner,Value=$OWNER" \
     --query InstanceProfile.Arn --output text
 fi
-if [ "$(aws iam get-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
-    --query 'length(InstanceProfile.Roles)' --output text)" = 0 ]; then
+if PROFILE_ROLES=$(aws iam get-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
+    --query 'length(InstanceProfile.Roles)' --output text) \
+    && [ "$PROFILE_ROLES" = 0 ]; then
   aws iam add-role-to-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
     --role-name "$TUTORIAL_ROLE"
 fi
@@ -335,8 +339,9 @@ OWNER=$(aws sts get-caller-identity --query UserId --output text)
 if [ -z "$OWNER" ] || [ -z "$READER" ]; then
   echo "Not signed in: run aws login (or aws sso login), then paste the first block of this part and this one again"
 else
-  if [ "$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
-      --query "Tags[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  if ROLE_OWNER=$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$ROLE_OWNER" = "$OWNER" ]; then
     aws iam remove-role-from-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
       --role-name "$TUTORIAL_ROLE"
     aws iam delete-instance-profile --instance-profile-name "$TUTORIAL_ROLE"
@@ -356,8 +361,9 @@ OWNER=$(aws sts get-caller-identity --query UserId --output text)
 if [ -z "$OWNER" ] || [ -z "$READER" ]; then
   echo "Not signed in: run aws login (or aws sso login), then paste the first block of this part and this one again"
 else
-  if [ "$(aws s3api get-bucket-tagging --bucket "$TUTORIAL_BUCKET" 2>/dev/null \
-      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text)" = "$OWNER" ]; then
+  if BUCKET_OWNER=$(aws s3api get-bucket-tagging --bucket "$TUTORIAL_BUCKET" 2>/dev/null \
+      --query "TagSet[?Key=='crashcourse:owner'].Value" --output text) \
+      && [ "$BUCKET_OWNER" = "$OWNER" ]; then
     aws s3 rm "s3://$TUTORIAL_BUCKET" --recursive --quiet
     aws s3 rb "s3://$TUTORIAL_BUCKET"
   else

@@ -3,7 +3,9 @@
 // operators and policy variables that checks each context key against the Service Authorization
 // Reference. One JSON object a line on stdin, a batch:
 //   {"policies": [{name, policy}...], "boundary": {name, policy} | null, "questions": [{principal,
-//    account, action, resource, context}...]}
+//    account, action, resource, context, bucketAbacEnabled}...]}
+// (bucketAbacEnabled: whether an S3 bucket's ABAC is on; while it is off, iam-simulate gives the
+// policies none of the bucket's tags, as S3 does)
 // and one line on stdout: the answers, in order ([{decision, ignored, errors}...]).
 //
 // iam-simulate analyses every statement of every policy for each question, conditions included,
@@ -53,6 +55,7 @@ async function simulate(ask, policies, boundary) {
       resource: { resource: ask.resource, accountId: ask.account },
       contextVariables: ask.context,
     },
+    additionalSettings: { s3: { bucketAbacEnabled: !!ask.bucketAbacEnabled } },
     identityPolicies: policies,
     permissionBoundaryPolicies: boundary ? [boundary] : undefined,
     serviceControlPolicies: [],

@@ -26,6 +26,7 @@ only: some are older than the API (delete-security-group's says it prints nothin
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -73,8 +74,10 @@ class Context:
 
 
 def section_code(section: Section) -> str:
-    """The section's code as bashlex can read it: here-document bodies and `$((...))` blanked,
-    every line where it was (permissions.py reads snippets the same way)."""
+    """The section's code as bashlex can read it: each value to replace filled in (its placeholder is
+    a line the shell refuses), here-document bodies and `$((...))` blanked, every line where it was
+    (permissions.py reads snippets the same way)."""
+    section = dataclasses.replace(section, code=section.filled())
     lines, _ = split_heredocs(section)
     text = [""] * len(section.code.splitlines())
     for line in lines:

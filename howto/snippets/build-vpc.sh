@@ -124,7 +124,7 @@ for vpc in $(aws ec2 describe-vpcs \
   done
   for sg in $(aws ec2 describe-security-groups --filters Name=vpc-id,Values="$vpc" \
       --query 'SecurityGroups[?GroupName!=`default`].GroupId' --output text); do
-    aws ec2 delete-security-group --group-id "$sg"
+    aws ec2 delete-security-group --group-id "$sg" --query GroupId --output text
   done
   for subnet in $(aws ec2 describe-subnets --filters Name=vpc-id,Values="$vpc" \
       --query 'Subnets[].SubnetId' --output text); do

@@ -82,7 +82,7 @@ until DATA_STATE=$(aws ec2 describe-volumes-modifications --volume-ids "$DATA_VO
   DATA_WAITED=$((DATA_WAITED + 10))
 done
 aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
-  --query 'VolumesModifications[0].[ModificationState,Progress]' --output text
+  --query 'VolumesModifications[0].ModificationState' --output text
 # [end grow-volume]
 
 # [start grow-filesystem] not-emulated: runs on the instance

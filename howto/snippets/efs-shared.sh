@@ -140,7 +140,7 @@ for name in 'crashcourse-efs-targets-*' 'crashcourse-efs-clients-*'; do
       sleep 10
       waited=$((waited + 10))
     done
-    aws ec2 delete-security-group --group-id "$sg"
+    aws ec2 delete-security-group --group-id "$sg" --query GroupId --output text
   done
 done
 # [end cleanup]

@@ -20,7 +20,7 @@ echo "$AMI_ID"
 
 # [start compare-types]
 aws ec2 describe-instance-types --instance-types t3.micro m7i.xlarge r7i.2xlarge \
-  --query 'InstanceTypes[].[InstanceType,VCpuInfo.DefaultVCpus,MemoryInfo.SizeInMiB]' \
+  --query 'sort_by(InstanceTypes, &VCpuInfo.DefaultVCpus)[].[InstanceType,VCpuInfo.DefaultVCpus,MemoryInfo.SizeInMiB]' \
   --output table
 # [end compare-types]
 

@@ -135,6 +135,6 @@ for sg in $(aws ec2 describe-security-groups \
       --instance-ids "$id" --output text \
       --query "Reservations[0].Instances[0].SecurityGroups[?GroupId!='$sg'].GroupId")
   done
-  aws ec2 delete-security-group --group-id "$sg"
+  aws ec2 delete-security-group --group-id "$sg" --query GroupId --output text
 done
 # [end cleanup]

@@ -144,7 +144,7 @@ done
 for sg in $(aws ec2 describe-security-groups \
     --filters Name=tag:crashcourse:owner,Values="$OWNER" Name=group-name,Values='crashcourse-no-inbound-*' \
     --query 'SecurityGroups[].GroupId' --output text); do
-  aws ec2 delete-security-group --group-id "$sg"
+  aws ec2 delete-security-group --group-id "$sg" --query GroupId --output text
 done
 # [end cleanup]
 

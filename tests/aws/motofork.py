@@ -115,8 +115,10 @@ def batch_as_aws() -> None:
 
 def serve(path: str) -> None:
     os.environ.update(SETTINGS)
+    import divergences  # where moto answers otherwise than AWS, corrected (rules/divergences.toml)
     import s3abac  # what moto lacks of S3's ABAC for general purpose buckets (s3abac.py)
 
+    divergences.apply()
     s3abac.install()
     batch_as_aws()
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
@@ -143,6 +145,7 @@ def serve(path: str) -> None:
                                      request_handler=MotoRequestHandler)
                 pid = os.fork()
                 if pid == 0:
+                    divergences.log_to(Path(path).parent / f"fired-{server.server_address[1]}")
                     listener.close()
                     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
@@ -153,12 +156,26 @@ def serve(path: str) -> None:
                 server.server_close()
 
 
+def fired(url: str) -> list[str]:
+    """The corrections (tests/aws/divergences.py) the emulator serving `url` has applied, in order."""
+    port = url.rsplit(":", 1)[-1].strip("/")
+    for folder in _FOLDERS:
+        log = Path(folder, f"fired-{port}")
+        if log.is_file():
+            return log.read_text().split()
+    return []
+
+
+_FOLDERS: list[str] = []  # each Forks' folder, where its emulators log the corrections that fire
+
+
 class Forks:
     """The parent process, seen from the tests: `account()` gives a fresh emulator, to `close()` after."""
 
     def __init__(self):
         folder = tempfile.mkdtemp(prefix="moto-")  # short: a socket's path has a limit of 107 bytes
         self.path, self.log = os.path.join(folder, "sock"), os.path.join(folder, "log")
+        _FOLDERS.append(folder)
         with open(self.log, "w") as log:  # moto's request lines, and any error of the parent
             self.proc = subprocess.Popen([sys.executable, __file__, self.path], stdout=subprocess.PIPE, stderr=log, text=True)
         if self.proc.stdout.readline().strip() != "ready":

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from test_tour import TOURS, check_outputs, pages_of, tour
+from test_tour import TOURS, Printed, check_outputs, pages_of, tour
 
 SKIPPED = ("the full tour checks every guide's outputs; this test runs when named "
            "(`-k test_NAME`, or its file or node ID) without the tour")
@@ -48,7 +48,9 @@ def guide_outputs(guide: str, endpoint: str, tmp_path: Path, tour_name: str = "h
         pytest.fail(f"{index.relative_to(ROOT) if index.is_relative_to(ROOT) else index}:1: lists no page "
                     f"{guide}.md with a snippet file, so the tour never runs it", pytrace=False)
     printed = tour(index, snippets, shell, endpoint, tmp_path, until=guide)
-    check_outputs(outputs, shell, {guide: printed.get(guide, {})})
+    own = Printed()  # this guide's outputs alone, with the corrections that fired for them
+    own[guide], own.corrected[guide] = printed.get(guide, {}), printed.corrected[guide]
+    check_outputs(outputs, shell, own)
 
 
 def outputs_test(guide: str, tour_name: str = "howto"):

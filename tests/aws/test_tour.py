@@ -11,6 +11,7 @@ outputs (``outputs/<page>/<section>.txt``) must be what the tour printed, in bot
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import time
@@ -22,6 +23,8 @@ import pytest
 
 from conftest import OUTPUTS, ROOT, Normalizer
 from inventory import inventory, owner_of
+from motofork import fired
+from provenance import capture, live
 from s3rules import valid_bucket_name
 from tour import IDENTITY_SHOWN, PYTHON_BIN, READER_VALUES, Shell, ShellError, linked_pages, reader_env, steps
 
@@ -33,6 +36,17 @@ TOURS = {
     # tests/aws/test_first_analysis.py, built from the same parts.
 }
 REGIONS = (READER_VALUES["us-east-1"], "us-east-1")  # the reader's Region, and the CLI's fallback
+CAPTURED_BY = {"cli": f"aws-cli/{importlib.metadata.version('awscli')}",  # for the outputs' provenance
+               "emulator": f"moto {importlib.metadata.version('moto')}"}
+
+
+class Printed(defaultdict):
+    """What each page's sections printed ({page: {section: text}}), and in `corrected` the corrections
+    of rules/divergences.toml that fired while each section ran ({page: {section: set of names}})."""
+
+    def __init__(self):
+        super().__init__(dict)
+        self.corrected: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
 
 
 def pages_of(index: Path, snippets: Path) -> list[Path]:
@@ -53,7 +67,7 @@ class Tour:
     def __init__(self, shell: str, endpoint: str, home: Path):
         self.kind, self.endpoint, self.home = shell, endpoint, home
         self.env = reader_env(endpoint, home, PYTHON_BIN)
-        self.printed: dict[str, dict[str, str]] = defaultdict(dict)
+        self.printed = Printed()
         self.made_by: dict[str, str] = {}  # resource -> the page whose steps made it
         self.problems: list[str] = []
         self.seconds: dict[str, float] = {}  # how long each block took (TOUR_TIMES=1 prints them)
@@ -62,12 +76,13 @@ class Tour:
         return {item for region in REGIONS for item in inventory(lambda s, r=region: client(self.endpoint, s, r))}
 
     def run(self, shell: Shell, step) -> None:
-        started = time.monotonic()
+        started, corrections = time.monotonic(), len(fired(self.endpoint))
         try:
             out, failed = shell.paste(step.code)
         except ShellError as e:
             pytest.fail(f"{step.where()}: [{self.kind}] section {step.section.name!r} {e}\n{shell.stderr()}", pytrace=False)
         self.printed[step.guide][step.section.name] = out
+        self.printed.corrected[step.guide][step.section.name].update(fired(self.endpoint)[corrections:])
         self.seconds[step.where()] = time.monotonic() - started
         if failed:
             pytest.fail(
@@ -168,7 +183,10 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path,
 
 
 def check_outputs(outputs: Path, shell: str, printed: dict[str, dict[str, str]]) -> None:
-    """Each output a page shows is what the tour printed (IDs and times swapped for example values)."""
+    """Each output a page shows is what the tour printed (IDs and times swapped for example values).
+    UPDATE_OUTPUTS=1 writes them, with their provenance (_ext/provenance.py); an output captured on
+    AWS whose section has not changed since is neither written nor compared: the live capture wins."""
+    corrected = getattr(printed, "corrected", {})
     update = os.environ.get("UPDATE_OUTPUTS") == "1" and shell == "bash"
     wrong, pages = [], []
     for page, sections in printed.items():
@@ -179,7 +197,9 @@ def check_outputs(outputs: Path, shell: str, printed: dict[str, dict[str, str]])
             if not shown.is_file():
                 continue
             if update:
-                shown.write_text(actual)
+                capture(shown, actual, source="emulator", corrected=corrected.get(page, {}).get(section, ()), **CAPTURED_BY)
+            elif live(shown):
+                continue
             elif shown.read_text() != actual:
                 wrong.append(f"{shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown}:1: [{shell}] the page shows output that the command no "
                              f"longer prints; it now prints:\n{actual}")

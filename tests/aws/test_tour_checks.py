@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from test_tour import tour
+from provenance import capture
+from test_tour import check_outputs, tour
 
 
 def site(tmp_path, *pages: tuple[str, str]):
@@ -139,3 +140,23 @@ done
 """)
     with pytest.raises(AssertionError, match=r"left in the account .*EBS snapshot:snap-\w+ in eu-west-2 \[owner none\], made by snapshot"):
         follow(tmp_path, fresh_account, "bash", page)
+
+
+def test_a_live_capture_is_not_compared_until_its_section_changes(tmp_path, monkeypatch):
+    """An output captured on AWS (its provenance says so) wins over the emulator's: the tour neither
+    compares nor rewrites it, until the section that printed it changes."""
+    snippets, outputs = tmp_path / "snippets", tmp_path / "outputs"
+    (outputs / "guide").mkdir(parents=True)
+    snippets.mkdir()
+    (snippets / "guide.sh").write_text("# [start check]\naws sts get-caller-identity --query Account --output text\n# [end check]\n")
+    shown = outputs / "guide" / "check.txt"
+    capture(shown, "as AWS printed it\n", source="aws", cli="aws-cli/2.27.0")
+    emulated = {"guide": {"check": "as the emulator printed it\n"}}
+    check_outputs(outputs, "bash", emulated)  # no failure: the live capture stands
+    monkeypatch.setenv("UPDATE_OUTPUTS", "1")
+    check_outputs(outputs, "bash", emulated)
+    assert shown.read_text() == "as AWS printed it\n"  # and is not rewritten
+    monkeypatch.delenv("UPDATE_OUTPUTS")
+    (snippets / "guide.sh").write_text("# [start check]\naws sts get-caller-identity --query Account --output text --no-paginate\n# [end check]\n")
+    with pytest.raises(AssertionError, match="guide/check.txt:1: \\[bash\\] the page shows output that the command no longer prints"):
+        check_outputs(outputs, "bash", emulated)

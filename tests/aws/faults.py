@@ -18,7 +18,8 @@ and forwards every request unchanged, except:
   that outlasts them reaches the reader's block.
 
 Every refusal is what AWS documents or its users have reported word for word; `ERRORS` gives each
-code's status and message with its source. `Proxy.refused` lists what was refused, in order.
+code's status and message with its source. `Proxy.log` lists the CLI's EC2 requests in order, each
+with the code it was refused with, or None when it went through.
 
     with Proxy(moto_url) as proxy:              # conftest.py's `emulator` fixture
         proxy.plan = "FREE"
@@ -125,8 +126,9 @@ def PendingVerification(times: int | None = None) -> Fault:  # noqa: N802  (name
 
 
 def RequestLimitExceeded(times: int) -> Fault:  # noqa: N802
-    """Throttled launches: `times` requests in a row (more than the CLI's own 5 attempts reach the block)."""
-    return Fault("RequestLimitExceeded", times=times)
+    """Throttled launches and instance profile associations, the calls the guides try again: `times`
+    requests in a row (more than the CLI's own 5 attempts reach the reader's block)."""
+    return Fault("RequestLimitExceeded", operations=PROFILE_USERS, times=times)
 
 
 def VcpuLimitExceeded() -> Fault:  # noqa: N802
@@ -191,7 +193,7 @@ class Proxy:
         self.upstream = urlsplit(upstream)
         self.plan = "PAID"
         self.faults: list[Fault] = [FreePlan()]
-        self.refused: list[tuple[str, str]] = []  # (operation, code), in order
+        self.log: list[tuple[str, str | None]] = []  # the CLI's EC2 requests: (operation, code refused with or None)
         self.lock = threading.Lock()
         proxy = self
 
@@ -223,8 +225,9 @@ class Proxy:
         with self.lock:
             for fault in self.faults:
                 if (message := fault.refuses(request, self)) is not None:
-                    self.refused.append((request.operation, fault.code))
+                    self.log.append((request.operation, fault.code))
                     return fault.code, message
+            self.log.append((request.operation, None))
         return None
 
     def created_profile(self, name: str) -> None:

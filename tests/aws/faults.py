@@ -256,6 +256,7 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding
 
 class _Forward(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as botocore expects; `Expect: 100-continue` is answered
+    disable_nagle_algorithm = True  # else each answer's body waits ~40 ms on the headers' delayed ACK
     owner: Proxy
 
     def log_message(self, *args) -> None:  # quiet: moto's own log has the requests

@@ -109,7 +109,7 @@ def test_spot_instances_on_the_free_plan(guide, emulator):
     g.run()
     eligible = g.client("ec2").describe_instance_types(InstanceTypes=[g.var("SPOT_TYPE")])["InstanceTypes"][0]
     assert eligible["FreeTierEligible"] and "spot" in eligible["SupportedUsageClasses"], eligible["InstanceType"]
-    assert g.var("SPOT_TYPE") == "m7i-flex.large"  # in the emulator's data, as in AWS's
+    assert g.var("SPOT_TYPE") == "m7i-flex.large"  # in moto's copy of describe-instance-types' data
     assert g.outputs["set-names"].split()[1] == "m7i-flex.large"
     assert g.outputs["check-spot"].split()[:3] == ["m7i-flex.large", "spot", "running"]
     assert [code for _, code in emulator.log if code] == []  # nothing was refused

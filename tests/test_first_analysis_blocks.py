@@ -11,14 +11,17 @@ proxy, for the tour as a whole):
   profile, `Invalid IAM Instance Profile` (a new profile not yet visible to EC2). Any other error
   (UnauthorizedOperation, VcpuLimitExceeded, the Free plan's refusal, Spot's capacity and quota)
   stops it at once with `No instance was launched`, and it never waits on an instance it has not
-  launched; when a launch succeeds after such errors, it goes on with that instance;
+  launched; when a launch succeeds after such errors, it goes on with that instance. Every section
+  of the guides and the tutorial that launches (found as the permissions check reads commands) is
+  in LAUNCHES;
 * every clean-up block of the tutorial, and part 5's "If you opened a new terminal" block
   (`cleanup`), refuses to report that nothing is left when the sign-in has expired: it says `Not
   signed in` and asks AWS for nothing else (reading the Region from the local configuration is no
   request).
 
 Each rule has a fixture that breaks it: the tutorial's launch block as it once was (it retried on
-any error), one that gave up on `PendingVerification` at once, and a clean-up block without its guard.
+any error, and it is not in LAUNCHES), one that gave up on `PendingVerification` at once, and a
+clean-up block without its guard.
 """
 
 from __future__ import annotations
@@ -158,6 +161,30 @@ def signed_out_problems(path: Path, shell: str, tmp_path: Path) -> list[str]:
     return problems
 
 
+def unchecked_launches(paths: list[Path]) -> list[str]:
+    """The sections of `paths` that launch an instance (RunInstances or RequestSpotInstances, as the
+    permissions check reads the commands) but are not in LAUNCHES."""
+    from permissions import shell_calls
+
+    checked = {(path, section) for path, section, _, _ in LAUNCHES}
+    found = []
+    for path in paths:
+        sections = parse_sections(path)
+        for call in shell_calls(path, {}):
+            if call.operation in ("RunInstances", "RequestSpotInstances"):
+                line = int(call.where.rsplit(":", 1)[1])
+                section = [s for s in sections if s.line < line][-1]
+                if (path, section.name) not in checked:
+                    found.append(f"{where(path, section.line)}: section {section.name!r} launches an instance; add it to "
+                                 "LAUNCHES in tests/test_first_analysis_blocks.py")
+    return found
+
+
+def test_every_launch_block_is_checked():
+    problems = unchecked_launches([LAPTOP, *sorted(HOWTO.glob("*.sh"))])
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("shell", SHELLS)
 @pytest.mark.parametrize("launch", LAUNCHES, ids=lambda launch: f"{launch[0].stem}:{launch[1]}")
 def test_a_launch_retries_only_what_passes_with_time(launch, shell, tmp_path):
@@ -240,3 +267,10 @@ def test_the_signed_out_check_catches_an_unguarded_clean_up(tmp_path):
     problems = signed_out_problems(fixture, "zsh", tmp_path)
     assert f"{fixture}:6: [zsh] section 'cleanup-instance' reports that nothing is left when signed out after the sign-in expired" in problems
     assert any(p.startswith(f"{fixture}:1: [zsh] section 'cleanup' does not say 'Not signed in'") for p in problems), problems
+
+
+def test_an_unchecked_launch_block_is_named(tmp_path):
+    fixture = tmp_path / "fixture.sh"
+    fixture.write_text(RETRY_ANY_ERROR)
+    assert unchecked_launches([fixture]) == [
+        f"{fixture}:1: section 'launch' launches an instance; add it to LAUNCHES in tests/test_first_analysis_blocks.py"]

@@ -243,22 +243,22 @@ if [ "$TUTORIAL_FOUND" = none ]; then echo "No instance of yours is left to term
 """
 
 
-def test_the_launch_check_catches_a_retry_on_any_error(tmp_path):
-    fixture = tmp_path / "fixture.sh"
-    fixture.write_text(RETRY_ANY_ERROR)
-    problems = launch_problems(fixture, "launch", LAUNCHES[0][2], True, "bash", tmp_path)
-    assert f"{fixture}:1: [bash] section 'launch' tries run-instances 6 times after UnauthorizedOperation; it should try 1" in problems
-    assert f"{fixture}:1: [bash] section 'launch' waits on an instance it did not launch, after VcpuLimitExceeded" in problems
-    assert f"{fixture}:1: [bash] section 'launch' tries again after PendingVerification without saying so (`Try 1 of 30 failed`)" in problems
-
-
-def test_the_launch_check_catches_a_launch_that_gives_up_on_verification(tmp_path):
-    fixture = tmp_path / "fixture.sh"
-    fixture.write_text(GIVES_UP_ON_VERIFICATION)
-    problems = launch_problems(fixture, "launch", LAUNCHES[0][2], True, "zsh", tmp_path)
-    assert f"{fixture}:1: [zsh] section 'launch' tries run-instances 1 times after PendingVerification; it should try 30" in problems
-    assert f"{fixture}:1: [zsh] section 'launch' waits 0 s in all through PendingVerification; it should wait at least {PATIENCE} s" in problems
-    assert f"{fixture}:1: [zsh] section 'launch' tries run-instances 1 times after RequestLimitExceeded; it should try 30" in problems
+@pytest.mark.parametrize("fixture, shell, expected", [
+    (RETRY_ANY_ERROR, "bash", [
+        "tries run-instances 6 times after UnauthorizedOperation; it should try 1",
+        "waits on an instance it did not launch, after VcpuLimitExceeded",
+        "tries again after PendingVerification without saying so (`Try 1 of 30 failed`)"]),
+    (GIVES_UP_ON_VERIFICATION, "zsh", [
+        "tries run-instances 1 times after PendingVerification; it should try 30",
+        f"waits 0 s in all through PendingVerification; it should wait at least {PATIENCE} s",
+        "tries run-instances 1 times after RequestLimitExceeded; it should try 30"]),
+], ids=["retries-any-error", "gives-up-on-verification"])
+def test_the_launch_check_catches_a_broken_launch(fixture, shell, expected, tmp_path):
+    path = tmp_path / "fixture.sh"
+    path.write_text(fixture)
+    problems = launch_problems(path, "launch", LAUNCHES[0][2], True, shell, tmp_path)
+    for problem in expected:
+        assert f"{path}:1: [{shell}] section 'launch' {problem}" in problems, problems
 
 
 def test_the_signed_out_check_catches_an_unguarded_clean_up(tmp_path):

@@ -5,10 +5,10 @@ refuses a new account (it has no fault injection of its own). This proxy, an HTT
 127.0.0.1 in the test's own process, stands between the reader's `aws` and the test's moto server
 and forwards every request unchanged, except:
 
-* AWS Free Tier's `GetAccountPlanState` and `UpgradeAccountPlan`, which moto lacks (it answers them
-  with an internal server error): the proxy answers them itself, in the operation's output shape,
-  for the plan it is set to (`Proxy.plan`). It is `PAID` unless a test says otherwise, since moto
-  launches any instance type, as only the Paid plan does;
+* AWS Free Tier's `GetAccountPlanState`, which moto lacks (it answers with an internal server
+  error): the proxy answers it itself, in the operation's output shape, for the plan it is set to
+  (`Proxy.plan`; an entry of rules/divergences.toml, as ANSWERED says). It is `PAID` unless a
+  test says otherwise, since moto launches any instance type, as only the Paid plan does;
 * the faults a test arms (`Proxy.arm`), in the order armed. Each refuses the AWS CLI's requests for
   some operations (the test's own Boto3 clients are never refused: their User-Agent lacks
   `aws-cli/`) with the error code, HTTP status and message AWS sends, for a number of requests or
@@ -75,6 +75,8 @@ ERRORS = {
     "RequestLimitExceeded": (503, "Request limit exceeded."),
 }
 
+# The operations the proxy answers itself, where moto cannot: each an entry of rules/divergences.toml.
+ANSWERED = {("freetier", "GetAccountPlanState")}
 LAUNCHES = frozenset({"RunInstances", "RequestSpotInstances"})
 PROFILE_USERS = frozenset({"RunInstances", "RequestSpotInstances", "AssociateIamInstanceProfile",
                            "ReplaceIamInstanceProfileAssociation"})
@@ -236,12 +238,9 @@ class Proxy:
                 if isinstance(fault, ProfileNotYetVisible):
                     fault.created(name)
 
-    def free_tier(self, operation: str, body: bytes) -> tuple[int, dict]:
-        """AWS Free Tier's answers, in botocore's output shapes (freetier 2023-09-07)."""
-        if operation == "UpgradeAccountPlan":
-            self.plan = json.loads(body or b"{}").get("accountPlanType", self.plan)
-            return 200, {"accountId": ACCOUNT, "accountPlanType": self.plan, "accountPlanStatus": "ACTIVE"}
-        if operation == "GetAccountPlanState":
+    def free_tier(self, operation: str) -> tuple[int, dict]:
+        """AWS Free Tier's answer, in botocore's output shape (freetier 2023-09-07)."""
+        if ("freetier", operation) in ANSWERED:
             state = {"accountId": ACCOUNT, "accountPlanType": self.plan, "accountPlanStatus": "ACTIVE"}
             if self.plan == "FREE":
                 state |= {"accountPlanRemainingCredits": {"amount": 200.0, "unit": "USD"},
@@ -298,7 +297,7 @@ class _Forward(BaseHTTPRequestHandler):
         request = self._request(body)
         from_cli = "aws-cli/" in self.headers.get("User-Agent", "")
         if request.service == "freetier":
-            status, answer = self.owner.free_tier(request.operation, body)
+            status, answer = self.owner.free_tier(request.operation)
             self._send(status, [("Content-Type", "application/x-amz-json-1.0")], json.dumps(answer).encode())
             return
         if from_cli and request.service == "ec2" and (refusal := self.owner.refusal(request)):

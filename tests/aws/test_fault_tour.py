@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import os
 import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -43,7 +44,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from conftest import ROOT
-from faults import (PROFILE_USERS, Fault, InsufficientInstanceCapacity, MaxSpotInstanceCountExceeded,
+from faults import (ANSWERED, PROFILE_USERS, Fault, InsufficientInstanceCapacity, MaxSpotInstanceCountExceeded,
                     PendingVerification, ProfileNotYetVisible, Proxy, RequestLimitExceeded, VcpuLimitExceeded)
 from permissions import shell_calls
 from test_tour import TOURS, tour
@@ -212,6 +213,12 @@ def test_every_launching_guide_is_in_the_fault_tour():
     left_out = {page: where for page, where in launching_pages(snippets).items() if page not in NEW_ACCOUNT}
     assert not left_out, "\n".join(f"{where}: {page} launches or uses an instance profile; add it to NEW_ACCOUNT "
                                    "in tests/aws/test_fault_tour.py" for page, where in left_out.items())
+
+
+def test_every_answer_of_the_proxy_is_a_registered_divergence():
+    registry = tomllib.loads((ROOT / "rules" / "divergences.toml").read_text())
+    known = {(d["service"], d["operation"]) for d in registry.get("divergence", [])}
+    assert ANSWERED <= known, f"rules/divergences.toml: no entry for {sorted(ANSWERED - known)}, which tests/aws/faults.py answers"
 
 
 # --- fixtures ---------------------------------------------------------------------------------

@@ -426,7 +426,9 @@ PARLIAMENT_ACCEPTED = {
     # release; the Service Authorization Reference lists both actions, and the evaluator knows them
     # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
     **{("UNKNOWN_ACTION", a): "newer than parliament's copy of the Service Authorization Reference" for a in (
-        "Unknown action s3:GetBucketAbac", "Unknown action s3:PutBucketAbac")},
+        "Unknown action s3:GetBucketAbac", "Unknown action s3:PutBucketAbac",
+        # AWS Free Tier's plan (2025): https://docs.aws.amazon.com/service-authorization/latest/reference/list_freetier.html
+        "Unknown action freetier:GetAccountPlanState")},
     # The boundary allows on the instance what AmazonSSMManagedInstanceCore allows, as AWS grants it.
     **{("RESOURCE_STAR", a): "the boundary mirrors AmazonSSMManagedInstanceCore, which AWS grants on *" for a in (
         "ssm:DescribeDocument", "ssm:GetDocument", "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus")},

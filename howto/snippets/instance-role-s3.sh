@@ -71,7 +71,6 @@ aws iam create-instance-profile --instance-profile-name "$S3_ROLE" \
   --query InstanceProfile.Arn --output text
 aws iam add-role-to-instance-profile --instance-profile-name "$S3_ROLE" --role-name "$S3_ROLE"
 aws iam wait instance-profile-exists --instance-profile-name "$S3_ROLE"
-sleep 10
 # [end instance-profile]
 
 # [start attach-profile]
@@ -80,14 +79,32 @@ aws ec2 describe-instances --instance-ids "$BOX_ID" \
 BOX_ASSOCIATION_ID=$(aws ec2 describe-iam-instance-profile-associations \
   --filters Name=instance-id,Values="$BOX_ID" Name=state,Values=associated \
   --query 'IamInstanceProfileAssociations[0].AssociationId' --output text)
-if [ "$BOX_ASSOCIATION_ID" = None ]; then
-  aws ec2 associate-iam-instance-profile --instance-id "$BOX_ID" \
-    --iam-instance-profile Name="$S3_ROLE" \
-    --query 'IamInstanceProfileAssociation.State' --output text
+S3_STATE=
+for S3_TRY in $(seq 1 30); do
+  if [ "$BOX_ASSOCIATION_ID" = None ]; then
+    S3_ATTACH=$(aws ec2 associate-iam-instance-profile --instance-id "$BOX_ID" \
+      --iam-instance-profile Name="$S3_ROLE" \
+      --query 'IamInstanceProfileAssociation.State' --output text 2>&1)
+  else
+    S3_ATTACH=$(aws ec2 replace-iam-instance-profile-association --association-id "$BOX_ASSOCIATION_ID" \
+      --iam-instance-profile Name="$S3_ROLE" \
+      --query 'IamInstanceProfileAssociation.State' --output text 2>&1)
+  fi && S3_STATE="$S3_ATTACH" && break
+  echo "$S3_ATTACH"
+  if echo "$S3_ATTACH" | grep -q -e "Invalid IAM Instance Profile" -e RequestLimitExceeded; then
+    S3_WAIT=10
+  else
+    break
+  fi
+  if [ "$S3_TRY" -lt 30 ]; then
+    echo "Try $S3_TRY of 30 failed: trying again in $S3_WAIT seconds"
+    sleep "$S3_WAIT"
+  fi
+done
+if [ -n "$S3_STATE" ]; then
+  echo "$S3_STATE"
 else
-  aws ec2 replace-iam-instance-profile-association --association-id "$BOX_ASSOCIATION_ID" \
-    --iam-instance-profile Name="$S3_ROLE" \
-    --query 'IamInstanceProfileAssociation.State' --output text
+  echo "No profile was attached: find the error above in this step's text, then paste this block again"
 fi
 # [end attach-profile]
 

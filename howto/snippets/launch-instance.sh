@@ -20,7 +20,7 @@ echo "$AMI_ID"
 
 # [start compare-types]
 aws ec2 describe-instance-types --instance-types t3.micro m7i.xlarge r7i.2xlarge \
-  --query 'sort_by(InstanceTypes, &VCpuInfo.DefaultVCpus)[].[InstanceType,VCpuInfo.DefaultVCpus,MemoryInfo.SizeInMiB]' \
+  --query 'sort_by(InstanceTypes, &VCpuInfo.DefaultVCpus)[].[InstanceType,VCpuInfo.DefaultVCpus,MemoryInfo.SizeInMiB,FreeTierEligible]' \
   --output table
 # [end compare-types]
 
@@ -33,16 +33,38 @@ chmod 400 ~/.ssh/analysis-key.pem
 # [end create-key]
 
 # [start run-instance]
-BOX_ID=$(aws ec2 run-instances \
-  --image-id "$AMI_ID" \
-  --instance-type "$BOX_TYPE" \
-  --key-name "$KEY_NAME" \
-  --metadata-options HttpTokens=required,HttpEndpoint=enabled \
-  --tag-specifications \
-    "ResourceType=instance,Tags=[{Key=Name,Value=$BOX_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
-    "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
-  --query 'Instances[0].InstanceId' --output text)
-echo "$BOX_ID"
+BOX_ID=
+for BOX_TRY in $(seq 1 30); do
+  if BOX_LAUNCH=$(aws ec2 run-instances \
+      --image-id "$AMI_ID" \
+      --instance-type "$BOX_TYPE" \
+      --key-name "$KEY_NAME" \
+      --metadata-options HttpTokens=required,HttpEndpoint=enabled \
+      --tag-specifications \
+        "ResourceType=instance,Tags=[{Key=Name,Value=$BOX_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
+        "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+      --query 'Instances[0].InstanceId' --output text 2>&1); then
+    BOX_ID="$BOX_LAUNCH"
+    break
+  fi
+  echo "$BOX_LAUNCH"
+  if echo "$BOX_LAUNCH" | grep -q PendingVerification; then
+    BOX_WAIT=60
+  elif echo "$BOX_LAUNCH" | grep -q RequestLimitExceeded; then
+    BOX_WAIT=10
+  else
+    break
+  fi
+  if [ "$BOX_TRY" -lt 30 ]; then
+    echo "Try $BOX_TRY of 30 failed: trying again in $BOX_WAIT seconds"
+    sleep "$BOX_WAIT"
+  fi
+done
+if [ -n "$BOX_ID" ]; then
+  echo "$BOX_ID"
+else
+  echo "No instance was launched: find the error above in this step's list, then paste this block again"
+fi
 # [end run-instance]
 
 # [start wait-running]

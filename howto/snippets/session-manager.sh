@@ -61,23 +61,37 @@ aws ec2 describe-security-groups --group-ids "$SSM_SG_ID" \
 SSM_AMI_ID=$(aws ssm get-parameter \
   --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
   --query Parameter.Value --output text)
-for attempt in 1 2 3 4 5 6; do
-  SSM_BOX_ID=$(aws ec2 run-instances --image-id "$SSM_AMI_ID" --instance-type t3.micro \
-    --iam-instance-profile Name="$SSM_ROLE" \
-    --security-group-ids "$SSM_SG_ID" \
-    --metadata-options HttpTokens=required,HttpEndpoint=enabled \
-    --tag-specifications \
-      "ResourceType=instance,Tags=[{Key=Name,Value=$SSM_BOX_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
-      "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
-    --query 'Instances[0].InstanceId' --output text) && break
-  echo "Try $attempt of 6 failed; trying again in 10 seconds."
-  sleep 10
+SSM_BOX_ID=
+for SSM_TRY in $(seq 1 30); do
+  if SSM_LAUNCH=$(aws ec2 run-instances --image-id "$SSM_AMI_ID" --instance-type t3.micro \
+      --iam-instance-profile Name="$SSM_ROLE" \
+      --security-group-ids "$SSM_SG_ID" \
+      --metadata-options HttpTokens=required,HttpEndpoint=enabled \
+      --tag-specifications \
+        "ResourceType=instance,Tags=[{Key=Name,Value=$SSM_BOX_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
+        "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+      --query 'Instances[0].InstanceId' --output text 2>&1); then
+    SSM_BOX_ID="$SSM_LAUNCH"
+    break
+  fi
+  echo "$SSM_LAUNCH"
+  if echo "$SSM_LAUNCH" | grep -q PendingVerification; then
+    SSM_WAIT=60
+  elif echo "$SSM_LAUNCH" | grep -q -e "Invalid IAM Instance Profile" -e RequestLimitExceeded; then
+    SSM_WAIT=10
+  else
+    break
+  fi
+  if [ "$SSM_TRY" -lt 30 ]; then
+    echo "Try $SSM_TRY of 30 failed: trying again in $SSM_WAIT seconds"
+    sleep "$SSM_WAIT"
+  fi
 done
 if [ -n "$SSM_BOX_ID" ]; then
   aws ec2 wait instance-running --instance-ids "$SSM_BOX_ID"
   echo "$SSM_BOX_ID"
 else
-  echo "The launch failed six times: read the first error above."
+  echo "No instance was launched: find the error above in this step's list, then paste this block again"
 fi
 # [end launch]
 

@@ -11,9 +11,15 @@ READER=$(aws sts get-caller-identity --query Arn --output text \
 ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
 SPOT_ROLE="crashcourse-spot-worker-$READER"
 SPOT_NAME=spot-worker
-SPOT_TYPE=m7i.xlarge
 SPOT_BUCKET="crashcourse-spot-$READER-$ACCOUNT_ID-$(aws configure get region)"
-echo "$SPOT_BUCKET"
+SPOT_TYPE=m7i.xlarge
+if [ "$(aws freetier get-account-plan-state --query accountPlanType --output text)" = FREE ]; then
+  SPOT_TYPE=$(aws ec2 describe-instance-types \
+    --filters Name=free-tier-eligible,Values=true Name=supported-usage-class,Values=spot \
+      Name=processor-info.supported-architecture,Values=x86_64 \
+    --query 'sort_by(InstanceTypes, &MemoryInfo.SizeInMiB)[-1].InstanceType' --output text)
+fi
+echo "$SPOT_BUCKET $SPOT_TYPE"
 # [end set-names]
 
 # [start price-history]
@@ -133,27 +139,41 @@ EOF
 # [end write-user-data]
 
 # [start launch-spot]
-for attempt in 1 2 3 4 5 6; do
-  SPOT_ID=$(aws ec2 run-instances \
-    --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
-    --instance-type "$SPOT_TYPE" \
-    --instance-market-options 'MarketType=spot,SpotOptions={SpotInstanceType=one-time,InstanceInterruptionBehavior=terminate}' \
-    --instance-initiated-shutdown-behavior terminate \
-    --iam-instance-profile Name="$SPOT_ROLE" \
-    --metadata-options HttpTokens=required,HttpEndpoint=enabled \
-    --user-data file://spot-job.sh \
-    --tag-specifications \
-      "ResourceType=instance,Tags=[{Key=Name,Value=$SPOT_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
-      "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
-      "ResourceType=spot-instances-request,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
-    --query 'Instances[0].InstanceId' --output text) && break
-  echo "Try $attempt of 6 failed; trying again in 10 seconds."
-  sleep 10
+SPOT_ID=
+for SPOT_TRY in $(seq 1 30); do
+  if SPOT_LAUNCH=$(aws ec2 run-instances \
+      --image-id resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
+      --instance-type "$SPOT_TYPE" \
+      --instance-market-options 'MarketType=spot,SpotOptions={SpotInstanceType=one-time,InstanceInterruptionBehavior=terminate}' \
+      --instance-initiated-shutdown-behavior terminate \
+      --iam-instance-profile Name="$SPOT_ROLE" \
+      --metadata-options HttpTokens=required,HttpEndpoint=enabled \
+      --user-data file://spot-job.sh \
+      --tag-specifications \
+        "ResourceType=instance,Tags=[{Key=Name,Value=$SPOT_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
+        "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+        "ResourceType=spot-instances-request,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+      --query 'Instances[0].InstanceId' --output text 2>&1); then
+    SPOT_ID="$SPOT_LAUNCH"
+    break
+  fi
+  echo "$SPOT_LAUNCH"
+  if echo "$SPOT_LAUNCH" | grep -q PendingVerification; then
+    SPOT_WAIT=60
+  elif echo "$SPOT_LAUNCH" | grep -q -e "Invalid IAM Instance Profile" -e RequestLimitExceeded; then
+    SPOT_WAIT=10
+  else
+    break
+  fi
+  if [ "$SPOT_TRY" -lt 30 ]; then
+    echo "Try $SPOT_TRY of 30 failed: trying again in $SPOT_WAIT seconds"
+    sleep "$SPOT_WAIT"
+  fi
 done
 if [ -n "$SPOT_ID" ]; then
   aws ec2 wait instance-running --instance-ids "$SPOT_ID"
 else
-  echo "The launch failed six times: read the first error above."
+  echo "No instance was launched: find the error above in this step's list, then paste this block again"
 fi
 # [end launch-spot]
 

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "_ext"))
 from snippets import Section, parse_sections  # noqa: E402,F401  (the one reader of snippet files)
 from cliserver import aws_cli  # noqa: E402
 from motofork import Forks  # noqa: E402
+from faults import Proxy  # noqa: E402
 
 SNIPPETS = ROOT / "howto" / "snippets"
 OUTPUTS = ROOT / "howto" / "outputs"
@@ -250,12 +251,19 @@ def profiles_on(ec2, instance_id: str) -> list[str]:
 
 
 @pytest.fixture
-def fresh_account(moto_forks):
+def emulator(moto_forks):
     """The emulator as a new account: each Region's default VPC, with the internet gateway and the
     route a real one has (motofork.new_account), and nothing else. A server of the test's own,
-    forked from the warm one, stopped after the test."""
-    with moto_forks.account() as url:
-        yield url
+    forked from the warm one, stopped after the test, behind the fault-injecting proxy of
+    faults.py (which answers AWS Free Tier, and refuses nothing until a test arms a fault)."""
+    with moto_forks.account() as url, Proxy(url) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def fresh_account(emulator):
+    """The emulator's address (the proxy's): what the reader's AWS_ENDPOINT_URL is set to."""
+    return emulator.url
 
 
 @pytest.fixture

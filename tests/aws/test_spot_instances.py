@@ -1,5 +1,6 @@
 """howto/spot-instances.md: a Spot Instance that starts its own job from user data, with a
-checkpoint bucket and a role of its own, and an email alert for the interruption warning."""
+checkpoint bucket and a role of its own, and an email alert for the interruption warning; on the
+Paid plan (the emulator's account) with m7i.xlarge, and on the Free plan with an eligible type."""
 
 import base64
 import json
@@ -97,3 +98,18 @@ def test_spot_instances(guide, tmp_path):
     # Run twice: nothing left to find, and no error.
     g._bash(cleanup, None, g.workdir / "after.sh")
     assert all(g.outputs[s.name] == "" for s in cleanup)
+
+
+def test_spot_instances_on_the_free_plan(guide, emulator):
+    """On the Free plan (AWS Free Tier answers FREE, and the proxy refuses a type that is not free-tier
+    eligible, as AWS does), step 1 takes the eligible Spot-capable x86_64 type with the most memory,
+    and the launch goes through with it."""
+    emulator.plan = "FREE"
+    g = guide("spot-instances")
+    g.run()
+    eligible = g.client("ec2").describe_instance_types(InstanceTypes=[g.var("SPOT_TYPE")])["InstanceTypes"][0]
+    assert eligible["FreeTierEligible"] and "spot" in eligible["SupportedUsageClasses"], eligible["InstanceType"]
+    assert g.var("SPOT_TYPE") == "m7i-flex.large"  # in moto's copy of describe-instance-types' data
+    assert g.outputs["set-names"].split()[1] == "m7i-flex.large"
+    assert g.outputs["check-spot"].split()[:3] == ["m7i-flex.large", "spot", "running"]
+    assert [code for _, code in emulator.log if code] == []  # nothing was refused

@@ -75,7 +75,7 @@ class Tour:
     def resources(self) -> set[str]:
         return {item for region in REGIONS for item in inventory(lambda s, r=region: client(self.endpoint, s, r))}
 
-    def run(self, shell: Shell, step) -> None:
+    def run(self, shell: Shell, step) -> str:
         started, corrections = time.monotonic(), len(fired(self.endpoint))
         try:
             out, failed = shell.paste(step.code)
@@ -90,6 +90,7 @@ class Tour:
                 f"(exit {', '.join(failed)}):\n{shell.stderr()}",
                 pytrace=False,
             )
+        return out
 
     def attribute(self, before: set[str], page: str) -> set[str]:
         after = self.resources()
@@ -109,18 +110,24 @@ def test_tour(name, shell, fresh_account, tmp_path):
 
 
 def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path,
-         until: str | None = None) -> dict[str, dict[str, str]]:
+         until: str | None = None, under=None) -> dict[str, dict[str, str]]:
     """Follow every page `index` lists, then clean up; fail naming file:line; return what was printed.
 
     With `until` (a page's name), as one guide's output test follows it (shown_outputs.py), the
     tour stops after that page, and the next day runs that page's clean-up alone (the first the
     full tour runs, the pages after it never having been followed) and no audit: the full tour
     checks the other clean-ups and what is left. Stop-and-clean-up's is the full tour.
+
+    With `under` (test_fault_tour.py's new account), the tour follows the pages it picks, in the
+    reader's terminal as changed by it, and tells it when each page starts, what each block printed
+    (with a way to paste the block again) and when day two comes.
     """
     files = pages_of(index, snippets)
+    files = under.pages(files) if under else files
     home = tmp_path / "home"
     home.mkdir()
     t = Tour(shell, endpoint, home)
+    t.env = under.env(t.env) if under else t.env
     partial = bool(until) and until != CLEAN_UP_LAST
     defaults = set() if partial else t.resources()
 
@@ -137,13 +144,17 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path,
     try:
         for path in forward:
             later = None  # `again-*` steps: the reader comes back in a new terminal
+            if under:
+                under.before(path.stem)
             try:
                 for step in steps(path, cleanup=False):
                     if step.section.again:
                         later = later or Shell(shell, t.env, home)
                         t.run(later, step)
                     else:
-                        t.run(terminal, step)
+                        out = t.run(terminal, step)
+                        if under:
+                            under.after(step, out, lambda step=step: t.run(terminal, step))
             finally:
                 if later:
                     later.close()
@@ -159,6 +170,8 @@ def tour(index: Path, snippets: Path, shell: str, endpoint: str, tmp_path: Path,
             t.problems.append(f"bucket {bucket['Name']!r}, made by {made_by}: {reason}")
 
     # Day two: a new terminal for each page's clean-up, then stop-and-clean-up as a last sweep.
+    if under:
+        under.day_two()
     for path in forward[-1:] if partial else [*reversed(forward), *(f for f in files if f.stem == CLEAN_UP_LAST)]:
         blocks = steps(path, cleanup=True)
         if path.stem == CLEAN_UP_LAST:

@@ -212,7 +212,7 @@ else
   TUTORIAL_AMI=$(aws ssm get-parameter \
     --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
     --query Parameter.Value --output text)
-  for TUTORIAL_TRY in 1 2 3 4 5 6; do
+  for TUTORIAL_TRY in $(seq 1 30); do
     if TUTORIAL_LAUNCH=$(aws ec2 run-instances --image-id "$TUTORIAL_AMI" \
       --instance-type t3.micro --iam-instance-profile Name="$TUTORIAL_ROLE" \
       --security-group-ids "$TUTORIAL_SG" --metadata-options HttpTokens=required \
@@ -224,8 +224,17 @@ else
       break
     fi
     echo "$TUTORIAL_LAUNCH"
-    echo "$TUTORIAL_LAUNCH" | grep -q "Invalid IAM Instance Profile" || break
-    if [ "$TUTORIAL_TRY" -lt 6 ]; then sleep 10; fi
+    if echo "$TUTORIAL_LAUNCH" | grep -q PendingVerification; then
+      TUTORIAL_WAIT=60
+    elif echo "$TUTORIAL_LAUNCH" | grep -q -e "Invalid IAM Instance Profile" -e RequestLimitExceeded; then
+      TUTORIAL_WAIT=10
+    else
+      break
+    fi
+    if [ "$TUTORIAL_TRY" -lt 30 ]; then
+      echo "Try $TUTORIAL_TRY of 30 failed: trying again in $TUTORIAL_WAIT seconds"
+      sleep "$TUTORIAL_WAIT"
+    fi
   done
 fi
 if [ "$TUTORIAL_INSTANCE_ID" = "None" ]; then

@@ -345,8 +345,8 @@ if [ -z "$OWNER" ] || [ -z "$READER" ]; then
 else
   TUTORIAL_ROLE_FOUND=$(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" \
     --query "Roles[?RoleName=='$TUTORIAL_ROLE'].RoleName" --output text)
-  if [ -z "$TUTORIAL_ROLE_FOUND" ] && ROLE_OWNER=$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
-      --query "Tags[?Key=='crashcourse:owner'].Value" --output text) && [ "$ROLE_OWNER" = "$OWNER" ]; then
+  if [ -z "$TUTORIAL_ROLE_FOUND" ] && TUTORIAL_ROLE_OWNER=$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text) && [ "$TUTORIAL_ROLE_OWNER" = "$OWNER" ]; then
     TUTORIAL_ROLE_FOUND="$TUTORIAL_ROLE"
   fi
   if [ -n "$TUTORIAL_ROLE_FOUND" ]; then

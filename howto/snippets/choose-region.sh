@@ -12,8 +12,10 @@ aws configure get region
 NEW_REGION=<region-code>
 if [ -z "$NEW_REGION" ]; then
   echo "NEW_REGION is empty: put your Region's code in place of the placeholder on the first line. Nothing was changed."
-elif aws ec2 describe-regions --region-names "$NEW_REGION" >/dev/null; then
+elif aws ec2 describe-regions --region "$NEW_REGION" --region-names "$NEW_REGION" >/dev/null; then
   aws configure set region "$NEW_REGION"
+else
+  echo "Your account cannot use $NEW_REGION (a mistyped code, or an opt-in Region not enabled). Nothing was changed."
 fi
 aws configure get region
 # [end set-region]

@@ -10,13 +10,15 @@ done
 # [end admin-enable]
 
 # [start admin-check]
-OFF=$(for region in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do
-  if [ "$(aws ec2 get-ebs-encryption-by-default --region "$region" \
-      --query EbsEncryptionByDefault --output text)" != True ]; then
-    echo "$region"
-  fi
-done)
-echo "Regions where EBS encryption by default is off: ${OFF:-none}"
+if REGIONS=$(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); then
+  OFF=$(for region in $(printf '%s\n' "$REGIONS"); do
+    if ON=$(aws ec2 get-ebs-encryption-by-default --region "$region" \
+        --query EbsEncryptionByDefault --output text); [ "$ON" != True ]; then
+      echo "$region"
+    fi
+  done)
+  echo "Regions where EBS encryption by default is off: ${OFF:-none}"
+fi
 # [end admin-check]
 
 # [start admin-show-key] not-emulated: the emulator does not answer GetEbsDefaultKmsKeyId

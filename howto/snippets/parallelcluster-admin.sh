@@ -4,7 +4,7 @@
 
 # [start admin-boundary]
 PC_BOUNDARIES=$(aws iam list-policies --scope Local \
-  --query "length(Policies[?PolicyName=='crashcourse-pcluster-boundary'])" --output text)
+  --query "length(Policies[?PolicyName=='crashcourse-pcluster-boundary'])" --output json)
 if [ "$PC_BOUNDARIES" = 0 ]; then
   aws iam create-policy --policy-name crashcourse-pcluster-boundary \
     --policy-document file://crashcourse-pcluster-boundary.json --query Policy.PolicyName --output text

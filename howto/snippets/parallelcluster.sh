@@ -5,7 +5,7 @@
 
 # [start install] not-emulated: installs the pcluster CLI on your computer
 python3 -m venv ~/pcluster-venv
-~/pcluster-venv/bin/python -m pip install aws-parallelcluster==3.16.1
+~/pcluster-venv/bin/python -m pip install aws-parallelcluster==3.16.1 "boto3[crt]"
 node --version
 ~/pcluster-venv/bin/pcluster version
 # [end install]
@@ -170,7 +170,9 @@ READER=$(aws sts get-caller-identity --query Arn --output text \
   | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
 [ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 CLUSTER_NAME="crashcourse-$READER"
-if ~/pcluster-venv/bin/pcluster describe-cluster --cluster-name "$CLUSTER_NAME" > /dev/null 2>&1; then
+if [ -z "$READER" ]; then
+  echo "Not signed in: run aws login (or aws sso login), then paste this block again"
+elif ~/pcluster-venv/bin/pcluster describe-cluster --cluster-name "$CLUSTER_NAME" > /dev/null 2>&1; then
   ~/pcluster-venv/bin/pcluster delete-cluster --cluster-name "$CLUSTER_NAME" --query cluster.clusterStatus
 fi
 waited=0

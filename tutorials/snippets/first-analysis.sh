@@ -397,9 +397,9 @@ else
     --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
     --query 'length(SecurityGroups)' --output text)"
   echo "roles: $(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" \
-    --query "length(Roles[?RoleName=='$TUTORIAL_ROLE'])" --output text)"
+    --query "length(Roles[?RoleName=='$TUTORIAL_ROLE'])" --output json)"
   echo "instance profiles: $(aws iam list-instance-profiles --path-prefix "/crashcourse/$OWNER/" \
-    --query "length(InstanceProfiles[?InstanceProfileName=='$TUTORIAL_ROLE'])" --output text)"
+    --query "length(InstanceProfiles[?InstanceProfileName=='$TUTORIAL_ROLE'])" --output json)"
   echo "buckets: $(aws s3api list-buckets \
     --query "length(Buckets[?Name=='$TUTORIAL_BUCKET'])" --output text)"
 fi

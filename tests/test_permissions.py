@@ -92,7 +92,8 @@ def test_a_command_of_the_cli_itself_is_mapped_or_named():
 def test_a_missing_pass_role_is_named_with_its_command(snippets):
     calls, envs, known, asked = snippets
     report = missing([everything_but("iam:PassRole")], asked)
-    assert report and all("needs iam:PassRole on arn:aws:iam::111122223333:role/crashcourse-" in r for r in report), report
+    assert report and all(f"needs iam:PassRole on arn:aws:iam::111122223333:role/crashcourse/{ME.userid}/crashcourse-" in r
+                          for r in report), report
     assert {r.split("`")[1] for r in report} >= {"aws ec2 run-instances", "aws ec2 associate-iam-instance-profile",
                                                  "aws batch register-job-definition"}, report
     assert all("with iam:PassedToService=ec2.amazonaws.com" in r for r in report if "`aws ec2 " in r), report
@@ -102,8 +103,8 @@ def test_a_missing_pass_role_is_named_with_its_command(snippets):
     assert len(batch) == 4, batch
     assert sorted(r.split("with iam:PassedToService=")[1].split()[0] for r in batch) == [
         "batch.amazonaws.com", "batch.amazonaws.com", "ecs-tasks.amazonaws.com", "ecs-tasks.amazonaws.com"], batch
-    assert {r.split(" on ")[1].split()[0] for r in batch} == {
-        f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-job-reader", f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-exec-reader"}, batch
+    assert {r.split(" on ")[1].split()[0] for r in batch} == {f"arn:aws:iam::{ACCOUNT}:role/crashcourse/{ME.userid}/crashcourse-batch-job-reader",
+                                                              f"arn:aws:iam::{ACCOUNT}:role/crashcourse/{ME.userid}/crashcourse-batch-exec-reader"}, batch
 
 
 def test_passing_batch_roles_only_to_ecs_tasks_is_named(snippets):
@@ -127,8 +128,8 @@ def test_a_missing_owner_tag_is_named(snippets):
 
 def test_roles_only_with_the_boundary_and_passed_only_to_ec2():
     """The policies let the reader create roles only with the site's boundary, pass their own
-    roles to Amazon EC2 only, and never remove the boundary."""
-    role = f"arn:aws:iam::{ACCOUNT}:role/crashcourse-ssm-reader"
+    roles (those under their own path) to Amazon EC2 only, and never remove the boundary."""
+    role = f"arn:aws:iam::{ACCOUNT}:role/crashcourse/{ME.userid}/crashcourse-ssm-reader"
     mine = {f"aws:ResourceTag/{OWNER_TAG}": ME.userid}
     create = {f"aws:RequestTag/{OWNER_TAG}": ME.userid, "aws:TagKeys": [OWNER_TAG]}
     with Evaluator(policies()) as iam:
@@ -139,7 +140,9 @@ def test_roles_only_with_the_boundary_and_passed_only_to_ec2():
         assert not allowed("iam:CreateRole", role, {**create, "iam:PermissionsBoundary": f"arn:aws:iam::{ACCOUNT}:policy/other"})
         assert allowed("iam:PassRole", role, {**mine, "iam:PassedToService": "ec2.amazonaws.com"})
         assert not allowed("iam:PassRole", role, {**mine, "iam:PassedToService": "lambda.amazonaws.com"})
-        assert not allowed("iam:PassRole", role, {f"aws:ResourceTag/{OWNER_TAG}": "AIDAANOTHERREADER", "iam:PassedToService": "ec2.amazonaws.com"})
+        assert allowed("iam:PassRole", role, {"iam:PassedToService": "ec2.amazonaws.com"})  # no tag needed: the path decides
+        theirs = f"arn:aws:iam::{ACCOUNT}:role/crashcourse/AIDAANOTHERREADER/crashcourse-ssm-bob"
+        assert not allowed("iam:PassRole", theirs, {**mine, "iam:PassedToService": "ec2.amazonaws.com"})
         assert not allowed("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/Admin", {"iam:PassedToService": "ec2.amazonaws.com"})
         admin = {**mine, "iam:PermissionsBoundary": BOUNDARY_ARN, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}
         assert not allowed("iam:AttachRolePolicy", role, admin)
@@ -152,12 +155,17 @@ OTHER_READER, OTHER_ACCOUNT = "AIDAANOTHERREADER", "444455556666"
 MINE, THEIRS = {f"aws:ResourceTag/{OWNER_TAG}": ME.userid}, {f"aws:ResourceTag/{OWNER_TAG}": OTHER_READER}
 IMAGE, SNAPSHOT = f"arn:aws:ec2:{REGION}::image/ami-0abcdef1234567890", f"arn:aws:ec2:{REGION}::snapshot/snap-0abcdef1234567890"
 RULE = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/crashcourse-spot-interruption-warning-reader"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/crashcourse-ssm-reader"
+# Roles and instance profiles live under a path per reader, /crashcourse/USERID/ (IAM User Guide,
+# "IAM identifiers": a role's ARN holds its path); those made before paths sit at the top, `/`.
+OWN, OTHERS = f"arn:aws:iam::{ACCOUNT}:role/crashcourse/{ME.userid}", f"arn:aws:iam::{ACCOUNT}:role/crashcourse/{OTHER_READER}"
+ROLE, THEIR_ROLE, OLD_ROLE = f"{OWN}/crashcourse-ssm-reader", f"{OTHERS}/crashcourse-ssm-bob", f"arn:aws:iam::{ACCOUNT}:role/crashcourse-ssm-reader"
+THEIR_PROFILE = f"arn:aws:iam::{ACCOUNT}:instance-profile/crashcourse/{OTHER_READER}/crashcourse-ssm-bob"
+TO_EC2 = {"iam:PassedToService": "ec2.amazonaws.com"}
 NEW_ROLE = {f"aws:RequestTag/{OWNER_TAG}": ME.userid, "aws:TagKeys": [OWNER_TAG]}
 ELSEWHERE = f"arn:aws:iam::{OTHER_ACCOUNT}:policy/crashcourse-boundary"  # a boundary of the same name in another account
 BATCH = f"arn:aws:batch:{REGION}:{ACCOUNT}"
 QUEUE, DEFINITION = f"{BATCH}:job-queue/crashcourse-batch-reader", f"{BATCH}:job-definition/crashcourse-batch-reader:1"
-ENVIRONMENT, JOB_ROLE = f"{BATCH}:compute-environment/crashcourse-batch-reader", f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-job-reader"
+ENVIRONMENT, JOB_ROLE = f"{BATCH}:compute-environment/crashcourse-batch-reader", f"{OWN}/crashcourse-batch-job-reader"
 TO_TASKS = {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
 
 # What the reader may and may not do with images, snapshots, rules' targets and the boundary:
@@ -225,11 +233,32 @@ CASES = [
     ("deregister another reader's job definition", "batch:DeregisterJobDefinition", DEFINITION, THEIRS, False),
     ("pass an own AWS Batch role to ECS tasks", "iam:PassRole", JOB_ROLE, {**MINE, **TO_TASKS}, True),
     ("pass an own AWS Batch role to AWS Batch", "iam:PassRole", JOB_ROLE, {**MINE, "iam:PassedToService": "batch.amazonaws.com"}, True),
-    ("pass another reader's AWS Batch role to AWS Batch", "iam:PassRole", JOB_ROLE, {**THEIRS, "iam:PassedToService": "batch.amazonaws.com"}, False),
-    ("pass another reader's AWS Batch role to ECS tasks", "iam:PassRole", JOB_ROLE, {**THEIRS, **TO_TASKS}, False),
+    # iam:PassRole: the role's path decides, never its owner tag, which IAM does not give reliably
+    # for this action (IAM User Guide, "Grant a user permissions to pass a role to an AWS service"):
+    # each refusal below holds even when the tag claims the reader (MINE), the worst case.
+    ("pass another reader's AWS Batch role to ECS tasks", "iam:PassRole", f"{OTHERS}/crashcourse-batch-job-bob",
+     {**MINE, **TO_TASKS}, False),
+    ("pass another reader's AWS Batch role to AWS Batch", "iam:PassRole", f"{OTHERS}/crashcourse-batch-job-bob",
+     {**MINE, "iam:PassedToService": "batch.amazonaws.com"}, False),
     ("pass an own AWS Batch role to Lambda", "iam:PassRole", JOB_ROLE, {**MINE, "iam:PassedToService": "lambda.amazonaws.com"}, False),
     ("pass an own instance role to ECS tasks", "iam:PassRole", ROLE, {**MINE, **TO_TASKS}, False),
     ("read another reader's job logs", "logs:FilterLogEvents", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:crashcourse-batch-bob", THEIRS, False),
+    ("pass an own role to EC2, whatever its tags", "iam:PassRole", ROLE, TO_EC2, True),
+    ("pass another reader's role to EC2", "iam:PassRole", THEIR_ROLE, {**MINE, **TO_EC2}, False),
+    ("pass a role made before paths to EC2", "iam:PassRole", OLD_ROLE, {**MINE, **TO_EC2}, False),
+    ("pass a role on another path to EC2", "iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/lab/crashcourse-x", {**MINE, **TO_EC2}, False),
+    ("create a role under another reader's path", "iam:CreateRole", f"{OTHERS}/crashcourse-x",
+     {**NEW_ROLE, "iam:PermissionsBoundary": BOUNDARY_ARN}, False),
+    ("create a role outside any reader's path", "iam:CreateRole", OLD_ROLE, {**NEW_ROLE, "iam:PermissionsBoundary": BOUNDARY_ARN}, False),
+    ("an inline policy on another reader's role", "iam:PutRolePolicy", THEIR_ROLE, {**MINE, "iam:PermissionsBoundary": BOUNDARY_ARN}, False),
+    ("attach to another reader's role", "iam:AttachRolePolicy", THEIR_ROLE,
+     {**MINE, "iam:PermissionsBoundary": BOUNDARY_ARN, "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}, False),
+    ("delete another reader's role", "iam:DeleteRole", THEIR_ROLE, MINE, False),
+    ("add a role to another reader's instance profile", "iam:AddRoleToInstanceProfile", THEIR_PROFILE, MINE, False),
+    ("create an instance profile under another reader's path", "iam:CreateInstanceProfile", THEIR_PROFILE, NEW_ROLE, False),
+    ("delete an own role made before paths", "iam:DeleteRole", OLD_ROLE, MINE, True),
+    ("delete another reader's role made before paths", "iam:DeleteRole", f"arn:aws:iam::{ACCOUNT}:role/crashcourse-ssm-bob", THEIRS, False),
+    ("claim an untagged role made before paths", "iam:TagRole", OLD_ROLE, NEW_ROLE, False),
 ]
 
 
@@ -275,6 +304,66 @@ def test_without_the_batch_owner_condition_a_reader_uses_anothers_queue_and_defi
             "submit with another reader's job definition: allowed (Allowed)",
             "disable another reader's job queue: allowed (Allowed)",
             "delete another reader's compute environment: allowed (Allowed)"} <= set(wrong), wrong
+
+
+def test_passing_a_role_by_its_tag_passes_anyones_role():
+    """Fixture: the iam:PassRole statements as they were before paths, on every `crashcourse` role
+    with the owner tag as their only fence. IAM does not give that tag reliably for iam:PassRole,
+    so the cases assume the worst (the tag claims the reader), and another reader's role goes through."""
+    wrong = judged_wrongly(policies_before(FIXTURES / "policy-passrole-by-tag.json"))
+    assert {"pass another reader's role to EC2: allowed (Allowed)", "pass a role made before paths to EC2: allowed (Allowed)",
+            "pass another reader's AWS Batch role to ECS tasks: allowed (Allowed)"} <= set(wrong), wrong
+
+
+def test_a_reader_signed_in_through_iam_identity_center_has_a_path_of_their_own():
+    """An IAM Identity Center user's aws:userid is the role's ID, a colon and the session name
+    (their user name): their path holds both (IAM's paths take `!` to `~`, the colon among them:
+    IAM API Reference, CreateRole, Path), and it fences them from another user of the same role."""
+    alice = Identity(f"arn:aws:sts::{ACCOUNT}:assumed-role/AWSReservedSSO_Lab_0123456789abcdef/alice@example.org",
+                     "AROADBQP57FF2AEXAMPLE:alice@example.org", ACCOUNT)
+    own = f"arn:aws:iam::{ACCOUNT}:role/crashcourse/{alice.userid}"
+    bob = f"arn:aws:iam::{ACCOUNT}:role/crashcourse/AROADBQP57FF2AEXAMPLE:bob@example.org"
+    create = {f"aws:RequestTag/{OWNER_TAG}": alice.userid, "aws:TagKeys": [OWNER_TAG], "iam:PermissionsBoundary": BOUNDARY_ARN}
+    with Evaluator(policies()) as iam:
+        assert iam.decide("iam:CreateRole", f"{own}/crashcourse-ssm-alice", alice, create).allowed
+        assert iam.decide("iam:PassRole", f"{own}/crashcourse-ssm-alice", alice, TO_EC2).allowed
+        assert iam.decide("iam:PassRole", f"{own}/crashcourse-batch-job-alice", alice, TO_TASKS).allowed
+        assert not iam.decide("iam:PassRole", f"{bob}/crashcourse-ssm-bob", alice, TO_EC2).allowed
+        assert not iam.decide("iam:CreateRole", f"{bob}/crashcourse-ssm-alice", alice, create).allowed
+
+
+def test_only_batch_roles_on_a_readers_path_act_from_outside_an_instance():
+    """The boundary denies a role's requests that come from neither an instance nor an AWS service,
+    save those of the AWS Batch roles the guides make, under a reader's path (aws:PrincipalArn is
+    the role's ARN, path included). A `crashcourse-batch-` role elsewhere, as one made before paths, gets nothing."""
+    def session(role_arn: str) -> tuple[Identity, dict]:
+        name = role_arn.rsplit("/", 1)[1]
+        who = Identity(f"arn:aws:sts::{ACCOUNT}:assumed-role/{name}/job", "AROADBQP57FF2AEXAMPLE:job", ACCOUNT)
+        return who, {"aws:PrincipalArn": role_arn, f"aws:PrincipalTag/{OWNER_TAG}": ME.userid, **MINE, **HERE}
+    with Evaluator([json.loads(BOUNDARY.read_text())]) as iam:
+        assert iam.decide("s3:GetObject", OBJECT, *session(JOB_ROLE), True).allowed
+        assert not iam.decide("s3:GetObject", OBJECT, *session(f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-job-reader"), True).allowed
+        assert not iam.decide("s3:GetObject", OBJECT, *session(ROLE), True).allowed  # an instance's role, from no instance
+
+
+def test_a_role_made_outside_the_readers_path_is_named(tmp_path):
+    """Fixture: a role and instance profile made without `--path` (so at IAM's `/`) are refused,
+    naming the ARN, and so are passing it and adding it to a profile; with the reader's path, allowed."""
+    def lines(path: str) -> str:
+        return ('OWNER=$(aws sts get-caller-identity --query UserId --output text)\n'
+                f'aws iam create-role --role-name crashcourse-x {path}--assume-role-policy-document file://t.json '
+                '--permissions-boundary arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary --tags "Key=crashcourse:owner,Value=$OWNER"\n'
+                f'aws iam create-instance-profile --instance-profile-name crashcourse-x {path}--tags "Key=crashcourse:owner,Value=$OWNER"\n'
+                'aws iam add-role-to-instance-profile --instance-profile-name crashcourse-x --role-name crashcourse-x\n')
+    snippet, needs = fixture_snippet(tmp_path, lines(""))
+    report = missing(policies(), needs)
+    assert {r.split("`")[1] for r in report} == {"aws iam create-role", "aws iam create-instance-profile",
+                                                 "aws iam add-role-to-instance-profile"}, report
+    assert any(f"needs iam:CreateRole on arn:aws:iam::{ACCOUNT}:role/crashcourse-x " in r for r in report), report
+    assert any(f"needs iam:PassRole on arn:aws:iam::{ACCOUNT}:role/crashcourse-x " in r for r in report), report
+    (tmp_path / "howto").rename(tmp_path / "before")
+    _, needs = fixture_snippet(tmp_path, lines('--path "/crashcourse/$OWNER/" '))
+    assert missing(policies(), needs) == []
 
 
 def test_the_old_ec2_statement_changes_anyones_user_data():

@@ -97,24 +97,30 @@ cat > "$ROLE_DIR/exec-role.json" <<EOF
   ]
 }
 EOF
-if [ "$(aws iam list-roles --query "length(Roles[?RoleName=='$JOB_ROLE'])" --output text)" = 0 ]; then
-  aws iam create-role --role-name "$JOB_ROLE" \
-    --assume-role-policy-document "file://$ROLE_DIR/ecs-tasks-trust.json" \
-    --description "AWS Batch jobs: read and write batch/ in one bucket" \
-    --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
-    --tags "Key=crashcourse:owner,Value=$OWNER" --query Role.Arn --output text
+OLD_ROLES=$(aws iam list-roles --output text \
+  --query "Roles[?Path=='/' && (RoleName=='$JOB_ROLE' || RoleName=='$EXEC_ROLE')].RoleName")
+if [ -n "$OLD_ROLES" ]; then
+  echo "Outside /crashcourse/$OWNER/ (an earlier version of this guide made them): $OLD_ROLES. Delete them with this page's clean-up, then paste this block again"
+else
+  if [ -z "$(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" --query "Roles[?RoleName=='$JOB_ROLE'].Arn" --output text)" ]; then
+    aws iam create-role --role-name "$JOB_ROLE" --path "/crashcourse/$OWNER/" \
+      --assume-role-policy-document "file://$ROLE_DIR/ecs-tasks-trust.json" \
+      --description "AWS Batch jobs: read and write batch/ in one bucket" \
+      --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
+      --tags "Key=crashcourse:owner,Value=$OWNER" --query Role.Arn --output text
+  fi
+  if [ -z "$(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" --query "Roles[?RoleName=='$EXEC_ROLE'].Arn" --output text)" ]; then
+    aws iam create-role --role-name "$EXEC_ROLE" --path "/crashcourse/$OWNER/" \
+      --assume-role-policy-document "file://$ROLE_DIR/ecs-tasks-trust.json" \
+      --description "AWS Batch on Fargate: write the jobs' logs" \
+      --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
+      --tags "Key=crashcourse:owner,Value=$OWNER" --query Role.Arn --output text
+  fi
+  aws iam put-role-policy --role-name "$JOB_ROLE" --policy-name batch-data \
+    --policy-document "file://$ROLE_DIR/job-role.json"
+  aws iam put-role-policy --role-name "$EXEC_ROLE" --policy-name batch-logs \
+    --policy-document "file://$ROLE_DIR/exec-role.json"
 fi
-if [ "$(aws iam list-roles --query "length(Roles[?RoleName=='$EXEC_ROLE'])" --output text)" = 0 ]; then
-  aws iam create-role --role-name "$EXEC_ROLE" \
-    --assume-role-policy-document "file://$ROLE_DIR/ecs-tasks-trust.json" \
-    --description "AWS Batch on Fargate: write the jobs' logs" \
-    --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
-    --tags "Key=crashcourse:owner,Value=$OWNER" --query Role.Arn --output text
-fi
-aws iam put-role-policy --role-name "$JOB_ROLE" --policy-name batch-data \
-  --policy-document "file://$ROLE_DIR/job-role.json"
-aws iam put-role-policy --role-name "$EXEC_ROLE" --policy-name batch-logs \
-  --policy-document "file://$ROLE_DIR/exec-role.json"
 # [end roles]
 
 # [start network]
@@ -183,8 +189,8 @@ cat > "$JOBDEF_DIR/container.json" <<EOF
   "command": ["sh", "-c",
     "dnf install -y -q awscli-2 && aws s3 cp s3://$DATA_BUCKET/batch/count-reads.sh /tmp/count-reads.sh && sh /tmp/count-reads.sh"],
   "environment": [{"name": "DATA_BUCKET", "value": "$DATA_BUCKET"}, {"name": "AWS_DEFAULT_REGION", "value": "$REGION"}],
-  "jobRoleArn": "arn:aws:iam::$ACCOUNT_ID:role/$JOB_ROLE",
-  "executionRoleArn": "arn:aws:iam::$ACCOUNT_ID:role/$EXEC_ROLE",
+  "jobRoleArn": "arn:aws:iam::$ACCOUNT_ID:role/crashcourse/$OWNER/$JOB_ROLE",
+  "executionRoleArn": "arn:aws:iam::$ACCOUNT_ID:role/crashcourse/$OWNER/$EXEC_ROLE",
   "resourceRequirements": [{"type": "VCPU", "value": "0.5"}, {"type": "MEMORY", "value": "1024"}],
   "networkConfiguration": {"assignPublicIp": "ENABLED"},
   "logConfiguration": {
@@ -272,7 +278,9 @@ done
 
 # [start cleanup-roles]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
-for role in $(aws iam list-roles --query "Roles[?starts_with(RoleName, 'crashcourse-batch-')].RoleName" --output text); do
+for role in $(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" \
+      --query "Roles[?starts_with(RoleName, 'crashcourse-batch-')].RoleName" --output text) \
+    $(aws iam list-roles --query "Roles[?Path=='/' && starts_with(RoleName, 'crashcourse-batch-')].RoleName" --output text); do
   ROLE_OWNER=$(aws iam list-role-tags --role-name "$role" \
     --query "Tags[?Key=='crashcourse:owner'].Value" --output text)
   if [ "$ROLE_OWNER" = "$OWNER" ]; then

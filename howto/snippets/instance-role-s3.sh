@@ -30,12 +30,20 @@ cat > "$ROLE_DIR/ec2-trust-policy.json" <<'EOF'
   ]
 }
 EOF
-aws iam create-role --role-name "$S3_ROLE" \
-  --assume-role-policy-document "file://$ROLE_DIR/ec2-trust-policy.json" \
-  --description "One S3 bucket, and Session Manager" \
-  --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
-  --tags "Key=crashcourse:owner,Value=$OWNER" \
-  --query Role.Arn --output text
+S3_ROLE_ARN=$(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" \
+  --query "Roles[?RoleName=='$S3_ROLE'].Arn" --output text)
+if [ -n "$S3_ROLE_ARN" ]; then
+  echo "$S3_ROLE_ARN"
+elif aws iam get-role --role-name "$S3_ROLE" > /dev/null 2>&1; then
+  echo "Role $S3_ROLE exists outside /crashcourse/$OWNER/ (an earlier version of this guide made it): delete it with this page's clean-up, then paste this block again"
+else
+  aws iam create-role --role-name "$S3_ROLE" --path "/crashcourse/$OWNER/" \
+    --assume-role-policy-document "file://$ROLE_DIR/ec2-trust-policy.json" \
+    --description "One S3 bucket, and Session Manager" \
+    --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
+    --tags "Key=crashcourse:owner,Value=$OWNER" \
+    --query Role.Arn --output text
+fi
 # [end trust-policy]
 
 # [start permissions-policy]
@@ -66,11 +74,24 @@ aws iam attach-role-policy --role-name "$S3_ROLE" \
 # [end permissions-policy]
 
 # [start instance-profile]
-aws iam create-instance-profile --instance-profile-name "$S3_ROLE" \
-  --tags "Key=crashcourse:owner,Value=$OWNER" \
-  --query InstanceProfile.Arn --output text
-aws iam add-role-to-instance-profile --instance-profile-name "$S3_ROLE" --role-name "$S3_ROLE"
-aws iam wait instance-profile-exists --instance-profile-name "$S3_ROLE"
+S3_PROFILE_ARN=$(aws iam list-instance-profiles --path-prefix "/crashcourse/$OWNER/" \
+  --query "InstanceProfiles[?InstanceProfileName=='$S3_ROLE'].Arn" --output text)
+if [ -z "$S3_PROFILE_ARN" ] && aws iam get-instance-profile --instance-profile-name "$S3_ROLE" > /dev/null 2>&1; then
+  echo "Instance profile $S3_ROLE exists outside /crashcourse/$OWNER/ (an earlier version of this guide made it): delete it with this page's clean-up, then paste this block again"
+else
+  if [ -z "$S3_PROFILE_ARN" ]; then
+    S3_PROFILE_ARN=$(aws iam create-instance-profile --instance-profile-name "$S3_ROLE" \
+      --path "/crashcourse/$OWNER/" --tags "Key=crashcourse:owner,Value=$OWNER" \
+      --query InstanceProfile.Arn --output text)
+  fi
+  echo "$S3_PROFILE_ARN"
+  S3_PROFILE_ROLES=$(aws iam get-instance-profile --instance-profile-name "$S3_ROLE" \
+    --query 'length(InstanceProfile.Roles)' --output text)
+  if [ "$S3_PROFILE_ROLES" = 0 ]; then
+    aws iam add-role-to-instance-profile --instance-profile-name "$S3_ROLE" --role-name "$S3_ROLE"
+  fi
+  aws iam wait instance-profile-exists --instance-profile-name "$S3_ROLE"
+fi
 # [end instance-profile]
 
 # [start attach-profile]
@@ -142,8 +163,9 @@ for id in $(aws ec2 describe-instances \
       --query 'IamInstanceProfileAssociation.State' --output text
   done
 done
-for role in $(aws iam list-roles \
-    --query "Roles[?starts_with(RoleName, 'crashcourse-s3-access-')].RoleName" --output text); do
+for role in $(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" \
+      --query "Roles[?starts_with(RoleName, 'crashcourse-s3-access-')].RoleName" --output text) \
+    $(aws iam list-roles --query "Roles[?Path=='/' && starts_with(RoleName, 'crashcourse-s3-access-')].RoleName" --output text); do
   if role_owner=$(aws iam list-role-tags --role-name "$role" \
       --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
       && [ "$role_owner" = "$OWNER" ]; then

@@ -28,21 +28,43 @@ cat > "$SSM_DIR/ssm-trust-policy.json" <<'EOF'
   ]
 }
 EOF
-aws iam create-role --role-name "$SSM_ROLE" \
-  --assume-role-policy-document "file://$SSM_DIR/ssm-trust-policy.json" \
-  --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
-  --tags "Key=crashcourse:owner,Value=$OWNER" \
-  --query Role.Arn --output text
-aws iam attach-role-policy --role-name "$SSM_ROLE" \
-  --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+SSM_ROLE_ARN=$(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" \
+  --query "Roles[?RoleName=='$SSM_ROLE'].Arn" --output text)
+if [ -z "$SSM_ROLE_ARN" ] && aws iam get-role --role-name "$SSM_ROLE" > /dev/null 2>&1; then
+  echo "Role $SSM_ROLE exists outside /crashcourse/$OWNER/ (an earlier version of this guide made it): delete it with this page's clean-up, then paste this block again"
+else
+  if [ -z "$SSM_ROLE_ARN" ]; then
+    SSM_ROLE_ARN=$(aws iam create-role --role-name "$SSM_ROLE" --path "/crashcourse/$OWNER/" \
+      --assume-role-policy-document "file://$SSM_DIR/ssm-trust-policy.json" \
+      --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
+      --tags "Key=crashcourse:owner,Value=$OWNER" \
+      --query Role.Arn --output text)
+  fi
+  echo "$SSM_ROLE_ARN"
+  aws iam attach-role-policy --role-name "$SSM_ROLE" \
+    --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+fi
 # [end create-role]
 
 # [start create-profile]
-aws iam create-instance-profile --instance-profile-name "$SSM_ROLE" \
-  --tags "Key=crashcourse:owner,Value=$OWNER" \
-  --query InstanceProfile.Arn --output text
-aws iam add-role-to-instance-profile --instance-profile-name "$SSM_ROLE" --role-name "$SSM_ROLE"
-aws iam wait instance-profile-exists --instance-profile-name "$SSM_ROLE"
+SSM_PROFILE_ARN=$(aws iam list-instance-profiles --path-prefix "/crashcourse/$OWNER/" \
+  --query "InstanceProfiles[?InstanceProfileName=='$SSM_ROLE'].Arn" --output text)
+if [ -z "$SSM_PROFILE_ARN" ] && aws iam get-instance-profile --instance-profile-name "$SSM_ROLE" > /dev/null 2>&1; then
+  echo "Instance profile $SSM_ROLE exists outside /crashcourse/$OWNER/ (an earlier version of this guide made it): delete it with this page's clean-up, then paste this block again"
+else
+  if [ -z "$SSM_PROFILE_ARN" ]; then
+    SSM_PROFILE_ARN=$(aws iam create-instance-profile --instance-profile-name "$SSM_ROLE" \
+      --path "/crashcourse/$OWNER/" --tags "Key=crashcourse:owner,Value=$OWNER" \
+      --query InstanceProfile.Arn --output text)
+  fi
+  echo "$SSM_PROFILE_ARN"
+  SSM_PROFILE_ROLES=$(aws iam get-instance-profile --instance-profile-name "$SSM_ROLE" \
+    --query 'length(InstanceProfile.Roles)' --output text)
+  if [ "$SSM_PROFILE_ROLES" = 0 ]; then
+    aws iam add-role-to-instance-profile --instance-profile-name "$SSM_ROLE" --role-name "$SSM_ROLE"
+  fi
+  aws iam wait instance-profile-exists --instance-profile-name "$SSM_ROLE"
+fi
 # [end create-profile]
 
 # [start no-inbound-group]
@@ -179,8 +201,9 @@ done
 
 # [start cleanup-role]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
-for role in $(aws iam list-roles \
-    --query "Roles[?starts_with(RoleName, 'crashcourse-ssm-')].RoleName" --output text); do
+for role in $(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" \
+      --query "Roles[?starts_with(RoleName, 'crashcourse-ssm-')].RoleName" --output text) \
+    $(aws iam list-roles --query "Roles[?Path=='/' && starts_with(RoleName, 'crashcourse-ssm-')].RoleName" --output text); do
   if role_owner=$(aws iam list-role-tags --role-name "$role" \
       --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
       && [ "$role_owner" = "$OWNER" ]; then

@@ -75,20 +75,32 @@ cat > "$SPOT_DIR/spot-bucket-policy.json" <<EOF
   ]
 }
 EOF
-aws iam create-role --role-name "$SPOT_ROLE" \
-  --assume-role-policy-document "file://$SPOT_DIR/spot-trust-policy.json" \
-  --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
-  --tags "Key=crashcourse:owner,Value=$OWNER" \
-  --query Role.Arn --output text
-aws iam put-role-policy --role-name "$SPOT_ROLE" --policy-name checkpoint-bucket \
-  --policy-document "file://$SPOT_DIR/spot-bucket-policy.json"
-aws iam attach-role-policy --role-name "$SPOT_ROLE" \
-  --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
-aws iam create-instance-profile --instance-profile-name "$SPOT_ROLE" \
-  --tags "Key=crashcourse:owner,Value=$OWNER" \
-  --query InstanceProfile.Arn --output text
-aws iam add-role-to-instance-profile --instance-profile-name "$SPOT_ROLE" --role-name "$SPOT_ROLE"
-aws iam wait instance-profile-exists --instance-profile-name "$SPOT_ROLE"
+SPOT_ROLE_ARN=$(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" \
+  --query "Roles[?RoleName=='$SPOT_ROLE'].Arn" --output text)
+if [ -z "$SPOT_ROLE_ARN" ] && aws iam get-role --role-name "$SPOT_ROLE" > /dev/null 2>&1; then
+  echo "Role $SPOT_ROLE exists outside /crashcourse/$OWNER/ (an earlier version of this guide made it): delete it with this page's clean-up, then paste this block again"
+else
+  if [ -z "$SPOT_ROLE_ARN" ]; then
+    aws iam create-role --role-name "$SPOT_ROLE" --path "/crashcourse/$OWNER/" \
+      --assume-role-policy-document "file://$SPOT_DIR/spot-trust-policy.json" \
+      --permissions-boundary "arn:aws:iam::$ACCOUNT_ID:policy/crashcourse-boundary" \
+      --tags "Key=crashcourse:owner,Value=$OWNER" \
+      --query Role.Arn --output text
+  fi
+  aws iam put-role-policy --role-name "$SPOT_ROLE" --policy-name checkpoint-bucket \
+    --policy-document "file://$SPOT_DIR/spot-bucket-policy.json"
+  aws iam attach-role-policy --role-name "$SPOT_ROLE" \
+    --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+  SPOT_PROFILE_ARN=$(aws iam list-instance-profiles --path-prefix "/crashcourse/$OWNER/" \
+    --query "InstanceProfiles[?InstanceProfileName=='$SPOT_ROLE'].Arn" --output text)
+  if [ -z "$SPOT_PROFILE_ARN" ]; then
+    aws iam create-instance-profile --instance-profile-name "$SPOT_ROLE" --path "/crashcourse/$OWNER/" \
+      --tags "Key=crashcourse:owner,Value=$OWNER" \
+      --query InstanceProfile.Arn --output text
+    aws iam add-role-to-instance-profile --instance-profile-name "$SPOT_ROLE" --role-name "$SPOT_ROLE"
+  fi
+  aws iam wait instance-profile-exists --instance-profile-name "$SPOT_ROLE"
+fi
 # [end create-role]
 
 # [start write-user-data]
@@ -284,8 +296,9 @@ done
 
 # [start cleanup-role]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
-for role in $(aws iam list-roles \
-    --query "Roles[?starts_with(RoleName, 'crashcourse-spot-worker-')].RoleName" --output text); do
+for role in $(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" \
+      --query "Roles[?starts_with(RoleName, 'crashcourse-spot-worker-')].RoleName" --output text) \
+    $(aws iam list-roles --query "Roles[?Path=='/' && starts_with(RoleName, 'crashcourse-spot-worker-')].RoleName" --output text); do
   if role_owner=$(aws iam list-role-tags --role-name "$role" \
       --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
       && [ "$role_owner" = "$OWNER" ]; then

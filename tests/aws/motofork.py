@@ -73,7 +73,7 @@ def new_account(url: str) -> None:
 
 # The operations where batch_as_aws() gives AWS's answer, each an entry of rules/divergences.toml
 # (test_batch_jobs.py checks that the registry holds them).
-AWS_ANSWERS = (("batch", "CreateComputeEnvironment"), ("batch", "CreateJobQueue"))
+AWS_ANSWERS = (("batch", "CreateComputeEnvironment"), ("batch", "CreateJobQueue"), ("iam", "ListInstanceProfiles"))
 
 
 def batch_as_aws() -> None:
@@ -113,6 +113,20 @@ def batch_as_aws() -> None:
     BatchBackend.create_job_queue = create_job_queue
 
 
+def iam_as_aws() -> None:
+    """ListInstanceProfiles with PathPrefix lists only the instance profiles whose path starts with
+    it, as AWS does (rules/divergences.toml, service "iam"); moto 5.2.5 ignores the parameter and
+    lists them all, so a guide that finds its profile under the reader's path would find one elsewhere."""
+    from moto.core.responses import ActionResult
+    from moto.iam.responses import IamResponse
+
+    def list_instance_profiles(self):  # moto's own, with the profiles filtered by the prefix
+        prefix = self._get_param("PathPrefix") or "/"
+        return ActionResult({"InstanceProfiles": [p for p in self.backend.get_instance_profiles() if p.path.startswith(prefix)]})
+
+    IamResponse.list_instance_profiles = list_instance_profiles
+
+
 def serve(path: str) -> None:
     os.environ.update(SETTINGS)
     import divergences  # where moto answers otherwise than AWS, corrected (rules/divergences.toml)
@@ -121,6 +135,7 @@ def serve(path: str) -> None:
     divergences.apply()
     s3abac.install()
     batch_as_aws()
+    iam_as_aws()
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server

@@ -31,7 +31,10 @@ How a command becomes what IAM checks:
    Reference lists them for), and for any other call the tags the resource was created with,
    found by the variable that holds its ID or name (``$BOX_ID`` from ``run-instances``); a
    resource the snippets reach through a lookup (a loop over ``describe-...`` output) is one
-   the lookup found by the reader's own tag. Plus ``iam:PermissionsBoundary``,
+   the lookup found by the reader's own tag. A role's or instance profile's ARN holds its path
+   (``RoleNameWithPath``): the ``--path`` its create call gives, IAM's ``/`` when it gives none,
+   and for one the snippets reach through a lookup, the reader's own ``/crashcourse/USERID/``.
+   ``iam:PassRole`` is judged without the role's tags (UNRELIABLE_TAG). Plus ``iam:PermissionsBoundary``,
    ``iam:PolicyARN``, ``iam:PassedToService`` and ``ec2:CreateAction`` where IAM sets them.
 6. A maintained IAM evaluator (tests/aws/iamsim.py: iam-simulate) decides each (action,
    resource, context) against every crashcourse-policy*.json at once. moto's own evaluator
@@ -209,6 +212,17 @@ PASSES_A_ROLE = {  # operations that hand an instance profile's role to EC2, and
     "ec2:ReplaceIamInstanceProfileAssociation": "IamInstanceProfile",
     "ec2:RequestSpotInstances": "LaunchSpecification.IamInstanceProfile",
 }
+# The IAM User Guide warns that a tag condition on iam:PassRole "does not have reliable results"
+# ("Grant a user permissions to pass a role to an AWS service":
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html). So the checks never
+# read a passed role's owner tag: they give IAM the worst case, the caller's own ID (this marker,
+# which for_caller() replaces), so that a tag condition on iam:PassRole always passes and only the
+# role's ARN, which holds its path, can refuse it.
+UNRELIABLE_TAG = "(the caller's own aws:userid)"
+# The path each reader's roles and instance profiles live under, for the reader `userid`: the
+# policies allow creating, changing and passing them only there (`.../role/crashcourse/${aws:userid}/*`).
+def own_path(userid: str) -> str:
+    return f"/crashcourse/{userid}/"
 
 
 @dataclass
@@ -580,8 +594,22 @@ class Resource:
     source: str | None  # the raw parameter value that names it (`$BOX_ID`), or None
 
 
-def resources(action: str, params: dict, raw: dict, env: dict) -> list[Resource]:
-    """The resources IAM checks `action` against, from the action's resource types."""
+def iam_path(kind: str, source: str | None, params: dict, creating: bool, env: dict, paths: dict) -> str:
+    """The path of the role or instance profile (`kind`) a call names: the `--path` a create call
+    gives (IAM's `/` without one), the one its create call gave (`paths`, by kind and raw name),
+    else, for a name the snippets reach through a lookup, the reader's own; a name given as it is, `/`."""
+    if given := params.get("Path"):
+        return stand_in(str(expand(given, env)), False)
+    if creating:
+        return "/"
+    if (kind, source) in paths:
+        return paths[kind, source]
+    return own_path(ME.userid) if source is None or "$" in source or source == "*" else "/"
+
+
+def resources(action: str, params: dict, raw: dict, env: dict, paths: dict | None = None) -> list[Resource]:
+    """The resources IAM checks `action` against, from the action's resource types. `paths`: the
+    path of each role and instance profile the snippets made, by the raw name (Known.paths)."""
     prefix, name = action.split(":")
     if action == "iam:CreateServiceLinkedRole" and params.get("AWSServiceName"):  # a role AWS names, on the service's path
         service = stand_in(str(expand(params["AWSServiceName"], env)), False)
@@ -623,6 +651,11 @@ def resources(action: str, params: dict, raw: dict, env: dict) -> list[Resource]
                 value = value.removeprefix("resolve:ssm:").lstrip("/")
             named = bool(NAME_VARIABLE.fullmatch(variable))
             known = known and value is not None  # the call names it (a value, or a variable holding one)
+            if variable in ("RoleNameWithPath", "InstanceProfileNameWithPath") and value is not None:
+                path = iam_path(kind.rstrip("*"), re.sub(r"\$\{(\w+)\}", r"$\1", str(lookup(params, param))) if param else None,
+                                params, name.startswith("Create"), env, paths or {})
+                arn = arn.replace("${" + variable + "}", path.lstrip("/") + stand_in(value, named))
+                continue
             if kind.rstrip("*") == "managed-instance" and value and not value.startswith("mi-"):
                 known = False  # an EC2 instance's ID (i-...) names the instance, not a managed instance (mi-...)
             arn = arn.replace("${" + variable + "}", stand_in(value or "$" + variable, named))
@@ -709,6 +742,7 @@ class Known:
     tags: dict = field(default_factory=dict)
     boundaries: dict = field(default_factory=dict)
     roles: dict = field(default_factory=dict)  # instance profile name -> role name
+    paths: dict = field(default_factory=dict)  # a role's or instance profile's path, by (kind, name)
     owners: dict = field(default_factory=dict)  # an image's or snapshot's owner as IAM's ec2:Owner sees it
     # Whether the tags are the emulator's own, read as IAM sees them (test_two_readers' gate: a
     # bucket's only while its ABAC is on), not the ones the snippets made it with.
@@ -810,7 +844,7 @@ def needs_of(call: Call, env: dict, known: Known) -> list[Need]:
     tags = {k: {t: str(v) for t, v in vals.items()} for k, vals in request_tags(call, expanded).items()}
     needs = []
     for action in actions:
-        for r in resources(action, params, raw, env):
+        for r in resources(action, params, raw, env, known.paths):
             context = {}
             if creates(action, r.kind) or not r.kind:
                 made = tags.get(r.kind, tags.get("", {}))
@@ -860,20 +894,20 @@ def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict)
     """Actions AWS authorizes alongside the operation's own, and the context keys it sets."""
     key, needs = f"{call.service}:{call.operation}", []
     raw = call.params
+    def passes(arn: str, service: str) -> Need:  # the owner tag IAM may not give reliably: UNRELIABLE_TAG
+        return Need("iam:PassRole", arn, {"iam:PassedToService": service, f"aws:ResourceTag/{OWNER_TAG}": UNRELIABLE_TAG})
+
+    def role_arn(role: str) -> str:  # a role the snippets name: its path is the one it was made with
+        return f"arn:aws:iam::{ACCOUNT}:role/{iam_path('role', role, {}, False, env, known.paths).lstrip('/')}{stand_in(str(expand(role, env)), True)}"
     if key in PASSES_A_ROLE and lookup(params, PASSES_A_ROLE[key]):
         raw_profile = lookup(raw, PASSES_A_ROLE[key]) or {}
-        role = known.roles.get(raw_profile.get("Name") or raw_profile.get("Arn"), "$role")
-        needs.append(Need("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/{stand_in(str(expand(role, env)), True)}",
-                          {"iam:PassedToService": "ec2.amazonaws.com", **tag_context("ResourceTag", existing_tags(role, known), False)}))
+        needs.append(passes(role_arn(known.roles.get(raw_profile.get("Name") or raw_profile.get("Arn"), "$role")), "ec2.amazonaws.com"))
     for where, service in PASSES_ROLE_ARNS.get(key, []):
-        if role_arn := lookup(raw, where):
-            role = str(role_arn).rsplit("/", 1)[-1]  # the role's name, as the snippets give it (`$JOB_ROLE`)
-            needs.append(Need("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/{stand_in(str(expand(role, env)), True)}",
-                              {"iam:PassedToService": service, **tag_context("ResourceTag", existing_tags(role, known), False)}))
+        if given := lookup(raw, where):  # the role's ARN, path and all (`arn:aws:iam::$ACCOUNT_ID:role/crashcourse/$OWNER/$JOB_ROLE`)
+            path_and_name = str(expand(given, env)).split(":role/", 1)[-1]
+            needs.append(passes(f"arn:aws:iam::{ACCOUNT}:role/{stand_in(path_and_name, True)}", service))
     if key == "iam:AddRoleToInstanceProfile":  # IAM API Reference: "must be granted the PassRole permission"
-        role = raw.get("RoleName", "$role")
-        needs.append(Need("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/{stand_in(str(expand(role, env)), True)}",
-                          {"iam:PassedToService": "ec2.amazonaws.com", **tag_context("ResourceTag", existing_tags(role, known), False)}))
+        needs.append(passes(role_arn(raw.get("RoleName", "$role")), "ec2.amazonaws.com"))
     if call.service == "ec2" and tags:  # EC2 User Guide: "Grant permission to tag resources during creation"
         for kind, made in tags.items():
             arn = f"arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/new" if kind != "snapshot" else f"arn:aws:ec2:{REGION}::snapshot/new"
@@ -881,7 +915,7 @@ def implied_needs(call: Call, params: dict, env: dict, known: Known, tags: dict)
     tagging = tags.get("") and actions_of(call) and tag_on_create(actions_of(call)[0], call.operation)
     if tagging:  # the service's API reference: tagging on create needs the tag action too
         action, kind = tagging
-        for r in [r for r in resources(action, {**call.params, "FileSystemId": "fs-new"}, raw, env) if r.kind == kind]:
+        for r in [r for r in resources(action, {**call.params, "FileSystemId": "fs-new"}, raw, env, known.paths) if r.kind == kind]:
             context = tag_context("RequestTag", tags[""], True)
             if key == "efs:CreateFileSystem":
                 context["elasticfilesystem:CreateAction"] = "CreateFileSystem"
@@ -981,6 +1015,9 @@ def resolve(calls: list[Call], per_file: dict) -> tuple[dict, Known]:
             known.boundaries[call.params["RoleName"]] = str(expand(call.params["PermissionsBoundary"], env))
         if call.operation == "AddRoleToInstanceProfile":
             known.roles[call.params["InstanceProfileName"]] = call.params["RoleName"]
+        if call.service == "iam" and call.operation in ("CreateRole", "CreateInstanceProfile"):  # IAM's `/` without --path
+            kind, name = ("role", "RoleName") if call.operation == "CreateRole" else ("instance-profile", "InstanceProfileName")
+            known.paths[kind, call.params[name]] = iam_path(kind, None, call.params, True, env, {})
     return envs, known
 
 
@@ -999,6 +1036,12 @@ def policies_before(fixture: Path) -> list[dict]:
     return documents
 
 
+def for_caller(context: dict, who) -> dict:
+    """A need's request context as IAM would see it for the caller `who` (an iamsim.Identity):
+    UNRELIABLE_TAG becomes the caller's own user ID."""
+    return {k: who.userid if v == UNRELIABLE_TAG else v for k, v in context.items()}
+
+
 def all_needs(calls: list[Call], envs: dict, known: Known) -> list[tuple[Call, Need]]:
     """Each call with each of its needs, in order."""
     return [(call, need) for call in calls for need in needs_of(call, envs[call.file], known)]
@@ -1007,7 +1050,7 @@ def all_needs(calls: list[Call], envs: dict, known: Known) -> list[tuple[Call, N
 def missing(documents: list[dict], asked: list[tuple[Call, Need]]) -> list[str]:
     """Every call the policies do not allow: file:line, command, action, resource, context. The
     evaluator judges every call's needs (all_needs) in one batch."""
-    decisions = Evaluator(documents).decide_all([(n.action, n.resource, ME, n.context, n.abac) for _, n in asked])
+    decisions = Evaluator(documents).decide_all([(n.action, n.resource, ME, for_caller(n.context, ME), n.abac) for _, n in asked])
     found = []
     for (call, need), decision in zip(asked, decisions):
         if not decision.allowed:

@@ -16,7 +16,7 @@ import json
 import tomllib
 from urllib.parse import unquote
 
-from conftest import EMULATED_READER, OWNER_TAG, REGION, ROOT
+from conftest import EMULATED_OWNER, EMULATED_READER, OWNER_TAG, REGION, ROOT
 from motofork import AWS_ANSWERS
 from shown_outputs import outputs_test
 
@@ -28,6 +28,7 @@ BUCKET = f"crashcourse-data-{EMULATED_READER}-{ACCOUNT}-{REGION}"  # s3-data's b
 MINE = {OWNER_TAG["Key"]: OWNER_TAG["Value"]}
 THEIRS = {"crashcourse:owner": "AIDAANOTHERREADER"}
 COLLEAGUE = "crashcourse-batch-colleague"
+PATH = f"/crashcourse/{EMULATED_OWNER}/"  # the reader's roles' path
 BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/crashcourse-boundary"
 TRUST = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
@@ -92,6 +93,7 @@ def test_batch_jobs(guide):
     policies = {}
     for role, policy in ((f"crashcourse-batch-job-{EMULATED_READER}", "batch-data"), (f"crashcourse-batch-exec-{EMULATED_READER}", "batch-logs")):
         found = iam.get_role(RoleName=role)["Role"]
+        assert found["Path"] == PATH  # the reader's own, which the policies fence passing by
         assert document(found["AssumeRolePolicyDocument"]) == TRUST
         assert found["PermissionsBoundary"]["PermissionsBoundaryArn"] == BOUNDARY
         assert iam.list_role_tags(RoleName=role)["Tags"] == [OWNER_TAG]
@@ -103,7 +105,7 @@ def test_batch_jobs(guide):
                                       "WriteResults": ("s3:PutObject", f"arn:aws:s3:::{BUCKET}/batch/outputs/*")}
     assert policies["batch-logs"] == {"WriteTheJobsLogs": (["logs:CreateLogStream", "logs:PutLogEvents"],
                                                            f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{NAME}:*")}
-    assert g.outputs["roles"].split() == [f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-{kind}-{EMULATED_READER}" for kind in ("job", "exec")]
+    assert g.outputs["roles"].split() == [f"arn:aws:iam::{ACCOUNT}:role{PATH}crashcourse-batch-{kind}-{EMULATED_READER}" for kind in ("job", "exec")]
 
     # The security group: the reader's, in the default VPC, with no inbound rule.
     (sg,) = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [NAME]}])["SecurityGroups"]
@@ -132,8 +134,8 @@ def test_batch_jobs(guide):
     container = definition["containerProperties"]
     assert (definition["platformCapabilities"], definition["tags"]) == (["FARGATE"], MINE)
     assert definition["retryStrategy"] == {"attempts": 3} and definition["timeout"] == {"attemptDurationSeconds": 3600}
-    assert container["jobRoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-job-{EMULATED_READER}"
-    assert container["executionRoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/crashcourse-batch-exec-{EMULATED_READER}"
+    assert container["jobRoleArn"] == f"arn:aws:iam::{ACCOUNT}:role{PATH}crashcourse-batch-job-{EMULATED_READER}"
+    assert container["executionRoleArn"] == f"arn:aws:iam::{ACCOUNT}:role{PATH}crashcourse-batch-exec-{EMULATED_READER}"
     assert container["environment"] == [{"name": "DATA_BUCKET", "value": BUCKET}, {"name": "AWS_DEFAULT_REGION", "value": REGION}]
     assert f"s3://{BUCKET}/batch/count-reads.sh" in container["command"][-1]
     assert container["networkConfiguration"] == {"assignPublicIp": "ENABLED"}

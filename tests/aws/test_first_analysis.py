@@ -183,6 +183,7 @@ def check_before_connecting(endpoint: str, terminal: Shell) -> None:
     assert actions == ["s3:GetObject", "s3:ListBucket", "s3:PutObject"]
     profile = iam.get_instance_profile(InstanceProfileName=ROLE)["InstanceProfile"]
     assert [r["RoleName"] for r in profile["Roles"]] == [ROLE]
+    assert role["Path"] == profile["Path"] == f"/crashcourse/{EMULATED_OWNER}/", (role["Path"], profile["Path"])
 
     (instance,) = [
         i for r in ec2.describe_instances(Filters=[{"Name": "tag:crashcourse", "Values": ["first-analysis"]}])["Reservations"]

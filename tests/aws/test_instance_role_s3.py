@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import EMULATED_READER, OWNER_TAG, profiles_on
+from conftest import EMULATED_OWNER, EMULATED_READER, OWNER_TAG, profiles_on
 from shown_outputs import outputs_test
 
 test_outputs = outputs_test("instance-role-s3")  # its shown outputs (shown_outputs.py)
@@ -67,6 +67,9 @@ def test_instance_role_s3(guide, before):
 
     profile = iam.get_instance_profile(InstanceProfileName=ROLE)["InstanceProfile"]
     assert [r["RoleName"] for r in profile["Roles"]] == [ROLE]
+    role = iam.get_role(RoleName=ROLE)["Role"]  # both under the reader's own path, which the policies fence by
+    assert role["Path"] == profile["Path"] == f"/crashcourse/{EMULATED_OWNER}/", (role["Path"], profile["Path"])
+    assert g.outputs["trust-policy"].strip() == role["Arn"] and g.outputs["instance-profile"].strip() == profile["Arn"]
     assert profiles_on(ec2, instance_id) == [ROLE]  # one profile per instance: this page's
     shown_before = f"arn:aws:iam::123456789012:instance-profile/{before}" if before else "None"
     assert g.outputs["attach-profile"].split() == [shown_before, "associating"]

@@ -8,7 +8,7 @@ then runs the clean-up from a shell that knows none of the page's variables.
 
 import json
 
-from conftest import EMULATED_READER, OWNER_TAG, profiles_on
+from conftest import EMULATED_OWNER, EMULATED_READER, OWNER_TAG, profiles_on
 from shown_outputs import outputs_test
 
 test_outputs = outputs_test("session-manager")  # its shown outputs (shown_outputs.py)
@@ -17,6 +17,7 @@ AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 ROLE = f"crashcourse-ssm-{EMULATED_READER}"
 GROUP = f"crashcourse-no-inbound-{EMULATED_READER}"
+PATH = f"/crashcourse/{EMULATED_OWNER}/"  # the reader's own path, which the policies fence roles and profiles by
 TRUST = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
@@ -52,6 +53,8 @@ def test_session_manager(guide):
     assert role["PermissionsBoundary"]["PermissionsBoundaryArn"].endswith(":policy/crashcourse-boundary")
     profile = iam.get_instance_profile(InstanceProfileName=ROLE)["InstanceProfile"]
     assert [r["RoleName"] for r in profile["Roles"]] == [ROLE]
+    assert role["Path"] == profile["Path"] == PATH and role["Arn"].endswith(f":role{PATH}{ROLE}"), (role["Arn"], profile["Path"])
+    assert g.outputs["create-role"].strip() == role["Arn"]
 
     # The new instance: running, IMDSv2 only, with the profile, in one group that lets nothing in.
     new = instance(ec2, g.var("SSM_BOX_ID"))
@@ -86,3 +89,31 @@ def test_session_manager(guide):
     # Run twice (the reader is not sure it worked): nothing left to find, and no error.
     g._bash(cleanup, None, g.workdir / "after.sh")
     assert g.outputs["cleanup"] == g.outputs["cleanup-existing"] == g.outputs["cleanup-role"] == ""
+
+
+def test_a_role_made_before_paths_is_reported_not_reused(guide):
+    """A role and instance profile of the page's names at IAM's top path `/`, made by the version of
+    this page before paths (tagged as the reader's): the create blocks say so and make or reuse
+    nothing, pasting them twice changes nothing, and the clean-up's role block deletes them, after
+    which the blocks make the role and profile under the reader's path. A colleague's role of the
+    same kind at `/` (another owner tag) is left alone."""
+    g = guide("session-manager")
+    iam = g.client("iam")
+    for name, owner in ((ROLE, OWNER_TAG), ("crashcourse-ssm-bob", {"Key": "crashcourse:owner", "Value": "AIDAANOTHERREADER"})):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST), Tags=[owner])
+        iam.create_instance_profile(InstanceProfileName=name, Tags=[owner])
+        iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=name)
+        iam.attach_role_policy(RoleName=name, PolicyArn=CORE)  # as that version's step 2 did
+    sections = {s.name: s for s in g.sections()}
+    make = [sections["set-names"], sections["create-role"], sections["create-profile"]]
+    for _ in range(2):
+        g._bash(make, None, g.workdir / "state.sh")
+        assert g.outputs["create-role"].startswith(f"Role {ROLE} exists outside {PATH} "), g.outputs["create-role"]
+        assert g.outputs["create-profile"].startswith(f"Instance profile {ROLE} exists outside {PATH} "), g.outputs["create-profile"]
+        assert iam.get_role(RoleName=ROLE)["Role"]["Path"] == "/"
+        assert iam.get_instance_profile(InstanceProfileName=ROLE)["InstanceProfile"]["Path"] == "/"
+    g._bash([sections["cleanup-role"]], None, g.workdir / "after.sh")
+    assert sorted(r["RoleName"] for r in iam.list_roles()["Roles"]) == ["crashcourse-ssm-bob"]
+    assert [p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]] == ["crashcourse-ssm-bob"]
+    g._bash(make, None, g.workdir / "state.sh")
+    assert iam.get_role(RoleName=ROLE)["Role"]["Path"] == iam.get_instance_profile(InstanceProfileName=ROLE)["InstanceProfile"]["Path"] == PATH

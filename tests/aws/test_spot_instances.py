@@ -8,7 +8,7 @@ import subprocess
 
 
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-from conftest import EMULATED_READER, OWNER_TAG
+from conftest import EMULATED_OWNER, EMULATED_READER, OWNER_TAG
 from shown_outputs import outputs_test
 
 test_outputs = outputs_test("spot-instances")  # its shown outputs (shown_outputs.py)
@@ -47,7 +47,8 @@ def test_spot_instances(guide, tmp_path):
     assert instance["InstanceLifecycle"] == "spot"
     assert instance["InstanceType"] == "m7i.xlarge"
     assert instance["MetadataOptions"]["HttpTokens"] == "required"
-    assert instance["IamInstanceProfile"]["Arn"].endswith(f"instance-profile/{ROLE}")
+    assert instance["IamInstanceProfile"]["Arn"].endswith(f"instance-profile/crashcourse/{EMULATED_OWNER}/{ROLE}")
+    assert role["Path"] == f"/crashcourse/{EMULATED_OWNER}/"  # the reader's own path, which the policies fence by
     behavior = ec2.describe_instance_attribute(InstanceId=spot_id, Attribute="instanceInitiatedShutdownBehavior")
     assert behavior["InstanceInitiatedShutdownBehavior"]["Value"] == "terminate"
     assert g.outputs["check-spot"].split()[:3] == ["m7i.xlarge", "spot", "running"]

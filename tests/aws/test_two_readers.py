@@ -8,7 +8,8 @@ A's snapshot, to launch with A's snapshot, from A's image or from a colleague's 
 private image (everything B would make tagged as B's own); to disable, delete or retag A's AWS
 Batch compute environment, job queue and job definition, to submit jobs to A's queue or, in B's
 own queue, with A's job definition (which would run under A's job role), to pass A's job role in
-a job definition of B's, and to read or delete A's log group; and then pastes A's clean-up blocks
+a job definition of B's, to launch with A's instance profile or put A's role into a profile of B's
+(both pass A's role to Amazon EC2), and to read or delete A's log group; and then pastes A's clean-up blocks
 and the stop-and-clean-up sweep into a shell of their own; B can still launch from Amazon's image.
 B also tries to list, read, overwrite and delete the objects of A's buckets, to give them a
 lifecycle rule, to retag them, to turn their attribute-based access control (ABAC) off, and to
@@ -24,10 +25,16 @@ them), the tags the call sets, and B's identity. A call the evaluator refuses is
 botocore itself (`BaseClient._make_api_call`): in this process for B's own calls, and in B's
 shell through a `sitecustomize` module that asks this process over HTTP on 127.0.0.1.
 Afterwards the audit compares A's resources, their tags, states and settings with what they
-were before B started. Four fixtures show B through: the policies with one condition removed
+were before B started. Five fixtures show B through: the policies with one condition removed
 (B stops A's instance), with the launch statement before ec2:Owner (B launches from the
-untagged image), with buckets allowed by name, as before ABAC (B deletes A's object), and with
-the AWS Batch statement's owner condition removed (B disables A's job queue).
+untagged image), with buckets allowed by name, as before ABAC (B deletes A's object), with
+the AWS Batch statement's owner condition removed (B disables A's job queue), and with
+iam:PassRole fenced by the role's owner tag instead of its path (B launches with A's instance
+profile and registers a job definition with A's job role).
+
+iam:PassRole is judged without the passed role's owner tag, which the IAM User Guide says a policy
+cannot rely on for that action: the gate gives IAM the worst case, the tag claiming B
+(permissions.UNRELIABLE_TAG), so only the role's path, which its ARN holds, can refuse.
 
 Budgets are allowed by name (`crashcourse-*`), not by tag (set-up-cli says why): B's attempts
 on them are left out, and the page says what that leaves possible.
@@ -48,7 +55,8 @@ from botocore.exceptions import ClientError
 
 from conftest import free_port
 from iamsim import Evaluator, Identity
-from permissions import PASSES_ROLE_ARNS, POLICIES, S3_TAGGED, Call, Known, creates, lookup, needs_of, policies_before, resources
+from permissions import (PASSES_A_ROLE, POLICIES, S3_TAGGED, Call, Known, creates, for_caller, lookup, needs_of, policies_before,
+                         resources)
 from test_tour import CLEAN_UP_LAST, REGIONS, TOURS, Tour, pages_of
 from tour import BLOCK_TIMEOUT, Shell, ShellError, steps
 
@@ -167,10 +175,23 @@ class Gate:
     def judge(self, service: str, operation: str, params: dict, region: str) -> tuple[bool, str]:
         call = Call(Path("reader-b"), "", f"{service}.{operation}", service, operation, params)
         known = Known(live=True, account=self.who.account)
-        for where, _ in PASSES_ROLE_ARNS.get(f"{service}:{operation}", []):  # the roles a call passes by ARN: their real tags
-            if role_arn := lookup(params, where):
-                role = str(role_arn).rsplit("/", 1)[-1]
-                known.tags[role] = self.tags("role", role, str(role_arn), region) or {}
+        iam = admin(self.endpoint, "iam")
+        # A role passed by ARN carries its path in that ARN. A role passed in an instance profile, or
+        # added to one, is the profile's, at its real path. Its owner tag is never read: IAM does
+        # not give it reliably for iam:PassRole (permissions.UNRELIABLE_TAG).
+        if (where := PASSES_A_ROLE.get(f"{service}:{operation}")) and (profile := lookup(params, where)):
+            try:
+                (role,) = iam.get_instance_profile(InstanceProfileName=profile.get("Name") or profile["Arn"].rsplit("/", 1)[1])[
+                    "InstanceProfile"]["Roles"]
+                known.roles[profile.get("Name") or profile.get("Arn")] = role["RoleName"]
+                known.paths["role", role["RoleName"]] = role["Path"]
+            except (ClientError, ValueError, KeyError):
+                pass
+        if operation == "AddRoleToInstanceProfile":
+            try:
+                known.paths["role", params["RoleName"]] = iam.get_role(RoleName=params["RoleName"])["Role"]["Path"]
+            except ClientError:
+                pass
         for action in [n.action for n in needs_of(call, {}, known)]:
             for r in resources(action, params, params, {}):
                 if r.source and not creates(action, r.kind) or (r.source and "Tag" in action):
@@ -182,15 +203,23 @@ class Gate:
                     known.abac[r.source], known.owners[r.source] = found
                 if r.kind == "role" and r.source:
                     try:
-                        role = admin(self.endpoint, "iam").get_role(RoleName=r.source)["Role"]
+                        role = iam.get_role(RoleName=r.source)["Role"]
+                        known.paths["role", r.source] = role["Path"]  # the real path: the policies fence roles by it
                         boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
                         if boundary:
                             known.boundaries[r.source] = boundary
                     except ClientError:
                         pass
+                if r.kind == "instance-profile" and r.source:
+                    try:
+                        known.paths["instance-profile", r.source] = iam.get_instance_profile(
+                            InstanceProfileName=r.source)["InstanceProfile"]["Path"]
+                    except ClientError:
+                        pass
         refused = []
         for need in needs_of(call, {}, known):
-            decision = self.iam.decide(need.action, need.resource.replace(":eu-west-2:", f":{region}:"), self.who, need.context, need.abac)
+            decision = self.iam.decide(need.action, need.resource.replace(":eu-west-2:", f":{region}:"), self.who,
+                                       for_caller(need.context, self.who), need.abac)
             if not decision.allowed:
                 refused.append(f"{need.action} on {need.resource} ({decision.decision})")
         why = "; ".join(refused) or "allowed"
@@ -269,11 +298,12 @@ def state_of_a(endpoint: str, owner: str) -> dict[str, object]:
             full = iam.get_role(RoleName=role["RoleName"])["Role"]
             attached = sorted(p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"])
             inline = sorted(iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"])
-            state[f"role {role['RoleName']}"] = (sorted(tags.items()), full.get("PermissionsBoundary"), attached, inline)
+            state[f"role {role['RoleName']}"] = (sorted(tags.items()), full["Path"], full.get("PermissionsBoundary"), attached, inline)
     for profile in iam.list_instance_profiles()["InstanceProfiles"]:
         tags = {t["Key"]: t["Value"] for t in profile.get("Tags", [])}
-        if profile["InstanceProfileName"].startswith("crashcourse-"):
-            state[f"instance profile {profile['InstanceProfileName']}"] = (sorted(tags.items()), sorted(r["RoleName"] for r in profile["Roles"]))
+        if tags.get(OWNER_KEY) == owner:
+            state[f"instance profile {profile['InstanceProfileName']}"] = (sorted(tags.items()), profile["Path"],
+                                                                           sorted(r["RoleName"] for r in profile["Roles"]))
     efs = admin(endpoint, "efs")
     for fs in efs.describe_file_systems()["FileSystems"]:
         if {t["Key"]: t["Value"] for t in fs.get("Tags", [])}.get(OWNER_KEY) == owner:
@@ -400,6 +430,11 @@ def attacks(endpoint: str, owner: str, b_owner: str) -> list[tuple[str, str, dic
     for profile in iam.list_instance_profiles()["InstanceProfiles"]:
         tags = {t["Key"]: t["Value"] for t in profile.get("Tags", [])}
         if tags.get(OWNER_KEY) == owner:
+            # B launches with A's instance profile, so with A's role (passed to EC2), and puts A's
+            # role into a profile of B's own: both pass A's role, which A's path fences.
+            out.append(("ec2", "run_instances", launch_as(b_owner, amazon, IamInstanceProfile={"Name": profile["InstanceProfileName"]})))
+            out += [("iam", "add_role_to_instance_profile", {"InstanceProfileName": B_PROFILE, "RoleName": r["RoleName"]})
+                    for r in profile["Roles"]]
             for role in profile["Roles"]:
                 out.append(("iam", "remove_role_from_instance_profile", {"InstanceProfileName": profile["InstanceProfileName"],
                                                                         "RoleName": role["RoleName"]}))
@@ -475,10 +510,14 @@ def attacks(endpoint: str, owner: str, b_owner: str) -> list[tuple[str, str, dic
 
 
 B_QUEUE = "crashcourse-batch-bob"  # B's own job queue, on B's own compute environment
+B_PROFILE = "crashcourse-ssm-bob"  # B's own instance profile, empty, under B's own path
 
 
 def b_queue(endpoint: str, b_owner: str) -> None:
-    """B's own compute environment and job queue, tagged as B's, as B's own guide would make them."""
+    """B's own compute environment and job queue, tagged as B's, as B's own guide would make them;
+    and B's own instance profile, with no role yet, under B's path."""
+    admin(endpoint, "iam").create_instance_profile(InstanceProfileName=B_PROFILE, Path=f"/crashcourse/{b_owner}/",
+                                                   Tags=[{"Key": OWNER_KEY, "Value": b_owner}])
     ec2, batch, tags = admin(endpoint, "ec2"), admin(endpoint, "batch"), {OWNER_KEY: b_owner}
     subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]]
     group = ec2.create_security_group(GroupName=B_QUEUE, Description="B's jobs")["GroupId"]
@@ -649,6 +688,28 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
             own.close()
         assert launched["ImageId"] == image
         admin(endpoint, "ec2").terminate_instances(InstanceIds=[launched["InstanceId"]])
+
+    # The fixture: with iam:PassRole fenced by the role's owner tag instead of its path (the tag
+    # IAM does not give reliably for it: the gate gives the worst case, B's own ID), B launches
+    # with A's instance profile, so with A's role, and registers a job definition with A's job role.
+    by_tag = Gate(endpoint, b, policies_before(FIXTURES / "policy-passrole-by-tag.json"))
+    try:
+        profile = next(p for p in admin(endpoint, "iam").list_instance_profiles()["InstanceProfiles"]
+                       if p["InstanceProfileName"] != B_PROFILE and p["Roles"])
+        launched = gated_client(endpoint, "ec2", keys, by_tag).run_instances(
+            **launch_as(b.userid, amazon, IamInstanceProfile={"Name": profile["InstanceProfileName"]}))["Instances"][0]
+        definition = next(d for d in admin(endpoint, "batch").describe_job_definitions(status="ACTIVE")["jobDefinitions"]
+                          if (d.get("tags") or {}).get(OWNER_KEY) == owner_a)
+        registered = gated_client(endpoint, "batch", keys, by_tag).register_job_definition(
+            jobDefinitionName="crashcourse-batch-b-with-a", type="container", platformCapabilities=["FARGATE"],
+            tags={OWNER_KEY: b.userid}, containerProperties=definition["containerProperties"])
+    finally:
+        by_tag.close()
+    assert launched["IamInstanceProfile"]["Arn"] == profile["Arn"], launched.get("IamInstanceProfile")
+    admin(endpoint, "ec2").terminate_instances(InstanceIds=[launched["InstanceId"]])
+    (made,) = admin(endpoint, "batch").describe_job_definitions(jobDefinitions=[registered["jobDefinitionArn"]])["jobDefinitions"]
+    assert made["containerProperties"]["jobRoleArn"] == definition["containerProperties"]["jobRoleArn"]
+    assert f"/crashcourse/{owner_a}/" in made["containerProperties"]["jobRoleArn"]
 
     # The fixture: with buckets allowed by name, as before ABAC, B deletes an object of A's bucket.
     bucket = next(k.split()[1] for k in before if k.startswith("bucket ") and before[k][2])

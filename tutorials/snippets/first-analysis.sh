@@ -96,12 +96,14 @@ cat > trust-policy.json <<'EOF'
   ]
 }
 EOF
-if ROLE_OWNER=$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
-    --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
-    && [ "$ROLE_OWNER" = "$OWNER" ]; then
+TUTORIAL_ROLE_ARN=$(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" \
+  --query "Roles[?RoleName=='$TUTORIAL_ROLE'].Arn" --output text)
+if [ -n "$TUTORIAL_ROLE_ARN" ]; then
   echo "Role $TUTORIAL_ROLE is yours already: using it"
+elif aws iam get-role --role-name "$TUTORIAL_ROLE" > /dev/null 2>&1; then
+  echo "Role $TUTORIAL_ROLE exists outside /crashcourse/$OWNER/ (an earlier version of this tutorial made it): delete it with part 5's role block, then paste this block again"
 else
-  aws iam create-role --role-name "$TUTORIAL_ROLE" \
+  aws iam create-role --role-name "$TUTORIAL_ROLE" --path "/crashcourse/$OWNER/" \
     --assume-role-policy-document file://trust-policy.json \
     --tags Key=crashcourse,Value=first-analysis "Key=crashcourse:owner,Value=$OWNER" \
     --query Role.Arn --output text
@@ -136,12 +138,14 @@ aws iam list-role-policies --role-name "$TUTORIAL_ROLE" --query PolicyNames --ou
 # [end allow-bucket]
 
 # [start instance-profile]
-if PROFILE_OWNER=$(aws iam get-instance-profile --instance-profile-name "$TUTORIAL_ROLE" 2>/dev/null \
-    --query "InstanceProfile.Tags[?Key=='crashcourse:owner'].Value" --output text) \
-    && [ "$PROFILE_OWNER" = "$OWNER" ]; then
+TUTORIAL_PROFILE_ARN=$(aws iam list-instance-profiles --path-prefix "/crashcourse/$OWNER/" \
+  --query "InstanceProfiles[?InstanceProfileName=='$TUTORIAL_ROLE'].Arn" --output text)
+if [ -n "$TUTORIAL_PROFILE_ARN" ]; then
   echo "Instance profile $TUTORIAL_ROLE is yours already: using it"
+elif aws iam get-instance-profile --instance-profile-name "$TUTORIAL_ROLE" > /dev/null 2>&1; then
+  echo "Instance profile $TUTORIAL_ROLE exists outside /crashcourse/$OWNER/ (an earlier version of this tutorial made it): delete it with part 5's role block, then paste this block again"
 else
-  aws iam create-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
+  aws iam create-instance-profile --instance-profile-name "$TUTORIAL_ROLE" --path "/crashcourse/$OWNER/" \
     --tags Key=crashcourse,Value=first-analysis "Key=crashcourse:owner,Value=$OWNER" \
     --query InstanceProfile.Arn --output text
 fi
@@ -348,9 +352,13 @@ OWNER=$(aws sts get-caller-identity --query UserId --output text)
 if [ -z "$OWNER" ] || [ -z "$READER" ]; then
   echo "Not signed in: run aws login (or aws sso login), then paste the first block of this part and this one again"
 else
-  if ROLE_OWNER=$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
-      --query "Tags[?Key=='crashcourse:owner'].Value" --output text) \
-      && [ "$ROLE_OWNER" = "$OWNER" ]; then
+  TUTORIAL_ROLE_FOUND=$(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" \
+    --query "Roles[?RoleName=='$TUTORIAL_ROLE'].RoleName" --output text)
+  if [ -z "$TUTORIAL_ROLE_FOUND" ] && TUTORIAL_ROLE_OWNER=$(aws iam list-role-tags --role-name "$TUTORIAL_ROLE" 2>/dev/null \
+      --query "Tags[?Key=='crashcourse:owner'].Value" --output text) && [ "$TUTORIAL_ROLE_OWNER" = "$OWNER" ]; then
+    TUTORIAL_ROLE_FOUND="$TUTORIAL_ROLE"
+  fi
+  if [ -n "$TUTORIAL_ROLE_FOUND" ]; then
     aws iam remove-role-from-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
       --role-name "$TUTORIAL_ROLE"
     aws iam delete-instance-profile --instance-profile-name "$TUTORIAL_ROLE"
@@ -397,9 +405,9 @@ else
   echo "security groups: $(aws ec2 describe-security-groups \
     --filters Name=tag:crashcourse,Values=first-analysis Name=tag:crashcourse:owner,Values="$OWNER" \
     --query 'length(SecurityGroups)' --output text)"
-  echo "roles: $(aws iam list-roles \
+  echo "roles: $(aws iam list-roles --path-prefix "/crashcourse/$OWNER/" \
     --query "length(Roles[?RoleName=='$TUTORIAL_ROLE'])" --output json)"
-  echo "instance profiles: $(aws iam list-instance-profiles \
+  echo "instance profiles: $(aws iam list-instance-profiles --path-prefix "/crashcourse/$OWNER/" \
     --query "length(InstanceProfiles[?InstanceProfileName=='$TUTORIAL_ROLE'])" --output json)"
   echo "buckets: $(aws s3api list-buckets \
     --query "length(Buckets[?Name=='$TUTORIAL_BUCKET'])" --output text)"

@@ -240,8 +240,6 @@ CASES = [
      {**MINE, **TO_TASKS}, False),
     ("pass another reader's AWS Batch role to AWS Batch", "iam:PassRole", f"{OTHERS}/crashcourse-batch-job-bob",
      {**MINE, "iam:PassedToService": "batch.amazonaws.com"}, False),
-    ("pass an own AWS Batch role to Lambda", "iam:PassRole", JOB_ROLE, {**MINE, "iam:PassedToService": "lambda.amazonaws.com"}, False),
-    ("pass an own instance role to ECS tasks", "iam:PassRole", ROLE, {**MINE, **TO_TASKS}, False),
     ("read another reader's job logs", "logs:FilterLogEvents", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:crashcourse-batch-bob", THEIRS, False),
     ("pass an own role to EC2, whatever its tags", "iam:PassRole", ROLE, TO_EC2, True),
     ("pass another reader's role to EC2", "iam:PassRole", THEIR_ROLE, {**MINE, **TO_EC2}, False),

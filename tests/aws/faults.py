@@ -38,6 +38,8 @@ import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+import motofork
 from xml.sax.saxutils import escape
 
 ACCOUNT = "123456789012"  # moto's default account, the one `sts get-caller-identity` names
@@ -205,6 +207,7 @@ class Proxy:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        motofork.BEHIND[self.url] = upstream  # so that motofork.fired() finds the emulator's corrections
 
     def __enter__(self) -> Proxy:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -172,8 +172,9 @@ def serve(path: str) -> None:
 
 
 def fired(url: str) -> list[str]:
-    """The corrections (tests/aws/divergences.py) the emulator serving `url` has applied, in order."""
-    port = url.rsplit(":", 1)[-1].strip("/")
+    """The corrections (tests/aws/divergences.py) the emulator serving `url` has applied, in order;
+    `url` may be a proxy in front of it (faults.Proxy), which registers itself in BEHIND."""
+    port = BEHIND.get(url, url).rsplit(":", 1)[-1].strip("/")
     for folder in _FOLDERS:
         log = Path(folder, f"fired-{port}")
         if log.is_file():
@@ -181,6 +182,7 @@ def fired(url: str) -> list[str]:
     return []
 
 
+BEHIND: dict[str, str] = {}  # a proxy's address -> the emulator's it forwards to
 _FOLDERS: list[str] = []  # each Forks' folder, where its emulators log the corrections that fire
 
 

@@ -17,7 +17,7 @@ if [ "$(aws freetier get-account-plan-state --query accountPlanType --output tex
   SPOT_TYPE=$(aws ec2 describe-instance-types \
     --filters Name=free-tier-eligible,Values=true Name=supported-usage-class,Values=spot \
       Name=processor-info.supported-architecture,Values=x86_64 \
-    --query 'sort_by(InstanceTypes, &MemoryInfo.SizeInMiB)[-1].InstanceType' --output text)
+    --query "sort_by(InstanceTypes, &MemoryInfo.SizeInMiB)[-1].InstanceType || '$SPOT_TYPE'" --output text)
 fi
 echo "$SPOT_BUCKET $SPOT_TYPE"
 # [end set-names]

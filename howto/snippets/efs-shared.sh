@@ -15,18 +15,37 @@ aws ec2 describe-subnets \
 # [end find-network]
 
 # [start security-groups]
-EFS_CLIENT_SG_ID=$(aws ec2 create-security-group --vpc-id "$EFS_VPC_ID" \
-  --group-name "crashcourse-efs-clients-$READER" \
-  --description "Instances that mount the shared file system" \
-  --tag-specifications "ResourceType=security-group,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
-  --query GroupId --output text)
-EFS_TARGET_SG_ID=$(aws ec2 create-security-group --vpc-id "$EFS_VPC_ID" \
-  --group-name "crashcourse-efs-targets-$READER" --description "NFS from the clients group only" \
-  --tag-specifications "ResourceType=security-group,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
-  --query GroupId --output text)
-aws ec2 authorize-security-group-ingress --group-id "$EFS_TARGET_SG_ID" \
-  --ip-permissions "IpProtocol=tcp,FromPort=2049,ToPort=2049,UserIdGroupPairs=[{GroupId=$EFS_CLIENT_SG_ID}]" \
-  --query 'SecurityGroupRules[0].[IpProtocol,FromPort,ReferencedGroupInfo.GroupId]' --output text
+EFS_CLIENT_SG_ID=$(aws ec2 describe-security-groups \
+  --filters Name=group-name,Values="crashcourse-efs-clients-$READER" Name=vpc-id,Values="$EFS_VPC_ID" \
+    Name=tag:crashcourse:owner,Values="$OWNER" \
+  --query 'SecurityGroups[0].GroupId' --output text)
+if [ "$EFS_CLIENT_SG_ID" = None ]; then
+  EFS_CLIENT_SG_ID=$(aws ec2 create-security-group --vpc-id "$EFS_VPC_ID" \
+    --group-name "crashcourse-efs-clients-$READER" \
+    --description "Instances that mount the shared file system" \
+    --tag-specifications "ResourceType=security-group,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+    --query GroupId --output text)
+fi
+EFS_TARGET_SG_ID=$(aws ec2 describe-security-groups \
+  --filters Name=group-name,Values="crashcourse-efs-targets-$READER" Name=vpc-id,Values="$EFS_VPC_ID" \
+    Name=tag:crashcourse:owner,Values="$OWNER" \
+  --query 'SecurityGroups[0].GroupId' --output text)
+if [ "$EFS_TARGET_SG_ID" = None ]; then
+  EFS_TARGET_SG_ID=$(aws ec2 create-security-group --vpc-id "$EFS_VPC_ID" \
+    --group-name "crashcourse-efs-targets-$READER" --description "NFS from the clients group only" \
+    --tag-specifications "ResourceType=security-group,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+    --query GroupId --output text)
+fi
+EFS_NFS_RULES=$(aws ec2 describe-security-group-rules --filters Name=group-id,Values="$EFS_TARGET_SG_ID" \
+  --query "length(SecurityGroupRules[?ReferencedGroupInfo.GroupId=='$EFS_CLIENT_SG_ID'])" \
+  --output text)
+if [ "$EFS_NFS_RULES" = 0 ]; then
+  aws ec2 authorize-security-group-ingress --group-id "$EFS_TARGET_SG_ID" \
+    --ip-permissions "IpProtocol=tcp,FromPort=2049,ToPort=2049,UserIdGroupPairs=[{GroupId=$EFS_CLIENT_SG_ID}]" \
+    --query 'SecurityGroupRules[0].[IpProtocol,FromPort,ReferencedGroupInfo.GroupId]' --output text
+else
+  echo "NFS from $EFS_CLIENT_SG_ID is already allowed"
+fi
 # [end security-groups]
 
 # [start join-clients]

@@ -70,10 +70,16 @@ fi
 # [start no-inbound-group]
 SSM_VPC_ID=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true \
   --query 'Vpcs[0].VpcId' --output text)
-SSM_SG_ID=$(aws ec2 create-security-group --group-name "$SSM_SG_NAME" \
-  --description "No inbound rules: connect with Session Manager" \
-  --tag-specifications "ResourceType=security-group,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
-  --vpc-id "$SSM_VPC_ID" --query GroupId --output text)
+SSM_SG_ID=$(aws ec2 describe-security-groups \
+  --filters Name=group-name,Values="$SSM_SG_NAME" Name=vpc-id,Values="$SSM_VPC_ID" \
+    Name=tag:crashcourse:owner,Values="$OWNER" \
+  --query 'SecurityGroups[0].GroupId' --output text)
+if [ "$SSM_SG_ID" = None ]; then
+  SSM_SG_ID=$(aws ec2 create-security-group --group-name "$SSM_SG_NAME" \
+    --description "No inbound rules: connect with Session Manager" \
+    --tag-specifications "ResourceType=security-group,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+    --vpc-id "$SSM_VPC_ID" --query GroupId --output text)
+fi
 aws ec2 describe-security-groups --group-ids "$SSM_SG_ID" \
   --query 'SecurityGroups[0].[GroupName,length(IpPermissions),length(IpPermissionsEgress)]' \
   --output text

@@ -185,10 +185,7 @@ def missing_divergences(registry: str) -> list[str]:
 
 def test_every_aws_answer_of_the_emulator_is_a_registered_divergence():
     registry = (ROOT / "rules" / "divergences.toml").read_text()
-    assert missing_divergences(registry) == []
-    for entry in tomllib.loads(registry)["divergence"]:
-        assert set(entry) == {"service", "operation", "emulator", "aws", "source"}, entry
-        assert entry["source"].startswith("https://docs.aws.amazon.com/"), entry
+    assert missing_divergences(registry) == []  # each entry's keys and source: tests/test_divergences.py
 
 
 def test_a_divergence_missing_from_the_registry_is_named():

@@ -55,17 +55,19 @@ def test_budget_alert(guide):
     assert not budgets.describe_budgets(AccountId=ACCOUNT).get("Budgets")
 
 
-def placeholder_left(g, shell: str, snippet: Path, left: str) -> list[str]:
-    """Steps 1 to 4 of `snippet` pasted into one terminal with step 2's placeholder left as `left`:
-    each problem (a command of steps 3 or 4 failed, a budget was made, step 4 did not say that
-    none was), named with the file and line of the section."""
-    sections = {s.name: s for s in parse_sections(snippet)}
+def placeholder_left(g, shell: str, step_4: Path, left: str) -> list[str]:
+    """Steps 1 to 3 of the page and step 4 from `step_4` pasted into one terminal with step 2's
+    placeholder left as `left`: each problem (a command of steps 3 or 4 failed, a budget was made,
+    step 4 did not say that none was), named with the file and line of the section."""
+    sections = {s.name: s for s in parse_sections(SNIPPETS / "budget-alert.sh")}
+    sections["create-budget"] = next(s for s in parse_sections(step_4) if s.name == "create-budget")
+    files = {name: SNIPPETS / "budget-alert.sh" for name in sections} | {"create-budget": step_4}
     terminal = Shell(shell, g.env, g.workdir)
     problems = []
     try:
         for name in ("account-id", "set-email", "budget-files", "create-budget"):
             section = sections[name]
-            where = f"{snippet.relative_to(ROOT)}:{section.line}"
+            where = f"{files[name].relative_to(ROOT)}:{section.line}"
             out, failed = terminal.paste(section.filled({"<email-address>": left}))
             if name == "set-email":
                 continue  # as it stands, the shell refuses its first line: that is the point
@@ -78,7 +80,7 @@ def placeholder_left(g, shell: str, snippet: Path, left: str) -> list[str]:
     finally:
         terminal.close()
     if budgets := g.client("budgets").describe_budgets(AccountId=ACCOUNT).get("Budgets"):
-        where = f"{snippet.relative_to(ROOT)}:{sections['create-budget'].line}"
+        where = f"{step_4.relative_to(ROOT)}:{sections['create-budget'].line}"
         problems.append(f"{where}: [{shell}] a budget was created with step 2's placeholder {left!r}: "
                         f"{[b['BudgetName'] for b in budgets]}")
     return problems
@@ -95,7 +97,7 @@ def test_a_placeholder_left_creates_no_budget(guide, shell, left):
 def test_a_step_4_that_creates_whatever_it_is_given_is_named(guide, left):
     g = guide("budget-alert")
     problems = placeholder_left(g, "bash", UNGUARDED, LEFT[left])
-    assert problems and all(p.startswith(f"{UNGUARDED.relative_to(ROOT)}:56: [bash]") for p in problems), problems
+    assert problems and all(p.startswith(f"{UNGUARDED.relative_to(ROOT)}:7: [bash]") for p in problems), problems
 
 
 def test_the_python_tab_creates_no_budget_without_an_address(guide):

@@ -120,12 +120,13 @@ def objects_kept(s3) -> dict[str, tuple]:
 
 
 def pasted_in_new_terminals(g, shell: str, snippet: Path) -> list[str]:
-    """Every block after step 1, in page order, each pasted twice into a new terminal that opened
-    in a folder of its own (not HOME, not the data folder), after step 1's block, as the page tells
-    a reader who comes back: each problem, named with the section's file and line. A block must not
-    fail, write into the terminal's folder, or change the bucket when pasted again."""
-    first, *rest = steps(snippet, cleanup=False, reader_values=False)
+    """Every block of `snippet` but step 1, in page order, each pasted twice into a new terminal that
+    opened in a folder of its own (not HOME, not the data folder), after the page's step 1, as the
+    page tells a reader who comes back: each problem, named with the section's file and line. A
+    block must not fail, write into the terminal's folder, or change the bucket when pasted again."""
+    first = steps(SNIPPETS / "s3-data.sh", cleanup=False, reader_values=False)[0]
     assert first.section.name == "name-bucket", first.where()
+    rest = [s for s in steps(snippet, cleanup=False, reader_values=False) if s.section.name != "name-bucket"]
     s3 = g.client("s3")
     problems = []
     for n, step in enumerate(rest):
@@ -168,7 +169,7 @@ def test_a_block_that_relies_on_the_current_folder_is_named(guide):
     terminal into; in a new terminal it fails, after step 1 as before it."""
     g = guide("s3-data")
     problems = pasted_in_new_terminals(g, "bash", RELATIVE_PATHS)
-    where = f"{RELATIVE_PATHS.relative_to(ROOT)}:40: [bash] section 'copy-up', first paste"
+    where = f"{RELATIVE_PATHS.relative_to(ROOT)}:16: [bash] section 'copy-up', first paste"
     assert len(problems) == 1 and problems[0].startswith(where), problems
     assert "sample1.fastq.gz does not exist" in problems[0], problems[0]
 

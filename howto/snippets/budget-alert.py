@@ -11,6 +11,10 @@ account_id = identity["Account"]
 owner = identity["UserId"]
 reader = re.sub(r"[^a-z0-9]", "-", identity["Arn"].rsplit("/", 1)[-1].lower())[:16]
 budgets = boto3.client("budgets")
+email = os.environ.get("BUDGET_EMAIL", "")  # exported by step 2
+if "@" not in email:
+    raise SystemExit("No budget was created: BUDGET_EMAIL holds no email address. Paste step 2 "
+                     "with your address in the terminal you start Python from, then run this again.")
 
 
 def alert(kind, percent):
@@ -21,7 +25,7 @@ def alert(kind, percent):
             "Threshold": percent,
             "ThresholdType": "PERCENTAGE",
         },
-        "Subscribers": [{"SubscriptionType": "EMAIL", "Address": os.environ["BUDGET_EMAIL"]}],
+        "Subscribers": [{"SubscriptionType": "EMAIL", "Address": email}],
     }
 
 

@@ -392,7 +392,7 @@ def aws_command(path: Path, words: list[str], files: dict[str, str], where: str,
 def walk(node):
     """Every bashlex node under node."""
     yield node
-    for name in ("parts", "list", "command", "body", "output"):
+    for name in ("parts", "list", "command", "body", "output", "word"):  # word: bashlex nests a second elif there
         child = getattr(node, name, None)
         for c in child if isinstance(child, list) else [child] if child is not None and hasattr(child, "kind") else []:
             yield from walk(c)

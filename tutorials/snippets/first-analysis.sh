@@ -157,6 +157,10 @@ if PROFILE_ROLES=$(aws iam get-instance-profile --instance-profile-name "$TUTORI
 fi
 # [end instance-profile]
 
+# [start role-tags]
+aws iam list-role-tags --role-name "$TUTORIAL_ROLE" --query 'Tags[].[Key,Value]' --output text
+# [end role-tags]
+
 # [start resume-launch]
 cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
 OWNER=$(aws sts get-caller-identity --query UserId --output text)

@@ -45,15 +45,20 @@ def alert(kind, percent):
     }
 
 
-budgets.create_budget(
-    AccountId=account_id,
-    Budget={
-        "BudgetName": f"crashcourse-monthly-spend-{reader}",
-        "BudgetType": "COST",
-        "TimeUnit": "MONTHLY",
-        "BudgetLimit": {"Amount": "50", "Unit": "USD"},
-    },
-    NotificationsWithSubscribers=[alert("ACTUAL", 80), alert("FORECASTED", 100)],
-    ResourceTags=[{"Key": "crashcourse:owner", "Value": owner}],
-)
+name = f"crashcourse-monthly-spend-{reader}"
+try:
+    budgets.create_budget(
+        AccountId=account_id,
+        Budget={
+            "BudgetName": name,
+            "BudgetType": "COST",
+            "TimeUnit": "MONTHLY",
+            "BudgetLimit": {"Amount": "50", "Unit": "USD"},
+        },
+        NotificationsWithSubscribers=[alert("ACTUAL", 80), alert("FORECASTED", 100)],
+        ResourceTags=[{"Key": "crashcourse:owner", "Value": owner}],
+    )
+    print(f"Budget {name} created.")
+except budgets.exceptions.DuplicateRecordException:
+    print(f"Budget {name} exists already: nothing was changed.")
 # [end boto3-create-budget]

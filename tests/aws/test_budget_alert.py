@@ -47,9 +47,11 @@ def test_budget_alert(guide):
 
     # The Python tab makes the same budget: a reader follows one tab or the other.
     budgets.delete_budget(AccountId=ACCOUNT, BudgetName=name)
-    g.run_python()
+    assert g.run_python() == f"Budget {name} created.\n"
     python_budget = budgets.describe_budget(AccountId=ACCOUNT, BudgetName=name)["Budget"]
     assert float(python_budget["BudgetLimit"]["Amount"]) == 50
+    # Run again (the reader is not sure it worked): it says so and changes nothing.
+    assert g.run_python() == f"Budget {name} exists already: nothing was changed.\n"
 
     g.cleanup()
     assert not budgets.describe_budgets(AccountId=ACCOUNT).get("Budgets")

@@ -36,7 +36,7 @@ elif [ "$KEY_FOUND" != 0 ]; then
   echo "Delete the key pair with: aws ec2 delete-key-pair --key-name $KEY_NAME"
   echo "then paste this block again."
 elif [ -e ~/.ssh/analysis-key.pem ]; then
-  echo "~/.ssh/analysis-key.pem exists, but no key pair $KEY_NAME of yours does in this Region: kept it."
+  echo "A file ~/.ssh/analysis-key.pem exists, but no key pair $KEY_NAME of yours does in this Region: kept it."
   echo "If it is another Region's key, rename it: mv ~/.ssh/analysis-key.pem ~/.ssh/analysis-key-old.pem"
   echo "then paste this block again."
 elif KEY_MATERIAL=$(aws ec2 create-key-pair --key-name "$KEY_NAME" --key-type ed25519 \

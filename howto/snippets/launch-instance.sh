@@ -29,22 +29,26 @@ mkdir -p ~/.ssh
 KEY_FOUND=$(aws ec2 describe-key-pairs \
   --filters Name=key-name,Values="$KEY_NAME" Name=tag:crashcourse:owner,Values="$OWNER" \
   --query 'length(KeyPairs)' --output text)
-if [ "$KEY_FOUND" != 0 ] && [ -s ~/.ssh/analysis-key.pem ]; then
-  echo "Key pair $KEY_NAME is yours already, with its private key in ~/.ssh/analysis-key.pem: keeping both"
-elif [ "$KEY_FOUND" != 0 ]; then
-  echo "Key pair $KEY_NAME is yours, but ~/.ssh/analysis-key.pem is missing, and AWS gives a private key only once."
-  echo "Delete the key pair with: aws ec2 delete-key-pair --key-name $KEY_NAME"
-  echo "then paste this block again."
+if [ "$KEY_FOUND" != 0 ]; then
+  if [ -s ~/.ssh/analysis-key.pem ]; then
+    echo "Key pair $KEY_NAME is yours already, with its private key in ~/.ssh/analysis-key.pem: keeping both"
+  else
+    echo "Key pair $KEY_NAME is yours, but ~/.ssh/analysis-key.pem is missing, and AWS gives a private key only once."
+    echo "Delete the key pair with: aws ec2 delete-key-pair --key-name $KEY_NAME"
+    echo "then paste this block again."
+  fi
 elif [ -e ~/.ssh/analysis-key.pem ]; then
   echo "A file ~/.ssh/analysis-key.pem exists, but no key pair $KEY_NAME of yours does in this Region: kept it."
   echo "If it is another Region's key, rename it: mv ~/.ssh/analysis-key.pem ~/.ssh/analysis-key-old.pem"
   echo "then paste this block again."
-elif KEY_MATERIAL=$(aws ec2 create-key-pair --key-name "$KEY_NAME" --key-type ed25519 \
-    --tag-specifications "ResourceType=key-pair,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
-    --query KeyMaterial --output text); then
-  (umask 077 && printf '%s\n' "$KEY_MATERIAL" > ~/.ssh/analysis-key.pem)
-  chmod 400 ~/.ssh/analysis-key.pem
-  echo "Saved the private key of $KEY_NAME in ~/.ssh/analysis-key.pem"
+else
+  if KEY_MATERIAL=$(aws ec2 create-key-pair --key-name "$KEY_NAME" --key-type ed25519 \
+      --tag-specifications "ResourceType=key-pair,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+      --query KeyMaterial --output text); then
+    (umask 077 && printf '%s\n' "$KEY_MATERIAL" > ~/.ssh/analysis-key.pem)
+    chmod 400 ~/.ssh/analysis-key.pem
+    echo "Saved the private key of $KEY_NAME in ~/.ssh/analysis-key.pem"
+  fi
 fi
 # [end create-key]
 

@@ -1,6 +1,8 @@
 """howto/launch-instance.md: an Amazon Linux 2023 instance with a key pair and a Name tag."""
 
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,6 +82,31 @@ def test_launch_instance_with_boto3(guide):
     assert state == "running"
     assert terminated == f"{instance_id} terminated"
     assert not tagged(g.client("ec2"), "analysis-box")
+
+
+def test_launch_instance_with_boto3_run_twice(guide):
+    """The Python tab's launch, run a second time, finds the reader's instance, says so, and
+    launches no other."""
+    g = guide("launch-instance")
+    ec2 = g.client("ec2")
+    ec2.create_key_pair(KeyName=KEY, KeyType="ed25519", TagSpecifications=[
+        {"ResourceType": "key-pair", "Tags": [OWNER_TAG]}])
+    (launch,) = [s.code for s in g.sections(".py") if s.name == "launch"]
+    runs = [subprocess.run([sys.executable, "-c", launch], env=g.env, cwd=g.workdir, capture_output=True, text=True,
+                           timeout=300, check=True).stdout for _ in range(2)]
+    (instance,) = tagged(ec2, "analysis-box")
+    box = instance["InstanceId"]
+    assert runs[0].split()[:2] == [box, "running"]
+    assert runs[1].splitlines()[0] == f"Instance {box} is yours and running already: not launching another"
+    assert runs[1].splitlines()[1].split()[:2] == [box, "running"]
+    ec2.stop_instances(InstanceIds=[box])  # a third run, the instance stopped: started, not launched again
+    third = subprocess.run([sys.executable, "-c", launch], env=g.env, cwd=g.workdir, capture_output=True, text=True,
+                           timeout=300, check=True).stdout
+    assert third.splitlines()[0] == f"Instance {box} is yours and was stopped: starting it, not launching another"
+    assert [i["InstanceId"] for i in tagged(ec2, "analysis-box")] == [box]
+    assert tagged(ec2, "analysis-box")[0]["State"]["Name"] == "running"
+    g.run_python()  # with its clean-up
+    assert not tagged(ec2, "analysis-box")
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh"])

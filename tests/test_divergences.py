@@ -38,9 +38,13 @@ def recorded_corrections(root: Path = ROOT) -> set[str]:
 
 
 def called_operations() -> set[tuple[str, str]]:
-    from permissions import all_calls  # tests/aws/: every API call the snippets make
+    """Every API call the snippets make: the reader's, and the administrator's (whose calls the
+    permissions check leaves out, but which the emulator answers all the same)."""
+    from permissions import ADMINISTRATOR, all_calls, shell_calls  # tests/aws/
+    from snippetshell import snippet_files
 
-    return {(c.service, c.operation) for c in all_calls()[0]}
+    admin = [c for p in snippet_files(".sh") if p.name in ADMINISTRATOR for c in shell_calls(p, {})]
+    return {(c.service, c.operation) for c in all_calls()[0] + admin}
 
 
 def source_problem(source: str) -> str | None:

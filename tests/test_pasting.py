@@ -60,7 +60,7 @@ class Terminal:
     """One interactive shell in a pseudo-terminal, into which text is pasted between the bracketed
     paste markers (ESC [200~ ... ESC [201~), as a terminal does, and then Enter pressed."""
 
-    def __init__(self, kind: str, home: Path):
+    def __init__(self, kind: str, home: Path, setup: list[str] | None = None):
         argv = [shutil.which(kind), "--norc", "--noprofile", "-i"] if kind == "bash" else [shutil.which(kind), "-f", "-i"]
         empty = home / "empty-path"
         empty.mkdir(parents=True, exist_ok=True)
@@ -71,7 +71,7 @@ class Terminal:
         if self.pid == 0:  # the child: become the shell
             os.execve(argv[0], argv, env)
         self._read(accepted=False)
-        for line in SETUP[kind]:
+        for line in SETUP[kind] if setup is None else setup:
             os.write(self.fd, (line + "\r").encode())
             self._read()
 
@@ -162,6 +162,82 @@ def test_every_section_pastes_cleanly(kind, tmp_path):
     version = subprocess.run([kind, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     assert not problems, f"{len(problems)} block(s) that the reader's {version} complains about when pasted:\n" + \
         "\n".join(problems) + "\n(set a variable from the command first, then test the variable)"
+
+
+# --- values to replace, left as they stand ------------------------------------------------
+
+def left_as_they_stand(paths: list[Path], kind: str, home: Path) -> tuple[int, list[str]]:
+    """Each section with a value to replace, pasted unchanged into one `kind` shell: how many, and
+    `FILE:LINE: section NAME` for each after which the shell printed no syntax or parse error."""
+    terminal, count, quiet = Terminal(kind, home), 0, []
+    try:
+        for path in paths:
+            for section in parse_sections(path):
+                if not section.replace or (kind == "zsh" and on_instance(section)):
+                    continue
+                count += 1
+                if not [p for p in terminal.paste(section.code) if "waits for more" not in p]:
+                    quiet.append(f"{sources.where(path, section.line)}: section {section.name!r}")
+    finally:
+        terminal.close()
+    return count, quiet
+
+
+@pytest.mark.parametrize("kind", ["bash", "zsh"])
+def test_every_value_to_replace_is_refused_as_it_stands(kind, tmp_path):
+    """placeholders-refused (tests/test_reader_rules.py) reads each `NAME=<value>` line with `bash -n`
+    and `zsh -n`; here each such section, pasted unchanged into the reader's interactive shell,
+    makes it print a syntax or parse error (and runs nothing, as every paste here)."""
+    count, quiet = left_as_they_stand(snippet_files(".sh"), kind, tmp_path)
+    assert count > 5 and not quiet, f"[{kind}] pasted with its value to replace unchanged, no error:\n" + "\n".join(quiet)
+
+
+@pytest.mark.parametrize("kind", ["bash", "zsh"])
+def test_a_value_to_replace_that_the_shell_takes_is_named(kind, tmp_path):
+    snippet = tmp_path / "x.sh"
+    snippet.write_text("# [start bare] replace: <email-address>\nEMAIL=<email-address>\n# [end bare]\n"
+                       "# [start quoted] replace: <email-address>\nEMAIL='<email-address>'\n# [end quoted]\n")
+    assert left_as_they_stand([snippet], kind, tmp_path / "home") == (2, [f"{snippet}:4: section 'quoted'"])
+
+
+# What the reader sees when they paste budget-alert.md's step 2 with its placeholder as it stands,
+# as the page says: bash refuses the first line and runs the second, which says what to do; zsh
+# refuses the whole paste. The block runs only builtins (export, [, echo), so here it runs for real.
+BUDGET_PAGE = sources.ROOT / "howto" / "budget-alert.md"
+UNCHANGED_EMAIL = {"bash": [r"bash: syntax error near unexpected token `newline'", "BUDGET_EMAIL is empty: "],
+                   "zsh": [r"zsh: parse error near `\n'"]}
+
+
+def printed_after(shown: str, code: str) -> list[str]:
+    """The lines a shell printed after the pasted `code` was shown (and shown again), without the
+    prompt or zsh's mark of a line that ends without a newline."""
+    last = code.rstrip("\n").splitlines()[-1]
+    after = shown[shown.rfind(last) + len(last):].replace(READY, "")
+    return [line.strip() for line in after.splitlines() if line.strip() not in ("", "#", "%")]
+
+
+@pytest.mark.parametrize("kind", ["bash", "zsh"])
+def test_budget_email_left_unchanged_prints_what_the_page_says(kind, tmp_path):
+    (section,) = [s for s in parse_sections(sources.ROOT / "howto" / "snippets" / "budget-alert.sh")
+                  if s.name == "set-email"]
+    terminal = Terminal(kind, tmp_path, setup=[line for line in SETUP[kind] if "DEBUG" not in line]
+                        + [f"PS1='{READY}'; PS2='{MORE}'"])
+    try:
+        os.write(terminal.fd, b"\x1b[200~" + section.code.encode() + b"\x1b[201~\r")
+        printed = printed_after(terminal._read(), section.code)
+        os.write(terminal.fd, b'printf "[%s]\\n" "$BUDGET_EMAIL"\r')
+        left = printed_after(terminal._read(), 'printf "[%s]\\n" "$BUDGET_EMAIL"')
+    finally:
+        terminal.close()
+    assert left == ["[]"], f"[{kind}] BUDGET_EMAIL after the unchanged paste: {left}"
+    expected = UNCHANGED_EMAIL[kind]
+    assert len(printed) == len(expected) and all(p.startswith(e) for p, e in zip(printed, expected)), \
+        f"[{kind}] pasting budget-alert.sh's set-email unchanged prints {printed}, not {expected}"
+    shown = {t.text for t in sources.parse(BUDGET_PAGE).text() if t.kind == "code"}
+    missing = [line for line in printed if line not in shown]
+    where = shown_on()[("budget-alert.sh", "set-email")][0]
+    assert not missing, f"{where}: [{kind}] the page does not show, as inline code, what " \
+        f"the shell prints for step 2 pasted unchanged: {missing}"
 
 
 # --- the check itself ---------------------------------------------------------------------

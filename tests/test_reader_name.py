@@ -4,10 +4,14 @@ Every snippet that sets `READER` from the caller's ARN must use one and the same
 (the tests find them with logical_lines, as the shell reads them); those lines are then run,
 in bash and in zsh, against a stand-in `aws` that prints the ARN of each kind of caller the
 reader may be: an IAM user, the root user, an IAM Identity Center or assumed-role session.
+
+The Python (boto3) tabs name the same things, so each sets `reader` with one and the same
+`reader_name` function (read with ast), which must give what the shells give for every caller.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import stat
@@ -87,3 +91,50 @@ def test_names(shell, tmp_path):
 def test_bash_and_zsh_agree(tmp_path):
     for arn in CALLERS:
         assert run("bash", tmp_path, arn) == run("zsh", tmp_path, arn), arn
+
+
+# Long names beyond CALLERS: the shortened form (10 characters and a checksum) for many lengths.
+LONG = [f"arn:aws:sts::111122223333:assumed-role/Lab/{'r' * n}.{n}@example.org" for n in (5, 17, 60, 250)]
+
+
+def python_readers() -> tuple[dict[str, list[str]], list[str]]:
+    """Each form of `reader_name` in a Python snippet, with where it is; and every assignment to
+    `reader` that does not call it."""
+    forms: dict[str, list[str]] = {}
+    strays = []
+    for path in snippet_files(".py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name == "reader_name":
+                forms.setdefault(ast.unparse(node), []).append(f"{rel(path)}:{node.lineno}")
+            elif isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "reader" for t in node.targets):
+                call = node.value
+                if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "reader_name"):
+                    strays.append(f"{rel(path)}:{node.lineno}: reader = {ast.unparse(call)}")
+    return forms, strays
+
+
+def test_python_tabs_use_one_reader_name():
+    forms, strays = python_readers()
+    assert forms, "no Python snippet defines reader_name: has it moved?"
+    assert not strays, "reader is set without reader_name:\n" + "\n".join(strays)
+    assert len(forms) == 1, "reader_name has more than one form:\n" + "\n\n".join(
+        f"{', '.join(places)}:\n{source}" for source, places in forms.items())
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_python_tabs_name_things_as_the_shells_do(shell, tmp_path):
+    forms, _ = python_readers()
+    namespace: dict = {"re": re}
+    exec(next(iter(forms)), namespace)
+    for arn in [*CALLERS, *LONG]:
+        assert namespace["reader_name"](arn) == run(shell, tmp_path, arn), arn
+
+
+def test_a_python_reader_cut_at_16_is_caught(tmp_path):
+    """The fixture: the tabs' form before reader_name, which cut a long name at 16 characters and
+    kept a root user's whole ARN."""
+    def before(arn):
+        return re.sub(r"[^a-z0-9]", "-", arn.rsplit("/", 1)[-1].lower())[:16]
+    wrong = [arn for arn in [*CALLERS, *LONG] if before(arn) != run("bash", tmp_path, arn)]
+    assert "arn:aws:iam::111122223333:root" in wrong and LONG[1] in wrong, wrong

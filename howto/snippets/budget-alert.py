@@ -6,11 +6,31 @@ import re
 
 import boto3
 
+
+def reader_name(arn):
+    """Your name in the names the guides give things, as their shell blocks make it (READER)."""
+    name = re.sub(r"[^a-z0-9]", "-", re.split(r"[/:]", arn)[-1].lower())
+    if len(name) <= 16:
+        return name
+    data, crc = (name + "\n").encode(), 0  # a long name: 10 characters and its POSIX cksum
+    for byte in data + len(data).to_bytes(8, "little").rstrip(b"\0"):
+        crc ^= byte << 24
+        for _ in range(8):
+            crc = (crc << 1) ^ (0x04C11DB7 if crc & 0x80000000 else 0)
+        crc &= 0xFFFFFFFF
+    checksum = f"{~crc & 0xFFFFFFFF} {len(data)}"  # what cksum prints
+    return f"{name[:10]}-{checksum[:5]}"
+
+
 identity = boto3.client("sts").get_caller_identity()
 account_id = identity["Account"]
 owner = identity["UserId"]
-reader = re.sub(r"[^a-z0-9]", "-", identity["Arn"].rsplit("/", 1)[-1].lower())[:16]
+reader = reader_name(identity["Arn"])
 budgets = boto3.client("budgets")
+email = os.environ.get("BUDGET_EMAIL", "")  # exported by step 2
+if "@" not in email:
+    raise SystemExit("No budget was created: BUDGET_EMAIL holds no email address. Paste step 2 "
+                     "with your address in the terminal you start Python from, then run this again.")
 
 
 def alert(kind, percent):
@@ -21,7 +41,7 @@ def alert(kind, percent):
             "Threshold": percent,
             "ThresholdType": "PERCENTAGE",
         },
-        "Subscribers": [{"SubscriptionType": "EMAIL", "Address": os.environ["BUDGET_EMAIL"]}],
+        "Subscribers": [{"SubscriptionType": "EMAIL", "Address": email}],
     }
 
 

@@ -12,7 +12,7 @@ echo "$ACCOUNT_ID $BUDGET_NAME"
 
 # [start set-email] replace: <email-address>
 export BUDGET_EMAIL=<email-address>
-[ -n "$BUDGET_EMAIL" ] || echo "BUDGET_EMAIL is empty: put your address in place of the placeholder on the first line."
+[ -n "$BUDGET_EMAIL" ] || echo "BUDGET_EMAIL is empty: put your address in place of the placeholder on the first line, then paste the block again."
 # [end set-email]
 
 # [start budget-files]
@@ -50,10 +50,16 @@ EOF
 # [end budget-files]
 
 # [start create-budget]
-aws budgets create-budget --account-id "$ACCOUNT_ID" \
-  --budget "file://$BUDGET_DIR/budget.json" \
-  --notifications-with-subscribers "file://$BUDGET_DIR/notifications.json" \
-  --resource-tags "Key=crashcourse:owner,Value=$OWNER"
+if ! grep -q '"Address": "[^"<>]*@' "$BUDGET_DIR/notifications.json" 2>/dev/null; then
+  echo "No budget was created: the alerts of step 3 hold no email address. Paste step 2 with your address in place of <email-address>, then step 3, then this block again (in a new terminal, step 1 first)."
+elif aws budgets describe-budget --account-id "$ACCOUNT_ID" --budget-name "$BUDGET_NAME" > /dev/null 2>&1; then
+  echo "Budget $BUDGET_NAME exists already: nothing was changed."
+else
+  aws budgets create-budget --account-id "$ACCOUNT_ID" \
+    --budget "file://$BUDGET_DIR/budget.json" \
+    --notifications-with-subscribers "file://$BUDGET_DIR/notifications.json" \
+    --resource-tags "Key=crashcourse:owner,Value=$OWNER"
+fi
 # [end create-budget]
 
 # [start check]

@@ -10,66 +10,109 @@ echo "$REGION $AZ"
 # [end set-names]
 
 # [start create-vpc]
-LAB_VPC_ID=$(aws ec2 create-vpc --cidr-block 10.0.0.0/16 \
-  --tag-specifications "$(tags vpc analysis-vpc)" \
-  --query Vpc.VpcId --output text)
+LAB_VPC_ID=$(aws ec2 describe-vpcs \
+  --filters Name=tag:project,Values=analysis-vpc Name=tag:crashcourse:owner,Values="$OWNER" \
+  --query 'Vpcs[0].VpcId' --output text)
+if [ "$LAB_VPC_ID" = None ]; then
+  LAB_VPC_ID=$(aws ec2 create-vpc --cidr-block 10.0.0.0/16 \
+    --tag-specifications "$(tags vpc analysis-vpc)" \
+    --query Vpc.VpcId --output text)
+fi
 aws ec2 wait vpc-available --vpc-ids "$LAB_VPC_ID"
 # [end create-vpc]
 
 # [start create-subnets]
-PUBLIC_SUBNET_ID=$(aws ec2 create-subnet --vpc-id "$LAB_VPC_ID" --cidr-block 10.0.1.0/24 \
-  --availability-zone "$AZ" --tag-specifications "$(tags subnet public-a)" \
-  --query Subnet.SubnetId --output text)
-PRIVATE_SUBNET_ID=$(aws ec2 create-subnet --vpc-id "$LAB_VPC_ID" --cidr-block 10.0.2.0/24 \
-  --availability-zone "$AZ" --tag-specifications "$(tags subnet private-a)" \
-  --query Subnet.SubnetId --output text)
+PUBLIC_SUBNET_ID=$(aws ec2 describe-subnets \
+  --filters Name=vpc-id,Values="$LAB_VPC_ID" Name=cidr-block,Values=10.0.1.0/24 \
+  --query 'Subnets[0].SubnetId' --output text)
+if [ "$PUBLIC_SUBNET_ID" = None ]; then
+  PUBLIC_SUBNET_ID=$(aws ec2 create-subnet --vpc-id "$LAB_VPC_ID" --cidr-block 10.0.1.0/24 \
+    --availability-zone "$AZ" --tag-specifications "$(tags subnet public-a)" \
+    --query Subnet.SubnetId --output text)
+fi
+PRIVATE_SUBNET_ID=$(aws ec2 describe-subnets \
+  --filters Name=vpc-id,Values="$LAB_VPC_ID" Name=cidr-block,Values=10.0.2.0/24 \
+  --query 'Subnets[0].SubnetId' --output text)
+if [ "$PRIVATE_SUBNET_ID" = None ]; then
+  PRIVATE_SUBNET_ID=$(aws ec2 create-subnet --vpc-id "$LAB_VPC_ID" --cidr-block 10.0.2.0/24 \
+    --availability-zone "$AZ" --tag-specifications "$(tags subnet private-a)" \
+    --query Subnet.SubnetId --output text)
+fi
 # [end create-subnets]
 
 # [start internet-gateway]
-IGW_ID=$(aws ec2 create-internet-gateway \
-  --tag-specifications "$(tags internet-gateway analysis-igw)" \
-  --query InternetGateway.InternetGatewayId --output text)
-aws ec2 attach-internet-gateway --internet-gateway-id "$IGW_ID" --vpc-id "$LAB_VPC_ID"
+IGW_ID=$(aws ec2 describe-internet-gateways --filters Name=attachment.vpc-id,Values="$LAB_VPC_ID" \
+  --query 'InternetGateways[0].InternetGatewayId' --output text)
+if [ "$IGW_ID" = None ]; then
+  IGW_ID=$(aws ec2 create-internet-gateway \
+    --tag-specifications "$(tags internet-gateway analysis-igw)" \
+    --query InternetGateway.InternetGatewayId --output text)
+  aws ec2 attach-internet-gateway --internet-gateway-id "$IGW_ID" --vpc-id "$LAB_VPC_ID"
+fi
 # [end internet-gateway]
 
 # [start public-route-table]
-PUBLIC_RTB_ID=$(aws ec2 create-route-table --vpc-id "$LAB_VPC_ID" \
-  --tag-specifications "$(tags route-table public)" \
-  --query RouteTable.RouteTableId --output text)
-aws ec2 create-route --route-table-id "$PUBLIC_RTB_ID" \
-  --destination-cidr-block 0.0.0.0/0 --gateway-id "$IGW_ID"
-aws ec2 associate-route-table --route-table-id "$PUBLIC_RTB_ID" --subnet-id "$PUBLIC_SUBNET_ID" \
-  --query AssociationState.State --output text
+PUBLIC_RTB_ID=$(aws ec2 describe-route-tables \
+  --filters Name=vpc-id,Values="$LAB_VPC_ID" Name=tag:Name,Values=public \
+  --query 'RouteTables[0].RouteTableId' --output text)
+if [ "$PUBLIC_RTB_ID" = None ]; then
+  PUBLIC_RTB_ID=$(aws ec2 create-route-table --vpc-id "$LAB_VPC_ID" \
+    --tag-specifications "$(tags route-table public)" \
+    --query RouteTable.RouteTableId --output text)
+  aws ec2 create-route --route-table-id "$PUBLIC_RTB_ID" \
+    --destination-cidr-block 0.0.0.0/0 --gateway-id "$IGW_ID"
+  aws ec2 associate-route-table --route-table-id "$PUBLIC_RTB_ID" --subnet-id "$PUBLIC_SUBNET_ID" \
+    --query AssociationState.State --output text
+fi
 aws ec2 modify-subnet-attribute --subnet-id "$PUBLIC_SUBNET_ID" --map-public-ip-on-launch
 # [end public-route-table]
 
 # [start private-route-table]
-PRIVATE_RTB_ID=$(aws ec2 create-route-table --vpc-id "$LAB_VPC_ID" \
-  --tag-specifications "$(tags route-table private)" \
-  --query RouteTable.RouteTableId --output text)
-aws ec2 associate-route-table --route-table-id "$PRIVATE_RTB_ID" --subnet-id "$PRIVATE_SUBNET_ID" \
-  --query AssociationState.State --output text
+PRIVATE_RTB_ID=$(aws ec2 describe-route-tables \
+  --filters Name=vpc-id,Values="$LAB_VPC_ID" Name=tag:Name,Values=private \
+  --query 'RouteTables[0].RouteTableId' --output text)
+if [ "$PRIVATE_RTB_ID" = None ]; then
+  PRIVATE_RTB_ID=$(aws ec2 create-route-table --vpc-id "$LAB_VPC_ID" \
+    --tag-specifications "$(tags route-table private)" \
+    --query RouteTable.RouteTableId --output text)
+  aws ec2 associate-route-table --route-table-id "$PRIVATE_RTB_ID" --subnet-id "$PRIVATE_SUBNET_ID" \
+    --query AssociationState.State --output text
+fi
 # [end private-route-table]
 
 # [start s3-endpoint]
-S3_ENDPOINT_ID=$(aws ec2 create-vpc-endpoint --vpc-id "$LAB_VPC_ID" \
-  --vpc-endpoint-type Gateway --service-name "com.amazonaws.$REGION.s3" \
-  --route-table-ids "$PRIVATE_RTB_ID" \
-  --tag-specifications "$(tags vpc-endpoint s3-gateway)" \
-  --query VpcEndpoint.VpcEndpointId --output text)
+S3_ENDPOINT_ID=$(aws ec2 describe-vpc-endpoints \
+  --filters Name=vpc-id,Values="$LAB_VPC_ID" Name=service-name,Values="com.amazonaws.$REGION.s3" \
+  --query 'VpcEndpoints[0].VpcEndpointId' --output text)
+if [ "$S3_ENDPOINT_ID" = None ]; then
+  S3_ENDPOINT_ID=$(aws ec2 create-vpc-endpoint --vpc-id "$LAB_VPC_ID" \
+    --vpc-endpoint-type Gateway --service-name "com.amazonaws.$REGION.s3" \
+    --route-table-ids "$PRIVATE_RTB_ID" \
+    --tag-specifications "$(tags vpc-endpoint s3-gateway)" \
+    --query VpcEndpoint.VpcEndpointId --output text)
+fi
 echo "$S3_ENDPOINT_ID"
 # [end s3-endpoint]
 
 # [start nat-gateway]
-NAT_EIP_ID=$(aws ec2 allocate-address --domain vpc \
-  --tag-specifications "$(tags elastic-ip analysis-nat)" \
-  --query AllocationId --output text)
-NAT_ID=$(aws ec2 create-nat-gateway --subnet-id "$PUBLIC_SUBNET_ID" --allocation-id "$NAT_EIP_ID" \
-  --tag-specifications "$(tags natgateway analysis-nat)" \
-  --query NatGateway.NatGatewayId --output text)
+NAT_ID=$(aws ec2 describe-nat-gateways \
+  --filter Name=vpc-id,Values="$LAB_VPC_ID" Name=state,Values=pending,available \
+  --query 'NatGateways[0].NatGatewayId' --output text)
+if [ "$NAT_ID" = None ]; then
+  NAT_EIP_ID=$(aws ec2 allocate-address --domain vpc \
+    --tag-specifications "$(tags elastic-ip analysis-nat)" \
+    --query AllocationId --output text)
+  NAT_ID=$(aws ec2 create-nat-gateway --subnet-id "$PUBLIC_SUBNET_ID" --allocation-id "$NAT_EIP_ID" \
+    --tag-specifications "$(tags natgateway analysis-nat)" \
+    --query NatGateway.NatGatewayId --output text)
+fi
 aws ec2 wait nat-gateway-available --nat-gateway-ids "$NAT_ID"
-aws ec2 create-route --route-table-id "$PRIVATE_RTB_ID" \
-  --destination-cidr-block 0.0.0.0/0 --nat-gateway-id "$NAT_ID"
+NAT_ROUTES=$(aws ec2 describe-route-tables --route-table-ids "$PRIVATE_RTB_ID" \
+  --query "length(RouteTables[0].Routes[?DestinationCidrBlock=='0.0.0.0/0'])" --output text)
+if [ "$NAT_ROUTES" = 0 ]; then
+  aws ec2 create-route --route-table-id "$PRIVATE_RTB_ID" \
+    --destination-cidr-block 0.0.0.0/0 --nat-gateway-id "$NAT_ID"
+fi
 # [end nat-gateway]
 
 # [start check-subnets]

@@ -64,10 +64,10 @@ done
 # [end admin-check]
 
 # [start cleanup-admin-allow-again] replace: <user-name>
-LEAKED_USER=<user-name>
-DENIED=$(aws iam list-user-policies --user-name "$LEAKED_USER" \
+ALLOW_USER=<user-name>
+DENIED=$(aws iam list-user-policies --user-name "$ALLOW_USER" \
   --query "contains(PolicyNames, 'deny-all-after-leak')" --output text)
 if [ "$DENIED" = True ]; then
-  aws iam delete-user-policy --user-name "$LEAKED_USER" --policy-name deny-all-after-leak
+  aws iam delete-user-policy --user-name "$ALLOW_USER" --policy-name deny-all-after-leak
 fi
 # [end cleanup-admin-allow-again]

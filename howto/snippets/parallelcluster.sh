@@ -176,11 +176,14 @@ elif ~/pcluster-venv/bin/pcluster describe-cluster --cluster-name "$CLUSTER_NAME
   ~/pcluster-venv/bin/pcluster delete-cluster --cluster-name "$CLUSTER_NAME" --query cluster.clusterStatus
 fi
 waited=0
-while ~/pcluster-venv/bin/pcluster describe-cluster --cluster-name "$CLUSTER_NAME" > /dev/null 2>&1 \
-    && [ "$waited" -lt 1800 ]; do
+while PC_STATUS=$(~/pcluster-venv/bin/pcluster describe-cluster --cluster-name "$CLUSTER_NAME" \
+    --query clusterStatus 2> /dev/null) && [ "$PC_STATUS" = '"DELETE_IN_PROGRESS"' ] && [ "$waited" -lt 1800 ]; do
   sleep 60
   waited=$((waited + 60))
 done
+if ~/pcluster-venv/bin/pcluster describe-cluster --cluster-name "$CLUSTER_NAME" > /dev/null 2>&1; then
+  echo "$CLUSTER_NAME is still there ($PC_STATUS): ~/pcluster-venv/bin/pcluster get-cluster-stack-events --cluster-name $CLUSTER_NAME says why"
+fi
 # [end cleanup]
 
 # [start cleanup-check]

@@ -1,5 +1,5 @@
-# boto3 examples for howto/s3-data.md. They read DATA_BUCKET, which step 1 exports, and the
-# sample files in ~/crashcourse-s3 from the same page.
+# boto3 examples for howto/s3-data.md. They read DATA_BUCKET and DATA_DIR, which step 1 exports:
+# the bucket, and the folder that holds the sample files of step 2.
 
 # [start boto3-upload]
 import os
@@ -9,7 +9,7 @@ import boto3
 from boto3.s3.transfer import TransferConfig
 
 bucket = os.environ["DATA_BUCKET"]  # exported by the page's first step
-folder = Path.home() / "crashcourse-s3"
+folder = Path(os.environ["DATA_DIR"])  # exported by step 1 too: ~/crashcourse-s3
 s3 = boto3.client("s3")
 
 # Files larger than 64 MB go up in 64 MB parts, 20 at a time.

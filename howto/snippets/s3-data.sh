@@ -7,7 +7,8 @@ READER=$(aws sts get-caller-identity --query Arn --output text \
   | sed 's#.*[/:]##' | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')
 [ "${#READER}" -le 16 ] || READER="$(echo "$READER" | cut -c1-10)-$(echo "$READER" | cksum | cut -c1-5)"
 DATA_BUCKET="crashcourse-data-$READER-$(aws sts get-caller-identity --query Account --output text)-$(aws configure get region)"
-export DATA_BUCKET
+DATA_DIR="$HOME/crashcourse-s3"
+export DATA_BUCKET DATA_DIR
 echo "$DATA_BUCKET"
 # [end name-bucket]
 
@@ -31,15 +32,15 @@ printf '@read1\nACGTACGTAC\n+\nIIIIIIIIII\n' | gzip > ~/crashcourse-s3/sample1.f
 cp ~/crashcourse-s3/sample1.fastq.gz ~/crashcourse-s3/run42/sample1_R1.fastq.gz
 cp ~/crashcourse-s3/sample1.fastq.gz ~/crashcourse-s3/run42/sample1_R2.fastq.gz
 printf 'scratch\n' > ~/crashcourse-s3/run42/align.tmp
-cd ~/crashcourse-s3 && ls
+ls ~/crashcourse-s3
 # [end sample-data]
 
 # [start copy-up]
-aws s3 cp sample1.fastq.gz "s3://$DATA_BUCKET/reads/sample1.fastq.gz"
+aws s3 cp "$DATA_DIR/sample1.fastq.gz" "s3://$DATA_BUCKET/reads/sample1.fastq.gz"
 # [end copy-up]
 
 # [start sync-folder]
-aws s3 sync run42/ "s3://$DATA_BUCKET/runs/run42/" --exclude "*.tmp"
+aws s3 sync "$DATA_DIR/run42/" "s3://$DATA_BUCKET/runs/run42/" --exclude "*.tmp"
 # [end sync-folder]
 
 # [start list]
@@ -53,8 +54,8 @@ aws s3api list-objects-v2 --bucket "$DATA_BUCKET" --prefix runs/ \
 # [end list-s3api]
 
 # [start download]
-aws s3 cp "s3://$DATA_BUCKET/reads/sample1.fastq.gz" from-s3/sample1.fastq.gz
-aws s3 sync "s3://$DATA_BUCKET/runs/run42/" from-s3/run42/
+aws s3 cp "s3://$DATA_BUCKET/reads/sample1.fastq.gz" "$DATA_DIR/from-s3/sample1.fastq.gz"
+aws s3 sync "s3://$DATA_BUCKET/runs/run42/" "$DATA_DIR/from-s3/run42/"
 # [end download]
 
 # [start multipart-config]
@@ -64,9 +65,9 @@ aws configure get s3.multipart_chunksize
 # [end multipart-config]
 
 # [start storage-class]
-aws s3 cp sample1.fastq.gz "s3://$DATA_BUCKET/reads/sample2.fastq.gz" \
+aws s3 cp "$DATA_DIR/sample1.fastq.gz" "s3://$DATA_BUCKET/reads/sample2.fastq.gz" \
   --storage-class INTELLIGENT_TIERING
-aws s3 sync run42/ "s3://$DATA_BUCKET/archive/run42/" --exclude "*.tmp" \
+aws s3 sync "$DATA_DIR/run42/" "s3://$DATA_BUCKET/archive/run42/" --exclude "*.tmp" \
   --storage-class DEEP_ARCHIVE
 # [end storage-class]
 

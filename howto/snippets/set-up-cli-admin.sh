@@ -38,12 +38,42 @@ fi
 READER_NAME=<user-name>
 if [ -z "$READER_NAME" ]; then
   echo "READER_NAME is empty: put the reader's user name in place of the placeholder on the first line. Nothing was deleted."
+elif ! USER_FOUND=$(aws iam list-users --query "Users[?UserName=='$READER_NAME'].UserName" --output text); then
+  echo "The account's users could not be listed: nothing was deleted."
+elif [ -z "$USER_FOUND" ]; then
+  echo "No user $READER_NAME in this account: nothing left to delete."
 else
-  aws iam delete-login-profile --user-name "$READER_NAME"
-  for arn in $(aws iam list-attached-user-policies --user-name "$READER_NAME" \
-      --query 'AttachedPolicies[].PolicyArn' --output text); do
-    aws iam detach-user-policy --user-name "$READER_NAME" --policy-arn "$arn"
-  done
-  aws iam delete-user --user-name "$READER_NAME"
+  LEFT_GROUPS=$(aws iam list-groups-for-user --user-name "$READER_NAME" --query 'Groups[].GroupName' --output text)
+  LEFT_INLINE=$(aws iam list-user-policies --user-name "$READER_NAME" --query 'PolicyNames' --output text)
+  LEFT_MFA=$(aws iam list-mfa-devices --user-name "$READER_NAME" --query 'MFADevices[].SerialNumber' --output text)
+  LEFT_CERTS=$(aws iam list-signing-certificates --user-name "$READER_NAME" \
+    --query 'Certificates[].CertificateId' --output text)
+  LEFT_SSH=$(aws iam list-ssh-public-keys --user-name "$READER_NAME" \
+    --query 'SSHPublicKeys[].SSHPublicKeyId' --output text)
+  if [ -n "$LEFT_GROUPS$LEFT_INLINE$LEFT_MFA$LEFT_CERTS$LEFT_SSH" ]; then
+    echo "User $READER_NAME has more than this page gave it; remove these, then paste the block again. Nothing was deleted."
+    [ -z "$LEFT_GROUPS" ] || echo "Groups: $LEFT_GROUPS"
+    [ -z "$LEFT_INLINE" ] || echo "Inline policies: $LEFT_INLINE"
+    [ -z "$LEFT_MFA" ] || echo "MFA devices: $LEFT_MFA"
+    [ -z "$LEFT_CERTS" ] || echo "Signing certificates: $LEFT_CERTS"
+    [ -z "$LEFT_SSH" ] || echo "SSH public keys: $LEFT_SSH"
+  else
+    if aws iam get-login-profile --user-name "$READER_NAME" > /dev/null 2>&1; then
+      aws iam delete-login-profile --user-name "$READER_NAME"
+    fi
+    for key in $(aws iam list-access-keys --user-name "$READER_NAME" \
+        --query 'AccessKeyMetadata[].AccessKeyId' --output text); do
+      aws iam delete-access-key --user-name "$READER_NAME" --access-key-id "$key"
+    done
+    for arn in $(aws iam list-attached-user-policies --user-name "$READER_NAME" \
+        --query 'AttachedPolicies[].PolicyArn' --output text); do
+      aws iam detach-user-policy --user-name "$READER_NAME" --policy-arn "$arn"
+    done
+    if aws iam delete-user --user-name "$READER_NAME"; then
+      echo "Deleted user $READER_NAME."
+    else
+      echo "IAM kept user $READER_NAME: it may hold a service-specific credential (aws iam list-service-specific-credentials); delete it, then paste the block again."
+    fi
+  fi
 fi
 # [end cleanup-admin-user]

@@ -73,7 +73,8 @@ def new_account(url: str) -> None:
 
 # The operations where batch_as_aws() gives AWS's answer, each an entry of rules/divergences.toml
 # (test_batch_jobs.py checks that the registry holds them).
-AWS_ANSWERS = (("batch", "CreateComputeEnvironment"), ("batch", "CreateJobQueue"), ("iam", "ListInstanceProfiles"))
+AWS_ANSWERS = (("batch", "CreateComputeEnvironment"), ("batch", "CreateJobQueue"), ("iam", "ListInstanceProfiles"),
+               ("iam", "DeleteUser"))
 
 
 def batch_as_aws() -> None:
@@ -116,7 +117,8 @@ def batch_as_aws() -> None:
 def iam_as_aws() -> None:
     """ListInstanceProfiles with PathPrefix lists only the instance profiles whose path starts with
     it, as AWS does (rules/divergences.toml, service "iam"); moto 5.2.5 ignores the parameter and
-    lists them all, so a guide that finds its profile under the reader's path would find one elsewhere."""
+    lists them all, so a guide that finds its profile under the reader's path would find one elsewhere.
+    DeleteUser refuses a user that still has a password, access keys or the like (below)."""
     from moto.core.responses import ActionResult
     from moto.iam.responses import IamResponse
 
@@ -125,6 +127,26 @@ def iam_as_aws() -> None:
         return ActionResult({"InstanceProfiles": [p for p in self.backend.get_instance_profiles() if p.path.startswith(prefix)]})
 
     IamResponse.list_instance_profiles = list_instance_profiles
+
+    # DeleteUser refuses, as AWS does (DeleteConflict), while the user still has anything its page
+    # lists besides policies (which moto 5.2.5 checks itself): so a clean-up that leaves one fails here.
+    from moto.iam.exceptions import DeleteConflictException
+    from moto.iam.models import IAMBackend
+
+    delete_user = IAMBackend.delete_user
+
+    def delete_user_as_aws(self, user_name):
+        user = self.get_user(user_name)
+        held = [what for what, present in (
+            ("login profile", user.password is not None), ("access keys", user.access_keys),
+            ("MFA devices", user.mfa_devices), ("signing certificates", user.signing_certificates),
+            ("SSH public keys", user.ssh_public_keys), ("group memberships", self.get_groups_for_user(user_name)),
+        ) if present]
+        if held:
+            raise DeleteConflictException(f"Cannot delete entity, must delete {', '.join(held)} first.")
+        delete_user(self, user_name)
+
+    IAMBackend.delete_user = delete_user_as_aws
 
 
 def serve(path: str) -> None:

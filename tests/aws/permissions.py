@@ -390,10 +390,9 @@ def aws_command(path: Path, words: list[str], files: dict[str, str], where: str,
 
 
 def walk(node):
-    """Every bashlex node under node (bashlex nests an `if`'s third branch on, each `elif ...`, as a
-    list in a reserved word's `word`)."""
+    """Every bashlex node under node."""
     yield node
-    for name in ("parts", "list", "command", "body", "output", "word"):
+    for name in ("parts", "list", "command", "body", "output", "word"):  # word: bashlex nests a second elif there
         child = getattr(node, name, None)
         for c in child if isinstance(child, list) else [child] if child is not None and hasattr(child, "kind") else []:
             yield from walk(c)

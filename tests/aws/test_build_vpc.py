@@ -57,3 +57,19 @@ def test_build_vpc(guide):
     left = {k: v for k, v in tagged(ec2).items() if v}
     assert not left, left
     assert vpc_id not in [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
+
+
+def test_build_vpc_pasted_twice(guide):
+    """Every block pasted twice in a row (a reader's double paste) fails nowhere and makes nothing twice:
+    one VPC, two subnets, one NAT gateway (which bills by the hour) and one Elastic IP address."""
+    g = guide("build-vpc")
+    g._bash([s for s in g._steps(cleanup=False) for _ in (1, 2)], None, g.workdir / "state.sh")
+    ec2 = g.client("ec2")
+    assert {k: len(v) for k, v in tagged(ec2).items()} == {
+        "vpcs": 1, "subnets": 2, "route tables": 2, "internet gateways": 1,
+        "endpoints": 1, "addresses": 1, "NAT gateways": 1,
+    }
+    private = ec2.describe_route_tables(RouteTableIds=[g.var("PRIVATE_RTB_ID")])["RouteTables"][0]
+    assert [r.get("NatGatewayId") for r in private["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"] == [g.var("NAT_ID")]
+    g.cleanup()
+    assert not {k: v for k, v in tagged(ec2).items() if v}

@@ -8,7 +8,8 @@ import pytest
 
 from admin_steps import check_admin_outputs, paste_admin_steps
 from test_leaked_credentials import launch
-from tour import PLACEHOLDERS
+from conftest import SNIPPETS, parse_sections
+from tour import PLACEHOLDERS, Shell
 
 SHOWN_KEY, SHOWN_INSTANCE, REGION_USED = "AKIAIOSFODNN7EXAMPLE", "i-0123456789abcdef0", "eu-west-1"
 DENY_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
@@ -46,3 +47,22 @@ def test_the_administrator_cuts_off_a_leaked_key(guide, shell):
     for _ in range(2):  # the next day, in a new terminal, pasted twice: the deny lifted, no error
         paste_admin_steps(g, shell, cleanup=True)
         assert iam.list_user_policies(UserName="alice")["PolicyNames"] == []
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_the_clean_up_pasted_unchanged_keeps_the_deny(guide, shell):
+    """The clean-up pasted with `<user-name>` left in, in the terminal where step 4 denied the user:
+    the shell refuses its first line, and the deny must stay (the block must not fall back on the user
+    name step 4 left in the terminal and lift the deny before the leaked sessions have run out)."""
+    g = guide("leaked-credentials-admin")
+    iam = g.client("iam")
+    iam.create_user(UserName="alice")
+    sections = {s.name: s for s in parse_sections(SNIPPETS / "leaked-credentials-admin.sh")}
+    terminal = Shell(shell, g.env, g.workdir)
+    try:
+        terminal.paste(sections["admin-deny-user"].filled({"<user-name>": "alice"}))
+        assert iam.list_user_policies(UserName="alice")["PolicyNames"] == ["deny-all-after-leak"]
+        terminal.paste(sections["cleanup-admin-allow-again"].code)  # `<user-name>` not replaced
+    finally:
+        terminal.close()
+    assert iam.list_user_policies(UserName="alice")["PolicyNames"] == ["deny-all-after-leak"]

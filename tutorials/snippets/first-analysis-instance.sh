@@ -40,10 +40,13 @@ awk 'NR % 4 == 2 && /N/ { with_n += 1 } END { printf "reads_with_N\t%d\n", with_
   NA12878_20k_reads_1.fastq
 # [end count-n]
 
-# [start count-second]
+# [start fetch-second]
 aws s3 cp --no-progress --no-sign-request \
   s3://gatk-test-data/wgs_fastq/NA12878_20k/H06HDADXX130110.1.ATCACGAT.20k_reads_2.fastq \
   NA12878_20k_reads_2.fastq
+# [end fetch-second]
+
+# [start count-second]
 awk 'NR % 4 == 2 { reads += 1; bases += length($0); gc += gsub(/[GCgc]/, "") }
   END { printf "reads\t%d\nbases\t%d\nmean_length\t%.1f\ngc_percent\t%.1f\n", reads, bases, bases / reads, 100 * gc / bases }' \
   NA12878_20k_reads_2.fastq

@@ -157,6 +157,10 @@ if PROFILE_ROLES=$(aws iam get-instance-profile --instance-profile-name "$TUTORI
 fi
 # [end instance-profile]
 
+# [start role-tags]
+aws iam list-role-tags --role-name "$TUTORIAL_ROLE" --query 'Tags[].[Key,Value]' --output text
+# [end role-tags]
+
 # [start resume-launch]
 cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
@@ -360,13 +364,12 @@ else
   fi
   if [ -n "$TUTORIAL_ROLE_FOUND" ]; then
     aws iam remove-role-from-instance-profile --instance-profile-name "$TUTORIAL_ROLE" \
-      --role-name "$TUTORIAL_ROLE"
-    aws iam delete-instance-profile --instance-profile-name "$TUTORIAL_ROLE"
+      --role-name "$TUTORIAL_ROLE" 2>/dev/null
+    aws iam delete-instance-profile --instance-profile-name "$TUTORIAL_ROLE" 2>/dev/null
     aws iam detach-role-policy --role-name "$TUTORIAL_ROLE" \
-      --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
-    aws iam delete-role-policy --role-name "$TUTORIAL_ROLE" --policy-name first-analysis-bucket
-    aws iam delete-role --role-name "$TUTORIAL_ROLE"
-    echo "Deleted $TUTORIAL_ROLE"
+      --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore 2>/dev/null
+    aws iam delete-role-policy --role-name "$TUTORIAL_ROLE" --policy-name first-analysis-bucket 2>/dev/null
+    aws iam delete-role --role-name "$TUTORIAL_ROLE" && echo "Deleted $TUTORIAL_ROLE"
   else
     echo "No role $TUTORIAL_ROLE of yours is left to delete"
   fi

@@ -39,3 +39,20 @@ def test_fixtures_fail_naming_the_output_file_and_line():
         "a member of SecurityGroup (DescribeSecurityGroupsResult.SecurityGroups[]); its members are GroupId, "
         "IpPermissionsEgress, Tags, VpcId, SecurityGroupArn, OwnerId, GroupName, Description, IpPermissions",
     ]
+
+
+def test_an_ifs_third_branch_may_print(tmp_path):
+    """bashlex nests an `if`'s third branch on (the second `elif`) in a reserved word: what it prints
+    is one of the section's outputs, and a line no branch prints is still named."""
+    from outputshapes import check
+    from snippets import parse_sections
+
+    snippet = tmp_path / "x.sh"
+    snippet.write_text('# [start s]\nif [ "$A" = 1 ]; then\n  echo one\nelif [ "$A" = 2 ]; then\n  echo two\n'
+                       'elif [ "$A" = 3 ]; then\n  echo three\nfi\n# [end s]\n')
+    (section,) = parse_sections(snippet)
+    output = tmp_path / "s.txt"
+    output.write_text("three\n")
+    assert check(output, snippet, section) == []
+    output.write_text("four\n")
+    assert check(output, snippet, section) != []

@@ -558,6 +558,18 @@ def test_a_snippet_calling_what_the_policy_does_not_allow_is_named_with_file_and
     ]
 
 
+def test_a_command_in_an_ifs_third_branch_is_judged(tmp_path):
+    """Fixture: bashlex nests an `if`'s third branch on (the second `elif`) in a reserved word, where a
+    walk over parts and lists alone never looked; a command there that the policies do not allow is
+    named with its file and line, as anywhere else."""
+    snippet, needs = fixture_snippet(tmp_path, 'if [ "$A" = 1 ]; then\n  aws s3 ls\nelif [ "$A" = 2 ]; then\n  aws s3 ls\n'
+                                     'elif [ "$A" = 3 ]; then\n  aws iam create-user --user-name "crashcourse-$READER"\nfi\n')
+    assert missing(policies(), needs) == [
+        f"{snippet}:7: `aws iam create-user` (CreateUser) needs iam:CreateUser on "
+        f"arn:aws:iam::{ACCOUNT}:user/crashcourse-reader (ImplicitlyDenied)"
+    ]
+
+
 def test_tags_given_as_a_map_are_the_tags_a_create_sets(tmp_path):
     """Fixture: CloudWatch Logs takes its tags as a map (`--tags k=v`), not as Key/Value pairs. The
     log group's owner tag is read from it, so the reader's policy lets the create through, with the

@@ -13,19 +13,35 @@ echo "$BOX_ID $BOX_AZ"
 # [end find-instance]
 
 # [start create-volume]
-DATA_VOLUME_ID=$(aws ec2 create-volume --availability-zone "$BOX_AZ" \
-  --volume-type gp3 --size 100 \
-  --tag-specifications \
-    "ResourceType=volume,Tags=[{Key=Name,Value=analysis-data},{Key=crashcourse:owner,Value=$OWNER}]" \
-  --query VolumeId --output text)
-aws ec2 wait volume-available --volume-ids "$DATA_VOLUME_ID"
+DATA_VOLUME_ID=$(aws ec2 describe-volumes \
+  --filters Name=tag:Name,Values=analysis-data Name=tag:crashcourse:owner,Values="$OWNER" \
+    Name=status,Values=creating,available,in-use \
+  --query 'Volumes[0].VolumeId' --output text)
+if [ "$DATA_VOLUME_ID" != None ]; then
+  echo "Volume $DATA_VOLUME_ID (analysis-data) is yours already: not creating another"
+else
+  DATA_VOLUME_ID=$(aws ec2 create-volume --availability-zone "$BOX_AZ" \
+    --volume-type gp3 --size 100 \
+    --tag-specifications \
+      "ResourceType=volume,Tags=[{Key=Name,Value=analysis-data},{Key=crashcourse:owner,Value=$OWNER}]" \
+    --query VolumeId --output text)
+  aws ec2 wait volume-available --volume-ids "$DATA_VOLUME_ID"
+fi
 echo "$DATA_VOLUME_ID"
 # [end create-volume]
 
 # [start attach-volume]
-aws ec2 attach-volume --volume-id "$DATA_VOLUME_ID" --instance-id "$BOX_ID" \
-  --device /dev/sdf --query State --output text
-aws ec2 wait volume-in-use --volume-ids "$DATA_VOLUME_ID"
+DATA_ATTACHED_TO=$(aws ec2 describe-volumes --volume-ids "$DATA_VOLUME_ID" \
+  --query 'Volumes[0].Attachments[0].InstanceId' --output text)
+if [ "$DATA_ATTACHED_TO" = "$BOX_ID" ]; then
+  echo "Volume $DATA_VOLUME_ID is attached to $BOX_ID already: not attaching it again"
+elif [ "$DATA_ATTACHED_TO" != None ]; then
+  echo "Volume $DATA_VOLUME_ID is attached to another instance, $DATA_ATTACHED_TO: not attaching it"
+else
+  aws ec2 attach-volume --volume-id "$DATA_VOLUME_ID" --instance-id "$BOX_ID" \
+    --device /dev/sdf --query State --output text
+  aws ec2 wait volume-in-use --volume-ids "$DATA_VOLUME_ID"
+fi
 # [end attach-volume]
 
 # [start find-device] not-emulated: runs on the instance
@@ -38,6 +54,8 @@ sudo file -s "$DATA_DEVICE"
 # [start format-mount] not-emulated: runs on the instance
 if [ -z "$DATA_DEVICE" ]; then
   echo "DATA_DEVICE is empty: paste step 4 in this shell first; nothing was changed."
+elif findmnt /data > /dev/null; then
+  echo "/data is mounted already: not formatting anything"
 else
   sudo mkfs -t xfs "$DATA_DEVICE"
   sudo mkdir -p /data
@@ -50,6 +68,8 @@ fi
 # [start fstab] not-emulated: runs on the instance
 if [ -z "$DATA_DEVICE" ]; then
   echo "DATA_DEVICE is empty: paste step 4 in this shell first; nothing was changed."
+elif grep -q '[[:space:]]/data[[:space:]]' /etc/fstab; then
+  echo "/etc/fstab mounts /data already: not adding another line"
 else
   DATA_UUID=$(sudo blkid -s UUID -o value "$DATA_DEVICE")
   sudo cp /etc/fstab /etc/fstab.orig
@@ -62,18 +82,31 @@ fi
 # [end fstab]
 
 # [start snapshot]
-DATA_SNAPSHOT_ID=$(aws ec2 create-snapshot --volume-id "$DATA_VOLUME_ID" \
-  --description "analysis-data before resize" \
-  --tag-specifications \
-    "ResourceType=snapshot,Tags=[{Key=Name,Value=analysis-data-before-resize},{Key=crashcourse:owner,Value=$OWNER}]" \
-  --query SnapshotId --output text)
+DATA_SNAPSHOT_ID=$(aws ec2 describe-snapshots --owner-ids self \
+  --filters Name=tag:Name,Values=analysis-data-before-resize Name=tag:crashcourse:owner,Values="$OWNER" \
+  --query 'Snapshots[0].SnapshotId' --output text)
+if [ "$DATA_SNAPSHOT_ID" != None ]; then
+  echo "Snapshot $DATA_SNAPSHOT_ID (analysis-data-before-resize) is yours already: not taking another"
+else
+  DATA_SNAPSHOT_ID=$(aws ec2 create-snapshot --volume-id "$DATA_VOLUME_ID" \
+    --description "analysis-data before resize" \
+    --tag-specifications \
+      "ResourceType=snapshot,Tags=[{Key=Name,Value=analysis-data-before-resize},{Key=crashcourse:owner,Value=$OWNER}]" \
+    --query SnapshotId --output text)
+fi
 aws ec2 wait snapshot-completed --snapshot-ids "$DATA_SNAPSHOT_ID"
 echo "$DATA_SNAPSHOT_ID"
 # [end snapshot]
 
 # [start grow-volume]
-aws ec2 modify-volume --volume-id "$DATA_VOLUME_ID" --size 200 \
-  --query 'VolumeModification.[OriginalSize,TargetSize]' --output text
+DATA_SIZE=$(aws ec2 describe-volumes --volume-ids "$DATA_VOLUME_ID" \
+  --query 'Volumes[0].Size' --output text)
+if [ "$DATA_SIZE" -ge 200 ]; then
+  echo "Volume $DATA_VOLUME_ID is $DATA_SIZE GiB already: not growing it"
+else
+  aws ec2 modify-volume --volume-id "$DATA_VOLUME_ID" --size 200 \
+    --query 'VolumeModification.[OriginalSize,TargetSize]' --output text
+fi
 DATA_WAITED=0
 until DATA_STATE=$(aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
     --query 'VolumesModifications[0].ModificationState' --output text) \

@@ -31,20 +31,38 @@ ami_id = ssm.get_parameter(
     Name="/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 )["Parameter"]["Value"]
 
-reservation = ec2.run_instances(
-    ImageId=ami_id,
-    InstanceType="t3.micro",
-    KeyName=f"crashcourse-{reader}",  # your key pair, made in step 4
-    MinCount=1,
-    MaxCount=1,
-    MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
-    TagSpecifications=[
-        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"},
-                                              {"Key": "crashcourse:owner", "Value": owner}]},
-        {"ResourceType": "volume", "Tags": [{"Key": "crashcourse:owner", "Value": owner}]},
-    ],
-)
-instance_id = reservation["Instances"][0]["InstanceId"]
+mine = [  # yours already, found by its Name tag and your owner tag: run twice, it launches once
+    (i["InstanceId"], i["State"]["Name"])
+    for r in ec2.describe_instances(Filters=[
+        {"Name": "tag:Name", "Values": ["analysis-box"]},
+        {"Name": "tag:crashcourse:owner", "Values": [owner]},
+        {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]},
+    ])["Reservations"]
+    for i in r["Instances"]
+]
+if mine and mine[0][1] in ("stopping", "stopped"):
+    instance_id = mine[0][0]
+    ec2.get_waiter("instance_stopped").wait(InstanceIds=[instance_id])
+    ec2.start_instances(InstanceIds=[instance_id])
+    print(f"Instance {instance_id} is yours and was stopped: starting it, not launching another")
+elif mine:
+    instance_id = mine[0][0]
+    print(f"Instance {instance_id} is yours and running already: not launching another")
+else:
+    reservation = ec2.run_instances(
+        ImageId=ami_id,
+        InstanceType="t3.micro",
+        KeyName=f"crashcourse-{reader}",  # your key pair, made in step 4
+        MinCount=1,
+        MaxCount=1,
+        MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
+        TagSpecifications=[
+            {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "analysis-box"},
+                                                  {"Key": "crashcourse:owner", "Value": owner}]},
+            {"ResourceType": "volume", "Tags": [{"Key": "crashcourse:owner", "Value": owner}]},
+        ],
+    )
+    instance_id = reservation["Instances"][0]["InstanceId"]
 ec2.get_waiter("instance_running").wait(InstanceIds=[instance_id])
 
 instance = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]

@@ -146,10 +146,22 @@ def _printed(node, ctx: Context) -> Node:
     return Seq([])
 
 
+def _branches(parts: list) -> list:
+    """An `if`'s parts in order: bashlex nests its third branch on (`elif ...; then ...`) as a list in
+    a reserved word's `word`, which this flattens. bashlex (0.18) places the nodes of such a branch
+    too early by the backslash-newlines the section has before the `if`, so what they print reads
+    wrongly there: a section that shows its output keeps to two branches (`if`, `elif`, `else`) and
+    nests a further choice."""
+    flat = []
+    for part in parts:
+        flat += _branches(part.word) if part.kind == "reservedword" and isinstance(part.word, list) else [part]
+    return flat
+
+
 def _if(node, ctx: Context) -> Node:
     """One branch: the conditions tried up to it, then its body (or, without `else`, the conditions alone)."""
     segments: list[tuple[str, list[Node]]] = []
-    for part in node.parts:
+    for part in _branches(node.parts):
         if part.kind == "reservedword" and part.word in ("if", "elif", "then", "else", "fi"):
             segments.append((part.word, []))
         elif part.kind not in ("operator", "reservedword"):

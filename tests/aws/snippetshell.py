@@ -128,9 +128,10 @@ def section_words(sections: list[Section]) -> list[list[tuple[Line, list[str], l
 
 
 def _nodes(node):
-    """Every bashlex node under node, here-documents' words included."""
+    """Every bashlex node under node, here-documents' words included (and an `if`'s third branch on,
+    which bashlex nests as a list in a reserved word's `word`)."""
     yield node
-    for name in ("parts", "list", "command", "body", "output", "heredoc"):
+    for name in ("parts", "list", "command", "body", "output", "heredoc", "word"):
         child = getattr(node, name, None)
         for c in child if isinstance(child, list) else [child] if child is not None and hasattr(child, "kind") else []:
             yield from _nodes(c)

@@ -7,9 +7,14 @@ then runs the clean-up from a shell that knows none of the page's variables.
 """
 
 import json
+from pathlib import Path
 
-from conftest import EMULATED_OWNER, EMULATED_READER, OWNER_TAG, profiles_on
+import pytest
+
+from conftest import EMULATED_OWNER, EMULATED_READER, OWNER_TAG, ROOT, profiles_on
+from paste_twice import paste_twice
 from shown_outputs import outputs_test
+from tour import steps
 
 test_outputs = outputs_test("session-manager")  # its shown outputs (shown_outputs.py)
 
@@ -18,6 +23,7 @@ CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 ROLE = f"crashcourse-ssm-{EMULATED_READER}"
 GROUP = f"crashcourse-no-inbound-{EMULATED_READER}"
 PATH = f"/crashcourse/{EMULATED_OWNER}/"  # the reader's own path, which the policies fence roles and profiles by
+UNGUARDED_LAUNCH = Path(__file__).parent / "fixtures" / "session-manager-unguarded-launch.sh"
 TRUST = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
@@ -117,3 +123,64 @@ def test_a_role_made_before_paths_is_reported_not_reused(guide):
     assert [p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]] == ["crashcourse-ssm-bob"]
     g._bash(make, None, g.workdir / "state.sh")
     assert iam.get_role(RoleName=ROLE)["Role"]["Path"] == iam.get_instance_profile(InstanceProfileName=ROLE)["InstanceProfile"]["Path"] == PATH
+
+
+def named(ec2, name):
+    """The reader's live instances with this Name tag."""
+    live = ["pending", "running", "stopping", "stopped"]
+    return [i for r in ec2.describe_instances(Filters=[
+        {"Name": "tag:Name", "Values": [name]}, {"Name": "instance-state-name", "Values": live}])["Reservations"]
+        for i in r["Instances"]]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_session_manager_pasted_twice(guide, shell):
+    """After "How to launch an EC2 instance", every block pasted twice (paste_twice.py): one new
+    instance, one role, profile and group, and the existing instance's profile associated once; the
+    second pastes of the launch and the association say what they found."""
+    g = guide("session-manager")
+    ec2 = g.client("ec2")
+    run = paste_twice(g, shell, before=("launch-instance",))
+    try:
+        assert not run.problems, "\n".join(run.problems)
+        (new,) = named(ec2, "analysis-private")
+        (box,) = named(ec2, "analysis-box")
+        assert run.value("SSM_BOX_ID") == new["InstanceId"]
+        assert run.printed["launch"][1] == f"Instance {new['InstanceId']} is yours and running already: not launching another\n"
+        assert run.printed["attach-existing"][1] == (
+            f"Instance {box['InstanceId']} has the instance profile {ROLE} already: not replacing it\n")
+    finally:
+        run.shell.close()
+    assert profiles_on(ec2, box["InstanceId"]) == [ROLE]
+    g.cleanup()
+    assert not named(ec2, "analysis-private")
+
+
+def test_a_stopped_instance_is_reported_not_launched_again(guide):
+    """The launch's other branch: a stopped `analysis-private` is named with the command that starts it."""
+    g = guide("session-manager")
+    ec2 = g.client("ec2")
+    sections = {s.section.name: s.section for s in steps(g.snippets / "session-manager.sh", cleanup=False, reader_values=False)}
+    make = [sections[name] for name in ("set-names", "create-role", "create-profile", "no-inbound-group", "launch")]
+    g._bash(make, None, g.workdir / "state.sh")
+    first = g.var("SSM_BOX_ID")
+    ec2.stop_instances(InstanceIds=[first])
+    g._bash(make, None, g.workdir / "state.sh")
+    assert g.outputs["launch"] == (f"Instance {first} is yours and stopped: not launching another\n"
+                                   f"Start it with: aws ec2 start-instances --instance-ids {first}\n")
+    assert g.var("SSM_BOX_ID") == first
+    assert [i["InstanceId"] for i in named(ec2, "analysis-private")] == [first]
+    g.cleanup()
+
+
+def test_paste_twice_catches_a_launch_without_its_guard(guide):
+    """The fixture's launch block, as it was without its guard: pasted twice, it launches a second
+    instance, named with the fixture's file and line."""
+    g = guide("session-manager")
+    run = paste_twice(g, "bash", before=("launch-instance",), fixture=UNGUARDED_LAUNCH)
+    run.shell.close()
+    (line,) = [s.section.line for s in steps(UNGUARDED_LAUNCH, cleanup=False, reader_values=False)]
+    where = f"{UNGUARDED_LAUNCH.relative_to(ROOT)}:{line}: [bash] section 'launch' pasted twice made something new: ec2 instance:"
+    assert any(p.startswith(where) for p in run.problems), run.problems
+    assert len(named(g.client("ec2"), "analysis-private")) == 2
+    g.cleanup()

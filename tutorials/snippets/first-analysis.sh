@@ -380,6 +380,10 @@ else
 fi
 # [end cleanup-role]
 
+# [start look-before-delete]
+aws s3 ls "s3://$TUTORIAL_BUCKET/" --recursive
+# [end look-before-delete]
+
 # [start cleanup-bucket]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
 if [ -z "$OWNER" ] || [ -z "$READER" ]; then

@@ -10,7 +10,7 @@ on the first file counts "2x 10k reads" for the pair (mattgalbraith/fastqc-docke
 README.md), and the same run as an unmapped BAM, H06HDADXX130110.1.ATCACGAT.20k_reads.bam, holds
 20,000 reads and 5,000,000 bases (arm-hpc-user-group/Cloud-HPC-Hackathon-2021,
 Applications/Applications/gatk/README.md: `samtools view -c` prints 20000). The stand-in files
-have that shape, so the counts the tutorial shows (reads, bases, mean length) are the real files';
+have that shape, so the counts the tutorial shows (reads, lines, bases, mean length) are the real files';
 their bases are made up, so the GC content and the reads with an N are not, and
 rules/live-capture.toml marks those lines.
 """

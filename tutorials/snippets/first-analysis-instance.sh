@@ -35,6 +35,10 @@ awk 'NR % 4 == 2 { reads += 1; bases += length($0); gc += gsub(/[GCgc]/, "") }
 cat NA12878_20k_reads_1.stats.tsv
 # [end count]
 
+# [start count-lines]
+wc -l NA12878_20k_reads_1.fastq
+# [end count-lines]
+
 # [start count-n]
 awk 'NR % 4 == 2 && /N/ { with_n += 1 } END { printf "reads_with_N\t%d\n", with_n }' \
   NA12878_20k_reads_1.fastq
@@ -55,6 +59,10 @@ awk 'NR % 4 == 2 { reads += 1; bases += length($0); gc += gsub(/[GCgc]/, "") }
 # [start save-result]
 aws s3 cp --no-progress NA12878_20k_reads_1.stats.tsv "s3://$TUTORIAL_BUCKET/results/"
 # [end save-result]
+
+# [start list-bucket]
+aws s3 ls "s3://$TUTORIAL_BUCKET/"
+# [end list-bucket]
 
 # [start try-elsewhere] not-emulated: the emulator does not enforce IAM policies
 aws s3 ls

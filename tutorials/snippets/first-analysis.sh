@@ -70,6 +70,10 @@ aws s3 cp --no-progress \
   "s3://$TUTORIAL_BUCKET/reads/NA12878_20k_reads_1.fastq"
 # [end copy-data]
 
+# [start list-copy]
+aws s3 ls "s3://$TUTORIAL_BUCKET/reads/"
+# [end list-copy]
+
 # [start resume-role]
 cd ~/first-analysis && pwd | sed "s#^$HOME#~#"
 OWNER=$(aws sts get-caller-identity --query UserId --output text)
@@ -375,6 +379,10 @@ else
   fi
 fi
 # [end cleanup-role]
+
+# [start look-before-delete]
+aws s3 ls "s3://$TUTORIAL_BUCKET/" --recursive
+# [end look-before-delete]
 
 # [start cleanup-bucket]
 OWNER=$(aws sts get-caller-identity --query UserId --output text)

@@ -116,21 +116,26 @@ fi
 # [start grow-volume]
 DATA_SIZE=$(aws ec2 describe-volumes --volume-ids "$DATA_VOLUME_ID" \
   --query 'Volumes[0].Size' --output text)
-if [ "$DATA_SIZE" -ge 200 ]; then
-  echo "Volume $DATA_VOLUME_ID is $DATA_SIZE GiB already: not growing it"
+if [ -z "$DATA_SIZE" ]; then
+  echo "AWS did not answer the look-up for your volume (its error is above): nothing was changed."
+  echo "If the error says your session expired, run aws login (or aws sso login), paste the earlier steps of this page again, then this block."
 else
-  aws ec2 modify-volume --volume-id "$DATA_VOLUME_ID" --size 200 \
-    --query 'VolumeModification.[OriginalSize,TargetSize]' --output text
+  if [ "$DATA_SIZE" -ge 200 ]; then
+    echo "Volume $DATA_VOLUME_ID is $DATA_SIZE GiB already: not growing it"
+  else
+    aws ec2 modify-volume --volume-id "$DATA_VOLUME_ID" --size 200 \
+      --query 'VolumeModification.[OriginalSize,TargetSize]' --output text
+  fi
+  DATA_WAITED=0
+  until DATA_STATE=$(aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
+      --query 'VolumesModifications[0].ModificationState' --output text) \
+      && [ "$DATA_STATE" != modifying ] || [ "$DATA_WAITED" -ge 300 ]; do
+    sleep 10
+    DATA_WAITED=$((DATA_WAITED + 10))
+  done
+  aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
+    --query 'VolumesModifications[0].ModificationState' --output text
 fi
-DATA_WAITED=0
-until DATA_STATE=$(aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
-    --query 'VolumesModifications[0].ModificationState' --output text) \
-    && [ "$DATA_STATE" != modifying ] || [ "$DATA_WAITED" -ge 300 ]; do
-  sleep 10
-  DATA_WAITED=$((DATA_WAITED + 10))
-done
-aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
-  --query 'VolumesModifications[0].ModificationState' --output text
 # [end grow-volume]
 
 # [start grow-filesystem] not-emulated: runs on the instance

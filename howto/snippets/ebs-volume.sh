@@ -17,30 +17,40 @@ DATA_VOLUME_ID=$(aws ec2 describe-volumes \
   --filters Name=tag:Name,Values=analysis-data Name=tag:crashcourse:owner,Values="$OWNER" \
     Name=status,Values=creating,available,in-use \
   --query 'Volumes[0].VolumeId' --output text)
-if [ "$DATA_VOLUME_ID" != None ]; then
-  echo "Volume $DATA_VOLUME_ID (analysis-data) is yours already: not creating another"
+if [ -z "$DATA_VOLUME_ID" ]; then
+  echo "AWS did not answer the look-up for your volume (its error is above): nothing was created."
+  echo "If the error says your session expired, run aws login (or aws sso login), paste the earlier steps of this page again, then this block."
 else
-  DATA_VOLUME_ID=$(aws ec2 create-volume --availability-zone "$BOX_AZ" \
-    --volume-type gp3 --size 100 \
-    --tag-specifications \
-      "ResourceType=volume,Tags=[{Key=Name,Value=analysis-data},{Key=crashcourse:owner,Value=$OWNER}]" \
-    --query VolumeId --output text)
-  aws ec2 wait volume-available --volume-ids "$DATA_VOLUME_ID"
+  if [ "$DATA_VOLUME_ID" != None ]; then
+    echo "Volume $DATA_VOLUME_ID (analysis-data) is yours already: not creating another"
+  else
+    DATA_VOLUME_ID=$(aws ec2 create-volume --availability-zone "$BOX_AZ" \
+      --volume-type gp3 --size 100 \
+      --tag-specifications \
+        "ResourceType=volume,Tags=[{Key=Name,Value=analysis-data},{Key=crashcourse:owner,Value=$OWNER}]" \
+      --query VolumeId --output text)
+    aws ec2 wait volume-available --volume-ids "$DATA_VOLUME_ID"
+  fi
+  echo "$DATA_VOLUME_ID"
 fi
-echo "$DATA_VOLUME_ID"
 # [end create-volume]
 
 # [start attach-volume]
 DATA_ATTACHED_TO=$(aws ec2 describe-volumes --volume-ids "$DATA_VOLUME_ID" \
   --query 'Volumes[0].Attachments[0].InstanceId' --output text)
-if [ "$DATA_ATTACHED_TO" = "$BOX_ID" ]; then
-  echo "Volume $DATA_VOLUME_ID is attached to $BOX_ID already: not attaching it again"
-elif [ "$DATA_ATTACHED_TO" != None ]; then
-  echo "Volume $DATA_VOLUME_ID is attached to another instance, $DATA_ATTACHED_TO: not attaching it"
+if [ -z "$DATA_ATTACHED_TO" ]; then
+  echo "AWS did not answer the look-up for your volume (its error is above): nothing was attached."
+  echo "If the error says your session expired, run aws login (or aws sso login), paste the earlier steps of this page again, then this block."
 else
-  aws ec2 attach-volume --volume-id "$DATA_VOLUME_ID" --instance-id "$BOX_ID" \
-    --device /dev/sdf --query State --output text
-  aws ec2 wait volume-in-use --volume-ids "$DATA_VOLUME_ID"
+  if [ "$DATA_ATTACHED_TO" = "$BOX_ID" ]; then
+    echo "Volume $DATA_VOLUME_ID is attached to $BOX_ID already: not attaching it again"
+  elif [ "$DATA_ATTACHED_TO" != None ]; then
+    echo "Volume $DATA_VOLUME_ID is attached to another instance, $DATA_ATTACHED_TO: not attaching it"
+  else
+    aws ec2 attach-volume --volume-id "$DATA_VOLUME_ID" --instance-id "$BOX_ID" \
+      --device /dev/sdf --query State --output text
+    aws ec2 wait volume-in-use --volume-ids "$DATA_VOLUME_ID"
+  fi
 fi
 # [end attach-volume]
 
@@ -85,37 +95,47 @@ fi
 DATA_SNAPSHOT_ID=$(aws ec2 describe-snapshots --owner-ids self \
   --filters Name=tag:Name,Values=analysis-data-before-resize Name=tag:crashcourse:owner,Values="$OWNER" \
   --query 'Snapshots[0].SnapshotId' --output text)
-if [ "$DATA_SNAPSHOT_ID" != None ]; then
-  echo "Snapshot $DATA_SNAPSHOT_ID (analysis-data-before-resize) is yours already: not taking another"
+if [ -z "$DATA_SNAPSHOT_ID" ]; then
+  echo "AWS did not answer the look-up for your snapshot (its error is above): no snapshot was taken."
+  echo "If the error says your session expired, run aws login (or aws sso login), paste the earlier steps of this page again, then this block."
 else
-  DATA_SNAPSHOT_ID=$(aws ec2 create-snapshot --volume-id "$DATA_VOLUME_ID" \
-    --description "analysis-data before resize" \
-    --tag-specifications \
-      "ResourceType=snapshot,Tags=[{Key=Name,Value=analysis-data-before-resize},{Key=crashcourse:owner,Value=$OWNER}]" \
-    --query SnapshotId --output text)
+  if [ "$DATA_SNAPSHOT_ID" != None ]; then
+    echo "Snapshot $DATA_SNAPSHOT_ID (analysis-data-before-resize) is yours already: not taking another"
+  else
+    DATA_SNAPSHOT_ID=$(aws ec2 create-snapshot --volume-id "$DATA_VOLUME_ID" \
+      --description "analysis-data before resize" \
+      --tag-specifications \
+        "ResourceType=snapshot,Tags=[{Key=Name,Value=analysis-data-before-resize},{Key=crashcourse:owner,Value=$OWNER}]" \
+      --query SnapshotId --output text)
+  fi
+  aws ec2 wait snapshot-completed --snapshot-ids "$DATA_SNAPSHOT_ID"
+  echo "$DATA_SNAPSHOT_ID"
 fi
-aws ec2 wait snapshot-completed --snapshot-ids "$DATA_SNAPSHOT_ID"
-echo "$DATA_SNAPSHOT_ID"
 # [end snapshot]
 
 # [start grow-volume]
 DATA_SIZE=$(aws ec2 describe-volumes --volume-ids "$DATA_VOLUME_ID" \
   --query 'Volumes[0].Size' --output text)
-if [ "$DATA_SIZE" -ge 200 ]; then
-  echo "Volume $DATA_VOLUME_ID is $DATA_SIZE GiB already: not growing it"
+if [ -z "$DATA_SIZE" ]; then
+  echo "AWS did not answer the look-up for your volume (its error is above): nothing was changed."
+  echo "If the error says your session expired, run aws login (or aws sso login), paste the earlier steps of this page again, then this block."
 else
-  aws ec2 modify-volume --volume-id "$DATA_VOLUME_ID" --size 200 \
-    --query 'VolumeModification.[OriginalSize,TargetSize]' --output text
+  if [ "$DATA_SIZE" -ge 200 ]; then
+    echo "Volume $DATA_VOLUME_ID is $DATA_SIZE GiB already: not growing it"
+  else
+    aws ec2 modify-volume --volume-id "$DATA_VOLUME_ID" --size 200 \
+      --query 'VolumeModification.[OriginalSize,TargetSize]' --output text
+  fi
+  DATA_WAITED=0
+  until DATA_STATE=$(aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
+      --query 'VolumesModifications[0].ModificationState' --output text) \
+      && [ "$DATA_STATE" != modifying ] || [ "$DATA_WAITED" -ge 300 ]; do
+    sleep 10
+    DATA_WAITED=$((DATA_WAITED + 10))
+  done
+  aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
+    --query 'VolumesModifications[0].ModificationState' --output text
 fi
-DATA_WAITED=0
-until DATA_STATE=$(aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
-    --query 'VolumesModifications[0].ModificationState' --output text) \
-    && [ "$DATA_STATE" != modifying ] || [ "$DATA_WAITED" -ge 300 ]; do
-  sleep 10
-  DATA_WAITED=$((DATA_WAITED + 10))
-done
-aws ec2 describe-volumes-modifications --volume-ids "$DATA_VOLUME_ID" \
-  --query 'VolumesModifications[0].ModificationState' --output text
 # [end grow-volume]
 
 # [start grow-filesystem] not-emulated: runs on the instance

@@ -29,25 +29,30 @@ mkdir -p ~/.ssh
 KEY_FOUND=$(aws ec2 describe-key-pairs \
   --filters Name=key-name,Values="$KEY_NAME" Name=tag:crashcourse:owner,Values="$OWNER" \
   --query 'length(KeyPairs)' --output text)
-if [ "$KEY_FOUND" != 0 ]; then
-  if [ -s ~/.ssh/analysis-key.pem ]; then
-    echo "Key pair $KEY_NAME is yours already, with its private key in ~/.ssh/analysis-key.pem: keeping both"
-  else
-    echo "Key pair $KEY_NAME is yours, but ~/.ssh/analysis-key.pem is missing, and AWS gives a private key only once."
-    echo "Delete the key pair with: aws ec2 delete-key-pair --key-name $KEY_NAME"
-    echo "then paste this block again."
-  fi
-elif [ -e ~/.ssh/analysis-key.pem ]; then
-  echo "A file ~/.ssh/analysis-key.pem exists, but no key pair $KEY_NAME of yours does in this Region: kept it."
-  echo "If it is another Region's key, rename it: mv ~/.ssh/analysis-key.pem ~/.ssh/analysis-key-old.pem"
-  echo "then paste this block again."
+if [ -z "$KEY_FOUND" ]; then
+  echo "AWS did not answer the look-up for your key pair (its error is above): nothing was changed."
+  echo "If the error says your session expired, run aws login (or aws sso login), paste the earlier steps of this page again, then this block."
 else
-  if KEY_MATERIAL=$(aws ec2 create-key-pair --key-name "$KEY_NAME" --key-type ed25519 \
-      --tag-specifications "ResourceType=key-pair,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
-      --query KeyMaterial --output text); then
-    (umask 077 && printf '%s\n' "$KEY_MATERIAL" > ~/.ssh/analysis-key.pem)
-    chmod 400 ~/.ssh/analysis-key.pem
-    echo "Saved the private key of $KEY_NAME in ~/.ssh/analysis-key.pem"
+  if [ "$KEY_FOUND" != 0 ]; then
+    if [ -s ~/.ssh/analysis-key.pem ]; then
+      echo "Key pair $KEY_NAME is yours already, with its private key in ~/.ssh/analysis-key.pem: keeping both"
+    else
+      echo "Key pair $KEY_NAME is yours, but ~/.ssh/analysis-key.pem is missing, and AWS gives a private key only once."
+      echo "Delete the key pair with: aws ec2 delete-key-pair --key-name $KEY_NAME"
+      echo "then paste this block again."
+    fi
+  elif [ -e ~/.ssh/analysis-key.pem ]; then
+    echo "A file ~/.ssh/analysis-key.pem exists, but no key pair $KEY_NAME of yours does in this Region: kept it."
+    echo "If it is another Region's key, rename it: mv ~/.ssh/analysis-key.pem ~/.ssh/analysis-key-old.pem"
+    echo "then paste this block again."
+  else
+    if KEY_MATERIAL=$(aws ec2 create-key-pair --key-name "$KEY_NAME" --key-type ed25519 \
+        --tag-specifications "ResourceType=key-pair,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+        --query KeyMaterial --output text); then
+      (umask 077 && printf '%s\n' "$KEY_MATERIAL" > ~/.ssh/analysis-key.pem)
+      chmod 400 ~/.ssh/analysis-key.pem
+      echo "Saved the private key of $KEY_NAME in ~/.ssh/analysis-key.pem"
+    fi
   fi
 fi
 # [end create-key]
@@ -61,44 +66,50 @@ BOX_STOPPED=$(aws ec2 describe-instances \
   --filters Name=tag:Name,Values="$BOX_NAME" Name=tag:crashcourse:owner,Values="$OWNER" \
     Name=instance-state-name,Values=stopping,stopped \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
-if [ "$BOX_ID" != None ]; then
-  echo "Instance $BOX_ID is yours and running already: not launching another"
-elif [ "$BOX_STOPPED" != None ]; then
-  BOX_ID="$BOX_STOPPED"
-  echo "Instance $BOX_ID is yours and stopped: not launching another"
-  echo "Start it with: aws ec2 start-instances --instance-ids $BOX_ID"
-else
+if [ -z "$BOX_ID" ] || [ -z "$BOX_STOPPED" ]; then
   BOX_ID=
-  for BOX_TRY in $(seq 1 30); do
-    if BOX_LAUNCH=$(aws ec2 run-instances \
-        --image-id "$AMI_ID" \
-        --instance-type "$BOX_TYPE" \
-        --key-name "$KEY_NAME" \
-        --metadata-options HttpTokens=required,HttpEndpoint=enabled \
-        --tag-specifications \
-          "ResourceType=instance,Tags=[{Key=Name,Value=$BOX_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
-          "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
-        --query 'Instances[0].InstanceId' --output text 2>&1); then
-      BOX_ID="$BOX_LAUNCH"
-      break
-    fi
-    echo "$BOX_LAUNCH"
-    if echo "$BOX_LAUNCH" | grep -q PendingVerification; then
-      BOX_WAIT=60
-    elif echo "$BOX_LAUNCH" | grep -q RequestLimitExceeded; then
-      BOX_WAIT=10
-    else
-      break
-    fi
-    if [ "$BOX_TRY" -lt 30 ]; then
-      echo "Try $BOX_TRY of 30 failed: trying again in $BOX_WAIT seconds"
-      sleep "$BOX_WAIT"
-    fi
-  done
-  if [ -n "$BOX_ID" ]; then
-    echo "$BOX_ID"
+  echo "AWS did not answer the look-up for your instance (its error is above): nothing was launched."
+  echo "If the error says your session expired, run aws login (or aws sso login), paste the earlier steps of this page again, then this block."
+else
+  if [ "$BOX_ID" != None ]; then
+    echo "Instance $BOX_ID is yours and running already: not launching another"
+  elif [ "$BOX_STOPPED" != None ]; then
+    BOX_ID="$BOX_STOPPED"
+    echo "Instance $BOX_ID is yours and stopped: not launching another"
+    echo "Start it with: aws ec2 wait instance-stopped --instance-ids $BOX_ID && aws ec2 start-instances --instance-ids $BOX_ID"
   else
-    echo "No instance was launched: find the error above in this step's list, then paste this block again"
+    BOX_ID=
+    for BOX_TRY in $(seq 1 30); do
+      if BOX_LAUNCH=$(aws ec2 run-instances \
+          --image-id "$AMI_ID" \
+          --instance-type "$BOX_TYPE" \
+          --key-name "$KEY_NAME" \
+          --metadata-options HttpTokens=required,HttpEndpoint=enabled \
+          --tag-specifications \
+            "ResourceType=instance,Tags=[{Key=Name,Value=$BOX_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
+            "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+          --query 'Instances[0].InstanceId' --output text 2>&1); then
+        BOX_ID="$BOX_LAUNCH"
+        break
+      fi
+      echo "$BOX_LAUNCH"
+      if echo "$BOX_LAUNCH" | grep -q PendingVerification; then
+        BOX_WAIT=60
+      elif echo "$BOX_LAUNCH" | grep -q RequestLimitExceeded; then
+        BOX_WAIT=10
+      else
+        break
+      fi
+      if [ "$BOX_TRY" -lt 30 ]; then
+        echo "Try $BOX_TRY of 30 failed: trying again in $BOX_WAIT seconds"
+        sleep "$BOX_WAIT"
+      fi
+    done
+    if [ -n "$BOX_ID" ]; then
+      echo "$BOX_ID"
+    else
+      echo "No instance was launched: find the error above in this step's list, then paste this block again"
+    fi
   fi
 fi
 # [end run-instance]

@@ -94,47 +94,53 @@ SSM_BOX_STOPPED=$(aws ec2 describe-instances \
   --filters Name=tag:Name,Values="$SSM_BOX_NAME" Name=tag:crashcourse:owner,Values="$OWNER" \
     Name=instance-state-name,Values=stopping,stopped \
   --query 'Reservations[0].Instances[0].InstanceId' --output text)
-if [ "$SSM_BOX_ID" != None ]; then
-  echo "Instance $SSM_BOX_ID is yours and running already: not launching another"
-elif [ "$SSM_BOX_STOPPED" != None ]; then
-  SSM_BOX_ID="$SSM_BOX_STOPPED"
-  echo "Instance $SSM_BOX_ID is yours and stopped: not launching another"
-  echo "Start it with: aws ec2 start-instances --instance-ids $SSM_BOX_ID"
-else
-  SSM_AMI_ID=$(aws ssm get-parameter \
-    --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
-    --query Parameter.Value --output text)
+if [ -z "$SSM_BOX_ID" ] || [ -z "$SSM_BOX_STOPPED" ]; then
   SSM_BOX_ID=
-  for SSM_TRY in $(seq 1 30); do
-    if SSM_LAUNCH=$(aws ec2 run-instances --image-id "$SSM_AMI_ID" --instance-type t3.micro \
-        --iam-instance-profile Name="$SSM_ROLE" \
-        --security-group-ids "$SSM_SG_ID" \
-        --metadata-options HttpTokens=required,HttpEndpoint=enabled \
-        --tag-specifications \
-          "ResourceType=instance,Tags=[{Key=Name,Value=$SSM_BOX_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
-          "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
-        --query 'Instances[0].InstanceId' --output text 2>&1); then
-      SSM_BOX_ID="$SSM_LAUNCH"
-      break
-    fi
-    echo "$SSM_LAUNCH"
-    if echo "$SSM_LAUNCH" | grep -q PendingVerification; then
-      SSM_WAIT=60
-    elif echo "$SSM_LAUNCH" | grep -q -e "Invalid IAM Instance Profile" -e RequestLimitExceeded; then
-      SSM_WAIT=10
-    else
-      break
-    fi
-    if [ "$SSM_TRY" -lt 30 ]; then
-      echo "Try $SSM_TRY of 30 failed: trying again in $SSM_WAIT seconds"
-      sleep "$SSM_WAIT"
-    fi
-  done
-  if [ -n "$SSM_BOX_ID" ]; then
-    aws ec2 wait instance-running --instance-ids "$SSM_BOX_ID"
-    echo "$SSM_BOX_ID"
+  echo "AWS did not answer the look-up for your instance (its error is above): nothing was launched."
+  echo "If the error says your session expired, run aws login (or aws sso login), paste the earlier steps of this page again, then this block."
+else
+  if [ "$SSM_BOX_ID" != None ]; then
+    echo "Instance $SSM_BOX_ID is yours and running already: not launching another"
+  elif [ "$SSM_BOX_STOPPED" != None ]; then
+    SSM_BOX_ID="$SSM_BOX_STOPPED"
+    echo "Instance $SSM_BOX_ID is yours and stopped: not launching another"
+    echo "Start it with: aws ec2 wait instance-stopped --instance-ids $SSM_BOX_ID && aws ec2 start-instances --instance-ids $SSM_BOX_ID"
   else
-    echo "No instance was launched: find the error above in this step's list, then paste this block again"
+    SSM_AMI_ID=$(aws ssm get-parameter \
+      --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 \
+      --query Parameter.Value --output text)
+    SSM_BOX_ID=
+    for SSM_TRY in $(seq 1 30); do
+      if SSM_LAUNCH=$(aws ec2 run-instances --image-id "$SSM_AMI_ID" --instance-type t3.micro \
+          --iam-instance-profile Name="$SSM_ROLE" \
+          --security-group-ids "$SSM_SG_ID" \
+          --metadata-options HttpTokens=required,HttpEndpoint=enabled \
+          --tag-specifications \
+            "ResourceType=instance,Tags=[{Key=Name,Value=$SSM_BOX_NAME},{Key=crashcourse:owner,Value=$OWNER}]" \
+            "ResourceType=volume,Tags=[{Key=crashcourse:owner,Value=$OWNER}]" \
+          --query 'Instances[0].InstanceId' --output text 2>&1); then
+        SSM_BOX_ID="$SSM_LAUNCH"
+        break
+      fi
+      echo "$SSM_LAUNCH"
+      if echo "$SSM_LAUNCH" | grep -q PendingVerification; then
+        SSM_WAIT=60
+      elif echo "$SSM_LAUNCH" | grep -q -e "Invalid IAM Instance Profile" -e RequestLimitExceeded; then
+        SSM_WAIT=10
+      else
+        break
+      fi
+      if [ "$SSM_TRY" -lt 30 ]; then
+        echo "Try $SSM_TRY of 30 failed: trying again in $SSM_WAIT seconds"
+        sleep "$SSM_WAIT"
+      fi
+    done
+    if [ -n "$SSM_BOX_ID" ]; then
+      aws ec2 wait instance-running --instance-ids "$SSM_BOX_ID"
+      echo "$SSM_BOX_ID"
+    else
+      echo "No instance was launched: find the error above in this step's list, then paste this block again"
+    fi
   fi
 fi
 # [end launch]

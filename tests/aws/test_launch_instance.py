@@ -150,12 +150,17 @@ def test_a_stopped_box_and_a_lost_key_are_reported(guide):
     key_file.unlink()  # the private key is lost
     g._bash(again, None, g.workdir / "state.sh")
     assert g.outputs["run-instance"] == (f"Instance {box} is yours and stopped: not launching another\n"
-                                         f"Start it with: aws ec2 start-instances --instance-ids {box}\n")
+                                         f"Start it with: aws ec2 wait instance-stopped --instance-ids {box}"
+                                         f" && aws ec2 start-instances --instance-ids {box}\n")
     assert g.var("BOX_ID") == box
     assert g.outputs["create-key"] == (
         f"Key pair {KEY} is yours, but ~/.ssh/analysis-key.pem is missing, and AWS gives a private key only once.\n"
         f"Delete the key pair with: aws ec2 delete-key-pair --key-name {KEY}\nthen paste this block again.\n")
     assert not key_file.exists()
+
+    start = g.outputs["run-instance"].splitlines()[1].removeprefix("Start it with: ")
+    subprocess.run(["bash", "-c", start], env=g.env, cwd=g.workdir, check=True, capture_output=True, timeout=300)
+    assert tagged(ec2, "analysis-box")[0]["State"]["Name"] in ("pending", "running")  # the command as printed starts it
 
     ec2.delete_key_pair(KeyName=KEY)  # as the message says; and a file of another Region's key
     key_file.write_text("another Region's key\n")

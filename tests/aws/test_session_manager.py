@@ -167,7 +167,8 @@ def test_a_stopped_instance_is_reported_not_launched_again(guide):
     ec2.stop_instances(InstanceIds=[first])
     g._bash(make, None, g.workdir / "state.sh")
     assert g.outputs["launch"] == (f"Instance {first} is yours and stopped: not launching another\n"
-                                   f"Start it with: aws ec2 start-instances --instance-ids {first}\n")
+                                   f"Start it with: aws ec2 wait instance-stopped --instance-ids {first}"
+                                   f" && aws ec2 start-instances --instance-ids {first}\n")
     assert g.var("SSM_BOX_ID") == first
     assert [i["InstanceId"] for i in named(ec2, "analysis-private")] == [first]
     g.cleanup()

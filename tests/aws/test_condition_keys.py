@@ -44,18 +44,41 @@ def reference_form(key: str) -> str:
     return TAG_KEY.sub(r"\1/${TagKey}", key).lower()
 
 
+def tokens(pattern: str) -> list:
+    """A pattern's characters, each `*` as ("*", bounded): a `*` in the partition, service, Region
+    or account (before the fifth colon), unless it ends the pattern, stands for one field of a
+    real ARN and so holds no colon; any other `*` holds anything."""
+    out, colons = [], 0
+    for n, c in enumerate(pattern):
+        if c == "*":
+            out.append(("*", colons < 5 and n < len(pattern) - 1))
+        else:
+            out.append(c)
+            colons += c == ":"
+    return out
+
+
 def overlap(a: str, b: str) -> bool:
     """Whether some ARN matches both patterns, where `*` matches any run of characters (as in a
-    policy's Resource) and everything else only itself."""
+    policy's Resource), but no colon within the fields before the resource (see `tokens`), and
+    everything else only itself. Without that bound, `arn:aws:iam::*:user/x` would overlap the
+    role type `arn:aws:iam::*:role/*` (the account's `*` reaching across `:role/`)."""
+    a, b = tokens(a), tokens(b)
+
+    def star(t) -> bool:
+        return isinstance(t, tuple)
+
+    def takes(s, t) -> bool:
+        return not (s[1] and t == ":")
 
     @functools.cache
     def rest(i: int, j: int) -> bool:
         if i == len(a) and j == len(b):
             return True
-        if i < len(a) and a[i] == "*":
-            return rest(i + 1, j) or (j < len(b) and rest(i, j + 1))
-        if j < len(b) and b[j] == "*":
-            return rest(i, j + 1) or (i < len(a) and rest(i + 1, j))
+        if i < len(a) and star(a[i]):
+            return rest(i + 1, j) or (j < len(b) and takes(a[i], b[j]) and rest(i, j + 1))
+        if j < len(b) and star(b[j]):
+            return rest(i, j + 1) or (i < len(a) and takes(b[j], a[i]) and rest(i + 1, j))
         return i < len(a) and j < len(b) and a[i] == b[j] and rest(i + 1, j + 1)
 
     return rest(0, 0)
@@ -144,3 +167,12 @@ def test_a_statement_naming_another_resource_type_loses_its_keys():
     """A resource type's keys count only when the statement names resources of that type: the
     bucket's `aws:ResourceTag` does not hold for an access point."""
     assert "aws:resourcetag/${tagkey}" not in (supported_keys("s3:PutBucketAbac", ["arn:aws:s3:us-east-1:111122223333:accesspoint/x"]) or set())
+
+
+def test_a_wildcard_account_does_not_reach_into_another_resource_type():
+    """A role's `aws:ResourceTag` does not hold for a statement naming users: the account's `*`
+    in `arn:aws:iam::*:user/...` stands for an account ID, not for `111122223333:role/x:`."""
+    assert not overlap("arn:aws:iam::*:user/crashcourse/*", "arn:aws:iam::*:role/*")
+    assert "aws:resourcetag/${tagkey}" not in (supported_keys("iam:DeleteRole", ["arn:aws:iam::*:user/crashcourse-*"]) or set())
+    assert overlap("*", "arn:aws:iam::*:role/*") and overlap("arn:aws:iam::*", "arn:aws:iam::*:role/*")
+    assert overlap("arn:aws:logs:*:*:log-group:crashcourse-*", "arn:aws:logs:*:*:log-group:*:log-stream:*")

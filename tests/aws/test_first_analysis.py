@@ -50,6 +50,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from conftest import ROOT, parse_sections
+from imds import InstanceMetadata
 from snippetshell import variables_read
 from inventory import LIVE_INSTANCE_STATES
 from public_data import BUCKET as PUBLIC_BUCKET
@@ -122,14 +123,20 @@ def lesson(laptop: Path = LAPTOP) -> list[tuple[Path, list[Step]]]:
 # -- The tutorial, end to end ----------------------------------------------------------------
 
 
-def run_on_instance(tour: Tour, home: Path, twice: bool) -> None:
+def run_on_instance(tour: Tour, root: Path, instance_id: str, twice: bool) -> None:
     """Type the instance's commands into `sh`, as the reader does in the Session Manager shell,
-    each block twice with `twice`. The instance's role is stood in for by the emulator's keys in
-    the environment (on a real instance the AWS CLI gets the role's from the instance metadata
-    service)."""
-    env = {**tour.env, "HOME": str(home), "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-           "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
-    home.mkdir(exist_ok=True)
+    each block twice with `twice`, as ssm-user: HOME is `root`/home/ssm-user, and what they print
+    shows `root` as the instance's `/`. The shell has no AWS keys: as on the instance, `curl` and
+    the AWS CLI reach the instance metadata service (imds.py), which gives the role's credentials."""
+    home = root / "home" / "ssm-user"
+    home.mkdir(parents=True, exist_ok=True)
+    with InstanceMetadata(tour.env["AWS_ENDPOINT_URL"], instance_id, REGION) as metadata:
+        env = {**{k: v for k, v in tour.env.items() if k != "AWS_DEFAULT_REGION"}, "HOME": str(home),
+               "http_proxy": metadata.url, "no_proxy": "127.0.0.1,localhost"}
+        _run_on_instance(tour, root, home, env, twice)
+
+
+def _run_on_instance(tour: Tour, root: Path, home: Path, env: dict[str, str], twice: bool) -> None:
     script = ["set -e"]
     blocks = steps(INSTANCE, cleanup=False)
     for step in blocks:
@@ -137,7 +144,7 @@ def run_on_instance(tour: Tour, home: Path, twice: bool) -> None:
             script += [f"echo '::section:: {step.section.name} {paste}'", step.code]
     result = subprocess.run(["sh", "-c", "\n".join(script)], env=env, cwd=home, capture_output=True, text=True, timeout=120)
     current, printed = None, {}
-    for line in result.stdout.splitlines(keepends=True):
+    for line in result.stdout.replace(str(root), "").splitlines(keepends=True):
         if line.startswith("::section:: "):
             current = tuple(line.split()[1:3])
             printed[current] = ""
@@ -299,7 +306,7 @@ class Lesson:
         stand-in for the session, which must leave the same result."""
         check_before_connecting(self.endpoint, terminal)
         bucket = terminal.value("TUTORIAL_BUCKET")
-        run_on_instance(self.tour, self.tmp_path / "instance-home", self.twice)
+        run_on_instance(self.tour, self.tmp_path / "instance", terminal.value("TUTORIAL_INSTANCE_ID"), self.twice)
         s3 = client(self.endpoint, "s3", REGION)
         key = "results/NA12878_20k_reads_1.stats.tsv"
         on_instance = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()

@@ -2,10 +2,10 @@
 # Session Manager shell (sh, as ssm-user, on Amazon Linux 2023). Checked with `shellcheck -s sh`.
 # Sections hold no comments, like those the reader pastes on their own computer.
 #
-# `# [stand-in NAME] CODE` lines are what the tests run in place of a section that needs a real
-# instance.
+# The tests run these in `sh` against the emulator, with the instance metadata service served as
+# on the instance (tests/aws/imds.py); a `not-emulated` section needs IAM's real answer.
 
-# [start where-am-i] not-emulated: the instance metadata service answers only on a real instance
+# [start where-am-i]
 cd ~ && pwd
 TUTORIAL_TOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token \
   -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
@@ -17,9 +17,8 @@ TUTORIAL_READER=$(echo "$TUTORIAL_ROLE_ARN" | cut -d/ -f2 | sed 's/^crashcourse-
 TUTORIAL_BUCKET="crashcourse-lesson-$TUTORIAL_READER-$(echo "$TUTORIAL_ROLE_ARN" | cut -d: -f5)-$TUTORIAL_REGION"
 echo "$TUTORIAL_BUCKET"
 # [end where-am-i]
-# [stand-in where-am-i] export AWS_DEFAULT_REGION=us-east-1 && TUTORIAL_BUCKET="crashcourse-lesson-$(aws sts get-caller-identity --query Arn --output text | sed 's#.*/##')-$(aws sts get-caller-identity --query Account --output text)-$AWS_DEFAULT_REGION"
 
-# [start who-am-i] not-emulated: the emulator gives an instance no role credentials
+# [start who-am-i]
 aws sts get-caller-identity --query Arn --output text
 # [end who-am-i]
 

@@ -38,11 +38,12 @@ fi
 READER_NAME=<user-name>
 if [ -z "$READER_NAME" ]; then
   echo "READER_NAME is empty: put the reader's user name in place of the placeholder on the first line. Nothing was deleted."
-elif ! USER_FOUND=$(aws iam list-users --query "Users[?UserName=='$READER_NAME'].UserName" --output text); then
+elif ! ALL_USERS=$(aws iam list-users --query 'Users[].UserName' --output text); then
   echo "The account's users could not be listed: nothing was deleted."
-elif [ -z "$USER_FOUND" ]; then
+elif ! USER_FOUND=$(printf '%s\n' "$ALL_USERS" | tr '\t' '\n' | grep -ixF -- "$READER_NAME"); then
   echo "No user $READER_NAME in this account: nothing left to delete."
 else
+  READER_NAME="$USER_FOUND"
   LEFT_GROUPS=$(aws iam list-groups-for-user --user-name "$READER_NAME" --query 'Groups[].GroupName' --output text)
   LEFT_INLINE=$(aws iam list-user-policies --user-name "$READER_NAME" --query 'PolicyNames' --output text)
   LEFT_MFA=$(aws iam list-mfa-devices --user-name "$READER_NAME" --query 'MFADevices[].SerialNumber' --output text)

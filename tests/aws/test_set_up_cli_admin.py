@@ -72,6 +72,26 @@ def test_the_administrator_removes_the_readers_user(guide, shell):
     assert again["cleanup-admin-user"] == "No user alice in this account: nothing left to delete.\n"
 
 
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_the_user_name_is_found_whatever_its_case(guide, shell):
+    """IAM user names are not distinguished by case (CreateUser, IAM API Reference:
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html), so
+    an administrator who types ALICE for the user alice is removing that user: the clean-up finds
+    it and deletes it under its own name. The fixture, the clean-up as it was, said there was no
+    such user and left alice with the site's permissions."""
+    typed = {"READER_NAME=alice": "READER_NAME=ALICE"}
+    g = guide("set-up-cli-admin")
+    iam = administrator_made_alice(g, shell)
+    assert paste_admin_steps(g, shell, typed, cleanup=True)["cleanup-admin-user"] == "Deleted user alice.\n"
+    assert [u["UserName"] for u in iam.list_users()["Users"]] == []
+
+    iam.create_user(UserName="alice")
+    before = guide("set-up-cli-admin-cleanup-case", snippets=FIXTURES)
+    printed = paste_admin_steps(before, shell, typed, cleanup=True)["cleanup-admin-user"]
+    assert printed == "No user ALICE in this account: nothing left to delete.\n", printed
+    assert [u["UserName"] for u in iam.list_users()["Users"]] == ["alice"]
+
+
 def test_a_clean_up_that_leaves_the_access_key_fails(guide):
     """The fixture, the clean-up as it was: IAM (and the emulator, as motofork.iam_as_aws makes it)
     keeps a user that still has an access key, and the block fails, named with its file and line."""

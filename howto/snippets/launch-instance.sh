@@ -52,6 +52,9 @@ else
       (umask 077 && printf '%s\n' "$KEY_MATERIAL" > ~/.ssh/analysis-key.pem)
       chmod 400 ~/.ssh/analysis-key.pem
       echo "Saved the private key of $KEY_NAME in ~/.ssh/analysis-key.pem"
+    else
+      echo "AWS did not make key pair $KEY_NAME (its error is above): nothing was saved."
+      echo "If the error says it already exists, a key pair of that name without your owner tag is in this Region: ask whoever made it to delete it (in a lab account, your administrator), then paste this block again."
     fi
   fi
 fi

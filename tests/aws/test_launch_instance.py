@@ -177,6 +177,25 @@ def test_a_stopped_box_and_a_lost_key_are_reported(guide):
     g.cleanup()
 
 
+def test_a_key_pair_of_that_name_but_not_the_reader_s_is_reported(guide):
+    """A key pair named as the reader's but without their owner tag (made before the owner tags, or
+    by a colleague whose READER is the same): CreateKeyPair refuses the name (InvalidKeyPair.Duplicate),
+    and the block says what that means and what to do, saves no file, and leaves the key pair alone."""
+    g = guide("launch-instance")
+    ec2 = g.client("ec2")
+    theirs = ec2.create_key_pair(KeyName=KEY, KeyType="ed25519")["KeyFingerprint"]
+    sections = {s.section.name: s.section for s in steps(g.snippets / "launch-instance.sh", cleanup=False, reader_values=False)}
+    g._bash([sections["set-names"], sections["create-key"]], None, g.workdir / "state.sh")
+    assert g.outputs["create-key"].splitlines() == [
+        f"AWS did not make key pair {KEY} (its error is above): nothing was saved.",
+        "If the error says it already exists, a key pair of that name without your owner tag is in this Region: "
+        "ask whoever made it to delete it (in a lab account, your administrator), then paste this block again.",
+    ]
+    assert not (g.workdir / ".ssh" / "analysis-key.pem").exists()
+    (key,) = ec2.describe_key_pairs()["KeyPairs"]
+    assert key["KeyFingerprint"] == theirs and not key.get("Tags")
+
+
 def test_paste_twice_catches_the_unguarded_blocks(guide):
     """The fixture's key pair and launch blocks, as they were without their guards: pasted twice, the
     first fails (and, where the shell may write the file, empties the private key) and the second

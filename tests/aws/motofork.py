@@ -153,9 +153,11 @@ def serve(path: str) -> None:
     os.environ.update(SETTINGS)
     import divergences  # where moto answers otherwise than AWS, corrected (rules/divergences.toml)
     import s3abac  # what moto lacks of S3's ABAC for general purpose buckets (s3abac.py)
+    import ssmagent  # what moto lacks of Systems Manager: managed nodes reporting in (ssmagent.py)
 
     divergences.apply()
     s3abac.install()
+    ssmagent.install()
     batch_as_aws()
     iam_as_aws()
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer

@@ -259,7 +259,7 @@ else
 fi
 # [end launch]
 
-# [start wait-for-ssm] not-emulated: only the SSM Agent on a real instance registers with Systems Manager
+# [start wait-for-ssm]
 for TUTORIAL_TRY in $(seq 1 30); do
   TUTORIAL_PING=$(aws ssm describe-instance-information \
     --filters "Key=InstanceIds,Values=$TUTORIAL_INSTANCE_ID" \

@@ -23,8 +23,13 @@ new terminal. This runs it that way, with the harness of the reader's tour (tour
   a bucket of the same name holding stand-in FASTQ files of the real ones' shape at the real keys (public_data.py);
 * where the learner opens a shell on the instance, the commands they type there
   (first-analysis-instance.sh) run for real, in `sh`, against the emulator, with the credentials
-  the instance's role would give; the analysis itself runs on the stand-in file and its result is
-  checked against the same statistics computed in Python;
+  the instance's role would give, and each call passes the IAM gate (iamgate.py) under the role's
+  own policies: fetching, saving and listing the bucket must be allowed, and `aws s3 ls` alone
+  (try-elsewhere) must be refused, exiting 254 as AWS CLI version 2 does, its terminal output
+  (stdout and stderr) captured; a test with the role's policy loosened (s3:ListAllMyBuckets) or
+  narrowed (no s3:ListBucket) proves the run then fails, naming the section's file and line. The
+  analysis itself runs on the stand-in file and its result is checked against the same statistics
+  computed in Python;
 * between the steps, the account is checked for what each step promises: the role may use only
   the tutorial's bucket, the instance requires IMDSv2 and sits in a group with no inbound rule.
 

@@ -23,8 +23,13 @@ new terminal. This runs it that way, with the harness of the reader's tour (tour
   a bucket of the same name holding stand-in FASTQ files of the real ones' shape at the real keys (public_data.py);
 * where the learner opens a shell on the instance, the commands they type there
   (first-analysis-instance.sh) run for real, in `sh`, against the emulator, with the credentials
-  the instance's role would give; the analysis itself runs on the stand-in file and its result is
-  checked against the same statistics computed in Python;
+  the instance's role would give, and each call passes the IAM gate (iamgate.py) under the role's
+  own policies: fetching, saving and listing the bucket must be allowed, and `aws s3 ls` alone
+  (try-elsewhere) must be refused, exiting 254 as AWS CLI version 2 does, its terminal output
+  (stdout and stderr) captured; a test with the role's policy loosened (s3:ListAllMyBuckets) or
+  narrowed (no s3:ListBucket) proves the run then fails, naming the section's file and line. The
+  analysis itself runs on the stand-in file and its result is checked against the same statistics
+  computed in Python;
 * between the steps, the account is checked for what each step promises: the role may use only
   the tutorial's bucket, the instance requires IMDSv2 and sits in a group with no inbound rule.
 
@@ -46,10 +51,13 @@ import sys
 import time
 from pathlib import Path
 
+import boto3
 import pytest
 from markdown_it import MarkdownIt
 
 from conftest import ROOT, parse_sections
+from iamgate import Gate, admin, gated_shell, role_policies, serve_gate
+from iamsim import Identity
 from imds import InstanceMetadata
 from snippetshell import variables_read
 from inventory import LIVE_INSTANCE_STATES
@@ -69,9 +77,14 @@ CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 TAG = {"Key": "crashcourse", "Value": "first-analysis"}
 OWNER_TAG = {"Key": "crashcourse:owner", "Value": EMULATED_OWNER}  # the reader's own tag
 ROLE = f"crashcourse-first-analysis-{EMULATED_READER}"
+INLINE = "first-analysis-bucket"  # the role's inline policy: its tutorial bucket only
 REGION = "us-east-1"  # the tutorial's Region: the one the public dataset's bucket is in
 RESUME = re.compile(r"^(resume-[\w-]+|cleanup)$")  # a part's "If you opened a new terminal" block
 FOUND_AGAIN = re.compile(r"already|No .* of yours is left")  # what a second paste says it found
+# The instance's sections that the role's policies must refuse, with the exit status of AWS CLI
+# version 2 when a service answers with an error (iamgate.py): `aws s3 ls` alone needs
+# s3:ListAllMyBuckets, which the role does not have.
+REFUSED = {"try-elsewhere": 254}
 
 
 
@@ -123,17 +136,40 @@ def lesson(laptop: Path = LAPTOP) -> list[tuple[Path, list[Step]]]:
 # -- The tutorial, end to end ----------------------------------------------------------------
 
 
-def run_on_instance(tour: Tour, root: Path, instance_id: str, twice: bool) -> None:
+def run_on_instance(tour: Tour, root: Path, instance_id: str, twice: bool) -> Gate:
     """Type the instance's commands into `sh`, as the reader does in the Session Manager shell,
     each block twice with `twice`, as ssm-user: HOME is `root`/home/ssm-user, and what they print
     shows `root` as the instance's `/`. The shell has no AWS keys: as on the instance, `curl` and
-    the AWS CLI reach the instance metadata service (imds.py), which gives the role's credentials."""
+    the AWS CLI reach the instance metadata service (imds.py), which gives the role's credentials.
+    Every call the AWS CLI signs with them passes the IAM gate (iamgate.py) first, as the role's
+    session (its ARN and user ID, the instance ID as session name) under the role's own policies,
+    read back from the emulator: what the role may not do is refused as AWS refuses it, and what it
+    must do (fetch, save, list its bucket) fails the run if its policies do not allow it. Returns
+    the gate, whose log holds each call and its verdict."""
     home = root / "home" / "ssm-user"
     home.mkdir(parents=True, exist_ok=True)
-    with InstanceMetadata(tour.env["AWS_ENDPOINT_URL"], instance_id, REGION) as metadata:
-        env = {**{k: v for k, v in tour.env.items() if k != "AWS_DEFAULT_REGION"}, "HOME": str(home),
-               "http_proxy": metadata.url, "no_proxy": "127.0.0.1,localhost"}
-        _run_on_instance(tour, root, home, env, twice)
+    endpoint = tour.env["AWS_ENDPOINT_URL"]
+    with InstanceMetadata(endpoint, instance_id, REGION) as metadata:
+        role, role_arn = metadata.role()
+        gate = Gate(endpoint, role_session(endpoint, role_arn, instance_id), role_policies(endpoint, role))
+        server, url = serve_gate(gate, REGION)
+        try:
+            env = {**{k: v for k, v in tour.env.items() if k != "AWS_DEFAULT_REGION"}, "HOME": str(home),
+                   "http_proxy": metadata.url, "no_proxy": "127.0.0.1,localhost", **gated_shell(url, root / "gate")}
+            _run_on_instance(tour, root, home, env, twice)
+        finally:
+            server.shutdown()
+            gate.close()
+    return gate
+
+
+def role_session(endpoint: str, role_arn: str, instance_id: str) -> Identity:
+    """Who the instance's calls come from: the role's session named after the instance, as the
+    metadata service's credentials make it (imds.py)."""
+    made = admin(endpoint, "sts", REGION).assume_role(RoleArn=role_arn, RoleSessionName=instance_id)["Credentials"]
+    me = boto3.client("sts", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=made["AccessKeyId"],
+                      aws_secret_access_key=made["SecretAccessKey"], aws_session_token=made["SessionToken"]).get_caller_identity()
+    return Identity(me["Arn"], me["UserId"], me["Account"])
 
 
 def _run_on_instance(tour: Tour, root: Path, home: Path, env: dict[str, str], twice: bool) -> None:
@@ -141,13 +177,22 @@ def _run_on_instance(tour: Tour, root: Path, home: Path, env: dict[str, str], tw
     blocks = steps(INSTANCE, cleanup=False)
     for step in blocks:
         for paste in (1, 2) if twice else (1,):
-            script += [f"echo '::section:: {step.section.name} {paste}'", step.code]
+            script.append(f"echo '::section:: {step.section.name} {paste}'")
+            if step.section.name in REFUSED:
+                # A section that must fail: what it prints on the terminal, both streams in order,
+                # and its exit status, which `set -e` must not stop at.
+                script += ["_status=0", f"{{\n{step.code}\n}} 2>&1 || _status=$?", f"echo \"::status:: {step.section.name} $_status\""]
+            else:
+                script.append(step.code)
     result = subprocess.run(["sh", "-c", "\n".join(script)], env=env, cwd=home, capture_output=True, text=True, timeout=120)
-    current, printed = None, {}
+    current, printed, status = None, {}, {}
     for line in result.stdout.replace(str(root), "").splitlines(keepends=True):
         if line.startswith("::section:: "):
             current = tuple(line.split()[1:3])
             printed[current] = ""
+        elif line.startswith("::status:: "):
+            name, code = line.split()[1:3]
+            status.setdefault(name, set()).add(int(code))
         elif current:
             printed[current] += line
     for (name, paste), text in printed.items():
@@ -160,6 +205,12 @@ def _run_on_instance(tour: Tour, root: Path, home: Path, env: dict[str, str], tw
         failed = next(s for s in blocks if s.section.name == current[0]) if current else blocks[0]
         pytest.fail(f"{failed.where()}: [sh] section {failed.section.name!r} failed on the instance:\n{result.stderr[-3000:]}",
                     pytrace=False)
+    for step in blocks:
+        if step.section.name in REFUSED and status.get(step.section.name) != {REFUSED[step.section.name]}:
+            pytest.fail(f"{step.where()}: [sh] section {step.section.name!r} exited with "
+                        f"{', '.join(map(str, sorted(status.get(step.section.name, ())))) or 'nothing'}, not "
+                        f"{REFUSED[step.section.name]}: the role was not refused, and printed:\n"
+                        f"{printed.get((step.section.name, '1'), '')}", pytrace=False)
 
 
 def check_before_connecting(endpoint: str, terminal: Shell) -> None:
@@ -179,7 +230,7 @@ def check_before_connecting(endpoint: str, terminal: Shell) -> None:
     assert TAG in role["Tags"] and OWNER_TAG in role["Tags"]
     attached = iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == [CORE]
-    inline = iam.get_role_policy(RoleName=ROLE, PolicyName="first-analysis-bucket")["PolicyDocument"]
+    inline = iam.get_role_policy(RoleName=ROLE, PolicyName=INLINE)["PolicyDocument"]
     if isinstance(inline, str):
         inline = json.loads(inline)
     resources = sorted(
@@ -217,6 +268,21 @@ def check_before_connecting(endpoint: str, terminal: Shell) -> None:
     assert volumes and all(TAG in v.get("Tags", []) for v in volumes), "the root volume is not tagged"
 
 
+
+
+# The calls the instance's steps make, as the gate names them, and whether the role may make them:
+# fetch-reads (HeadObject, GetObject), save-result (PutObject), list-bucket (ListObjectsV2) and
+# try-elsewhere (ListBuckets, refused).
+GATED = {("s3.HeadObject", True), ("s3.GetObject", True), ("s3.PutObject", True), ("s3.ListObjectsV2", True),
+         ("s3.ListBuckets", False)}
+
+
+def check_gate(gate: Gate) -> None:
+    """The instance's calls to its bucket passed the IAM gate, and only `aws s3 ls` alone was refused."""
+    seen = {(call.split()[0], allowed) for call, _, allowed in gate.log}
+    assert GATED <= seen, f"calls on the instance that the IAM gate did not judge: {sorted(GATED - seen)}"
+    refused = [f"{call}: {why}" for call, why, allowed in gate.log if not allowed and not call.startswith("s3.ListBuckets ")]
+    assert not refused, "the role was refused on the instance:\n" + "\n".join(refused)
 
 
 class Lesson:
@@ -306,7 +372,8 @@ class Lesson:
         stand-in for the session, which must leave the same result."""
         check_before_connecting(self.endpoint, terminal)
         bucket = terminal.value("TUTORIAL_BUCKET")
-        run_on_instance(self.tour, self.tmp_path / "instance", terminal.value("TUTORIAL_INSTANCE_ID"), self.twice)
+        gate = run_on_instance(self.tour, self.tmp_path / "instance", terminal.value("TUTORIAL_INSTANCE_ID"), self.twice)
+        check_gate(gate)
         s3 = client(self.endpoint, "s3", REGION)
         key = "results/NA12878_20k_reads_1.stats.tsv"
         on_instance = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
@@ -429,6 +496,42 @@ def test_paste_twice_catches_a_launch_without_its_guard(fresh_account, tmp_path)
         p for p in run.problems if p.startswith(f"{fixture}:{line}: [bash] section 'launch' pasted twice made something new: ")
     ] != [], run.problems
     assert any(": ec2 instance:" in p for p in run.problems), run.problems
+
+
+def test_the_role_s_policies_decide_on_the_instance(fresh_account, tmp_path):
+    """The IAM gate can fail the instance's run, naming the section's file and line: with the role's
+    policy allowing s3:ListAllMyBuckets, `aws s3 ls` alone is not refused; without s3:ListBucket,
+    the learner cannot list their own bucket."""
+    run = Lesson("bash", fresh_account, tmp_path, twice=False)
+    terminal = Shell("bash", run.tour.env, run.home)
+    try:
+        for page, blocks in run.parts[:3]:  # up to the launch: the bucket, the role, the instance
+            run.run_part(terminal, page, blocks, new_shell=False)
+        instance = terminal.value("TUTORIAL_INSTANCE_ID")
+    finally:
+        terminal.close()
+    iam = admin(fresh_account, "iam", REGION)
+    policy = iam.get_role_policy(RoleName=ROLE, PolicyName=INLINE)["PolicyDocument"]
+    policy = json.loads(policy) if isinstance(policy, str) else policy
+    list_all = {**policy, "Statement": [*policy["Statement"], {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}
+    no_list = {**policy, "Statement": [
+        {**st, "Action": [a for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"]) if a != "s3:ListBucket"]}
+        for st in policy["Statement"]]}
+    no_list["Statement"] = [st for st in no_list["Statement"] if st["Action"]]
+    lines = {s.name: s.line for s in parse_sections(INSTANCE)}
+    where = INSTANCE.relative_to(ROOT)
+    for name, changed, expected in (
+        ("list-all", list_all, f"{where}:{lines['try-elsewhere']}: [sh] section 'try-elsewhere' exited with 0, not 254: "
+                               "the role was not refused, and printed:\n"),
+        ("no-list", no_list, f"{where}:{lines['list-bucket']}: [sh] section 'list-bucket' failed on the instance:\n"),
+    ):
+        iam.put_role_policy(RoleName=ROLE, PolicyName=INLINE, PolicyDocument=json.dumps(changed))
+        with pytest.raises(pytest.fail.Exception) as failed:
+            run_on_instance(run.tour, tmp_path / name, instance, twice=False)
+        assert failed.value.msg.startswith(expected), failed.value.msg
+        if name == "no-list":
+            assert "aws: [ERROR]: An error occurred (AccessDenied) when calling the ListObjectsV2 operation: " in failed.value.msg
+            assert "is not authorized to perform: s3:ListBucket on resource: " in failed.value.msg
 
 
 def test_part_by_part_catches_a_resume_block_that_forgets_a_variable(fresh_account, tmp_path):

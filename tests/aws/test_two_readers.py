@@ -15,15 +15,11 @@ B also tries to list, read, overwrite and delete the objects of A's buckets, to 
 lifecycle rule, to retag them, to turn their attribute-based access control (ABAC) off, and to
 delete them.
 
-moto does not enforce IAM here (and where it does, it authorizes most services against `*`
-without condition context), so every call B makes passes a gate first: the IAM evaluator of
-tests/aws/iamsim.py decides it, given the call's action and resource ARN (as
-permissions.py derives them, from botocore's model and parliament's IAM definitions) and a
-request context built from the emulator's REAL tags on the resources it names (a bucket's, with
-its real ABAC status: while it is off, S3 gives IAM none of its tags, and the evaluator drops
-them), the tags the call sets, and B's identity. A call the evaluator refuses is not sent. The gate sits in
-botocore itself (`BaseClient._make_api_call`): in this process for B's own calls, and in B's
-shell through a `sitecustomize` module that asks this process over HTTP on 127.0.0.1.
+moto does not enforce IAM here, so every call B makes passes a gate first (iamgate.py): the IAM
+evaluator of tests/aws/iamsim.py decides it, given the call's action and resource ARN and a request
+context built from the emulator's REAL tags, and B's identity. A call the evaluator refuses is not
+sent. The gate sits in botocore itself: in this process for B's own calls, and in B's shell through
+a `sitecustomize` module that asks this process over HTTP on 127.0.0.1.
 Afterwards the audit compares A's resources, their tags, states and settings with what they
 were before B started. Five fixtures show B through: the policies with one condition removed
 (B stops A's instance), with the launch statement before ec2:Owner (B launches from the
@@ -45,18 +41,16 @@ from __future__ import annotations
 import copy
 import json
 import os
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import boto3
 from botocore.exceptions import ClientError
 
-from conftest import free_port
-from iamsim import Evaluator, Identity
-from permissions import (PASSES_A_ROLE, POLICIES, S3_TAGGED, Call, Known, creates, for_caller, lookup, needs_of, policies_before,
-                         resources)
+import iamgate
+from iamgate import Gate, gated_shell, serve_gate
+from iamsim import Identity
+from permissions import POLICIES, policies_before
 from test_tour import CLEAN_UP_LAST, REGIONS, TOURS, Tour, pages_of
 from tour import BLOCK_TIMEOUT, Shell, ShellError, steps
 
@@ -65,7 +59,6 @@ OWNER_KEY = "crashcourse:owner"
 # The image the guides launch from: Amazon's, from AWS's public parameter (launch-instance).
 AMAZON_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 FIXTURES = Path(__file__).parent / "fixtures"
-ADMIN_KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
 NOT_BY_TAG = {"budgets"}  # allowed by name: see the module's docstring
 # The pages whose blocks reader A pastes: those that make something the policies guard by tag,
 # with what they need first (set-up-cli signs in, choose-region sets the Region). The others
@@ -73,23 +66,9 @@ NOT_BY_TAG = {"budgets"}  # allowed by name: see the module's docstring
 # out keeps this test to a few minutes.
 A_PAGES = {"set-up-cli", "choose-region", "launch-instance", "restrict-ssh", "ebs-volume", "session-manager",
            "s3-data", "instance-role-s3", "efs-shared", "build-vpc", "spot-instances", "batch-jobs"}
-BATCH_KINDS = ("compute-environment", "job-queue", "job-definition", "job-definition-revision")
 
-SITECUSTOMIZE = '''
-import json, os, urllib.request
-import botocore.client, botocore.exceptions
-_send = botocore.client.BaseClient._make_api_call
-def _gated(self, operation, params):
-    ask = {"service": self.meta.service_model.service_name, "operation": operation, "params": params,
-           "region": self.meta.region_name}
-    request = urllib.request.Request(os.environ["CRASHCOURSE_IAM_GATE"], json.dumps(ask, default=str).encode(),
-                                     {"Content-Type": "application/json"})
-    answer = json.load(urllib.request.urlopen(request, timeout=60))
-    if not answer["allowed"]:
-        raise botocore.exceptions.ClientError({"Error": {"Code": "AccessDenied", "Message": answer["why"]}}, operation)
-    return _send(self, operation, params)
-botocore.client.BaseClient._make_api_call = _gated
 # B's waits are on what the gate kept B from changing: they would poll for ten minutes.
+SHORT_WAITS = '''
 import botocore.waiter
 _wait = botocore.waiter.Waiter.wait
 def _short(self, **kwargs):
@@ -101,168 +80,11 @@ botocore.waiter.Waiter.wait = _short
 
 def admin(endpoint: str, service: str, region: str = REGION):
     """The emulator seen from outside: reads the real tags and state, never gated."""
-    return boto3.client(service, endpoint_url=endpoint, region_name=region, **ADMIN_KEYS)
-
-
-class Gate:
-    """Decides B's calls with the IAM evaluator and the emulator's real tags; keeps a log."""
-
-    def __init__(self, endpoint: str, who: Identity, policies: list[dict]):
-        self.endpoint, self.who = endpoint, who
-        self.iam = Evaluator(policies)
-        self.log: list[tuple[str, str, bool]] = []  # (call, why, allowed)
-
-    def tags(self, kind: str, value: str, arn: str, region: str) -> dict[str, str] | None:
-        """The real tags of the resource a call names (None: it does not exist)."""
-        def pairs(items):
-            return {t["Key"]: t["Value"] for t in items or []}
-        try:
-            if kind == "key-pair":
-                found = admin(self.endpoint, "ec2", region).describe_key_pairs(KeyNames=[value])["KeyPairs"]
-                return pairs(found[0].get("Tags")) if found else None
-            if arn.startswith("arn:aws:ec2:"):
-                found = admin(self.endpoint, "ec2", region).describe_tags(Filters=[{"Name": "resource-id", "Values": [value]}])
-                return pairs(found["Tags"])
-            if kind == "role":
-                return pairs(admin(self.endpoint, "iam").list_role_tags(RoleName=value)["Tags"])
-            if kind == "instance-profile":
-                return pairs(admin(self.endpoint, "iam").get_instance_profile(InstanceProfileName=value)["InstanceProfile"].get("Tags"))
-            if kind == "topic":
-                return pairs(admin(self.endpoint, "sns", region).list_tags_for_resource(ResourceArn=arn)["Tags"])
-            if kind.startswith("rule"):
-                return pairs(admin(self.endpoint, "events", region).list_tags_for_resource(ResourceARN=arn)["Tags"])
-            if kind == "file-system":
-                found = admin(self.endpoint, "efs", region).describe_file_systems(FileSystemId=value)["FileSystems"]
-                return pairs(found[0].get("Tags")) if found else None
-            if kind in S3_TAGGED:  # an object's tags, for IAM, are its bucket's
-                return pairs(admin(self.endpoint, "s3", region).get_bucket_tagging(Bucket=value)["TagSet"])
-            if kind in BATCH_KINDS:  # named by the ARN's last part: `job-definition/NAME:REVISION`
-                batch, name = admin(self.endpoint, "batch", region), arn.split("/", 1)[1].split(":")[0]
-                found = (batch.describe_compute_environments(computeEnvironments=[name])["computeEnvironments"]
-                         if kind == "compute-environment" else batch.describe_job_queues(jobQueues=[name])["jobQueues"]
-                         if kind == "job-queue" else batch.describe_job_definitions(jobDefinitionName=name)["jobDefinitions"])
-                return dict(found[0].get("tags") or {}) if found else None
-            if kind == "log-group":
-                logs = admin(self.endpoint, "logs", region)
-                if not [g for g in logs.describe_log_groups(logGroupNamePrefix=value)["logGroups"] if g["logGroupName"] == value]:
-                    return None
-                return logs.list_tags_for_resource(resourceArn=arn)["tags"]
-        except ClientError:
-            return None
-        return None
-
-    def bucket(self, name: str, region: str) -> tuple[bool, str] | None:
-        """Whether a bucket's ABAC is on, and the account that owns it (s3:ResourceAccount: the
-        emulated account, the only one there is), or None: no such bucket."""
-        try:
-            status = admin(self.endpoint, "s3", region).get_bucket_abac(Bucket=name)["AbacStatus"].get("Status")
-        except ClientError:
-            return None
-        return status == "Enabled", self.who.account
-
-    def owner(self, kind: str, value: str, region: str) -> str | None:
-        """An image's or snapshot's ec2:Owner, as IAM gives it: `amazon` for Amazon's, else the account ID."""
-        ec2 = admin(self.endpoint, "ec2", region)
-        try:
-            if kind == "image":
-                found = ec2.describe_images(ImageIds=[value])["Images"]
-                return (found[0].get("ImageOwnerAlias") or found[0]["OwnerId"]) if found else None
-            found = ec2.describe_snapshots(SnapshotIds=[value])["Snapshots"]
-            return (found[0].get("OwnerAlias") or found[0]["OwnerId"]) if found else None
-        except ClientError:
-            return None
-
-    def judge(self, service: str, operation: str, params: dict, region: str) -> tuple[bool, str]:
-        call = Call(Path("reader-b"), "", f"{service}.{operation}", service, operation, params)
-        known = Known(live=True, account=self.who.account)
-        iam = admin(self.endpoint, "iam")
-        # A role passed by ARN carries its path in that ARN. A role passed in an instance profile, or
-        # added to one, is the profile's, at its real path. Its owner tag is never read: IAM does
-        # not give it reliably for iam:PassRole (permissions.UNRELIABLE_TAG).
-        if (where := PASSES_A_ROLE.get(f"{service}:{operation}")) and (profile := lookup(params, where)):
-            try:
-                (role,) = iam.get_instance_profile(InstanceProfileName=profile.get("Name") or profile["Arn"].rsplit("/", 1)[1])[
-                    "InstanceProfile"]["Roles"]
-                known.roles[profile.get("Name") or profile.get("Arn")] = role["RoleName"]
-                known.paths["role", role["RoleName"]] = role["Path"]
-            except (ClientError, ValueError, KeyError):
-                pass
-        if operation == "AddRoleToInstanceProfile":
-            try:
-                known.paths["role", params["RoleName"]] = iam.get_role(RoleName=params["RoleName"])["Role"]["Path"]
-            except ClientError:
-                pass
-        for action in [n.action for n in needs_of(call, {}, known)]:
-            for r in resources(action, params, params, {}):
-                if r.source and not creates(action, r.kind) or (r.source and "Tag" in action):
-                    real = self.tags(r.kind, r.source.rsplit("/", 1)[-1].rsplit(":", 1)[-1], r.arn, region)
-                    known.tags[r.source] = real or {}
-                if r.kind in ("image", "snapshot") and r.source and (owner := self.owner(r.kind, r.source, region)):
-                    known.owners[r.source] = owner
-                if r.kind in S3_TAGGED and r.source and (found := self.bucket(r.source.rsplit(":", 1)[-1], region)):
-                    known.abac[r.source], known.owners[r.source] = found
-                if r.kind == "role" and r.source:
-                    try:
-                        role = iam.get_role(RoleName=r.source)["Role"]
-                        known.paths["role", r.source] = role["Path"]  # the real path: the policies fence roles by it
-                        boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
-                        if boundary:
-                            known.boundaries[r.source] = boundary
-                    except ClientError:
-                        pass
-                if r.kind == "instance-profile" and r.source:
-                    try:
-                        known.paths["instance-profile", r.source] = iam.get_instance_profile(
-                            InstanceProfileName=r.source)["InstanceProfile"]["Path"]
-                    except ClientError:
-                        pass
-        refused = []
-        for need in needs_of(call, {}, known):
-            decision = self.iam.decide(need.action, need.resource.replace(":eu-west-2:", f":{region}:"), self.who,
-                                       for_caller(need.context, self.who), need.abac)
-            if not decision.allowed:
-                refused.append(f"{need.action} on {need.resource} ({decision.decision})")
-        why = "; ".join(refused) or "allowed"
-        self.log.append((f"{service}.{operation} {json.dumps(params, default=str)[:200]}", why, not refused))
-        return not refused, why
-
-    def close(self):
-        self.iam.close()
+    return iamgate.admin(endpoint, service, region)
 
 
 def gated_client(endpoint: str, service: str, keys: dict, gate: Gate, region: str = REGION):
-    """A boto3 client with B's keys whose every call passes the gate first."""
-    client = boto3.client(service, endpoint_url=endpoint, region_name=region, **keys)
-
-    def check(params, model, **_):
-        allowed, why = gate.judge(service, model.name, params, region)
-        if not allowed:
-            raise ClientError({"Error": {"Code": "AccessDenied", "Message": why}}, model.name)
-    client.meta.events.register("before-parameter-build", check)
-    return client
-
-
-def serve_gate(gate: Gate) -> tuple[ThreadingHTTPServer, str]:
-    """The gate for B's shell, on 127.0.0.1: the sitecustomize module asks it before each call."""
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            ask = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            with lock:  # one evaluator process answers one question at a time
-                allowed, why = gate.judge(ask["service"], ask["operation"], ask["params"], ask["region"] or REGION)
-            body = json.dumps({"allowed": allowed, "why": why}).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+    return iamgate.gated_client(endpoint, service, keys, gate, region)
 
 
 def state_of_a(endpoint: str, owner: str) -> dict[str, object]:
@@ -595,7 +417,7 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
     b_queue(endpoint, b.userid)
     policies = [json.loads(p.read_text()) for p in POLICIES]
     gate = Gate(endpoint, b, policies)
-    server, url = serve_gate(gate)
+    server, url = serve_gate(gate, REGION)
     through = []
     try:
         for service, method, params in attacks(endpoint, owner_a, b.userid):  # B's direct attempts
@@ -610,8 +432,7 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
 
         # B pastes A's clean-up blocks and the sweep into a shell of their own.
         gatedir = tmp_path / "gate"
-        gatedir.mkdir()
-        (gatedir / "sitecustomize.py").write_text(SITECUSTOMIZE)
+        gated = gated_shell(url, gatedir, SHORT_WAITS)
         home_b = tmp_path / "b"
         (home_b / ".aws").mkdir(parents=True)
         (home_b / ".aws" / "config").write_text(f"[default]\nregion = {REGION}\n")
@@ -620,7 +441,7 @@ def test_reader_b_cannot_touch_reader_a(fresh_account, tmp_path):
         # apart): a `sleep` that returns at once ends them, and changes nothing B's calls do.
         (gatedir / "sleep").write_text("#!/bin/sh\nexit 0\n")
         (gatedir / "sleep").chmod(0o755)
-        env.update(PYTHONPATH=str(gatedir), CRASHCOURSE_IAM_GATE=url, AWS_ACCESS_KEY_ID=keys["aws_access_key_id"],
+        env.update(**gated, AWS_ACCESS_KEY_ID=keys["aws_access_key_id"],
                    AWS_SECRET_ACCESS_KEY=keys["aws_secret_access_key"], PATH=f"{gatedir}{os.pathsep}{env['PATH']}")
         cleanups = [*reversed(files), *(f for f in pages_of(index, snippets) if f.stem == CLEAN_UP_LAST)]
         pasted, b_started, stuck, slow = 0, time.monotonic(), [], {}

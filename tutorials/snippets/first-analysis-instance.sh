@@ -3,7 +3,8 @@
 # Sections hold no comments, like those the reader pastes on their own computer.
 #
 # The tests run these in `sh` against the emulator, with the instance metadata service served as
-# on the instance (tests/aws/imds.py); a `not-emulated` section needs IAM's real answer.
+# on the instance (tests/aws/imds.py) and the role's policies judged by an IAM evaluator
+# (tests/aws/iamgate.py), which refuses try-elsewhere as AWS does.
 
 # [start where-am-i]
 cd ~ && pwd
@@ -63,6 +64,6 @@ aws s3 cp --no-progress NA12878_20k_reads_1.stats.tsv "s3://$TUTORIAL_BUCKET/res
 aws s3 ls "s3://$TUTORIAL_BUCKET/"
 # [end list-bucket]
 
-# [start try-elsewhere] not-emulated: the emulator does not enforce IAM policies
+# [start try-elsewhere]
 aws s3 ls
 # [end try-elsewhere]

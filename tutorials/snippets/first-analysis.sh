@@ -162,7 +162,7 @@ fi
 # [end instance-profile]
 
 # [start role-tags]
-aws iam list-role-tags --role-name "$TUTORIAL_ROLE" --query 'Tags[].[Key,Value]' --output text
+aws iam list-role-tags --role-name "$TUTORIAL_ROLE" --query Tags --output text
 # [end role-tags]
 
 # [start resume-launch]

@@ -54,7 +54,9 @@ else
       echo "Saved the private key of $KEY_NAME in ~/.ssh/analysis-key.pem"
     else
       echo "AWS did not make key pair $KEY_NAME (its error is above): nothing was saved."
-      echo "If the error says it already exists, a key pair of that name without your owner tag is in this Region: ask whoever made it to delete it (in a lab account, your administrator), then paste this block again."
+      echo "If the error says it already exists, a key pair of that name without your owner tag is in this Region."
+      echo "In your own account, if you made it and no longer need it, delete it with: aws ec2 delete-key-pair --key-name $KEY_NAME"
+      echo "In a lab account, your permissions cannot delete it: ask your administrator. Then paste this block again."
     fi
   fi
 fi

@@ -13,9 +13,13 @@ metadata categories", Amazon EC2 User Guide
 (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html,
 https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-categories.html):
 
-* `PUT /latest/api/token` with `X-aws-ec2-metadata-token-ttl-seconds` (1 to 21600) gives a token;
-  without that header, 400;
-* any GET without a valid `X-aws-ec2-metadata-token` header: 401;
+* with the instance's metadata options at `HttpEndpoint=disabled` (the IMDS turned off): 403 to
+  every request ("403 - Forbidden – The request is not allowed or the IMDS is turned off",
+  "Responses and error messages" in the first page);
+* `PUT /latest/api/token` with `X-aws-ec2-metadata-token-ttl-seconds` (1 to 21600) gives a token
+  valid for that many seconds; without that header, 400;
+* any GET without a valid `X-aws-ec2-metadata-token` header, or with an expired one: 401 ("requests
+  without a valid token or with an expired token receive a 401 - Unauthorized HTTP error code");
 * `placement/region`: the instance's Region;
 * `iam/security-credentials/`: the name of the role in the instance's profile, and
   `iam/security-credentials/ROLE`: that role's temporary credentials, made by the emulator's
@@ -34,6 +38,7 @@ import datetime
 import json
 import secrets
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -46,7 +51,7 @@ EMULATOR_KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access
 class InstanceMetadata:
     def __init__(self, endpoint: str, instance_id: str, region: str):
         self.endpoint, self.instance_id, self.region = endpoint, instance_id, region
-        self.tokens: set[str] = set()
+        self.tokens: dict[str, float] = {}  # token -> when it expires (time.monotonic())
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status), for the tests
         self._server: ThreadingHTTPServer | None = None
 
@@ -110,9 +115,17 @@ class InstanceMetadata:
         request.end_headers()
         request.wfile.write(data)
 
+    def turned_off(self) -> bool:
+        """Whether the instance's metadata options turn the IMDS off (HttpEndpoint=disabled)."""
+        ec2 = boto3.client("ec2", endpoint_url=self.endpoint, region_name=self.region, **EMULATOR_KEYS)
+        instance = ec2.describe_instances(InstanceIds=[self.instance_id])["Reservations"][0]["Instances"][0]
+        return instance.get("MetadataOptions", {}).get("HttpEndpoint") == "disabled"
+
     def respond(self, method: str, host: str | None, path: str, headers) -> tuple[int, str]:
         if host != IMDS_HOST:
             return 502, "this proxy reaches only the instance metadata service\n"
+        if self.turned_off():
+            return 403, ""
         if method == "PUT":
             if path != "/latest/api/token":
                 return 403, ""
@@ -120,9 +133,9 @@ class InstanceMetadata:
             if not ttl.isdigit() or not 1 <= int(ttl) <= 21600:
                 return 400, ""
             token = secrets.token_urlsafe(40)
-            self.tokens.add(token)
+            self.tokens[token] = time.monotonic() + int(ttl)
             return 200, token
-        if headers.get("X-aws-ec2-metadata-token") not in self.tokens:
+        if time.monotonic() >= self.tokens.get(headers.get("X-aws-ec2-metadata-token", ""), 0):
             return 401, ""
         prefix = "/latest/meta-data/"
         if not path.startswith(prefix):

@@ -10,9 +10,16 @@ Manager's endpoints ("Setting up Session Manager" and "Configure instance permis
 Systems Manager", AWS Systems Manager User Guide:
 https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-prerequisites.html,
 https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html).
-Here a RUNNING instance whose profile's role has AmazonSSMManagedInstanceCore attached is listed,
-`Online`, at once (the agent's minutes of start-up are not emulated); any other is not listed, as
-on AWS a node whose agent never reported in is not. Only the fields AWS's own example output shows
+Here a RUNNING instance whose profile's role has AmazonSSMManagedInstanceCore attached, and which
+can reach those endpoints, is listed, `Online`, at once (the agent's minutes of start-up are not
+emulated); any other is not listed, as on AWS a node whose agent never reported in is not. Reaching
+them means, as the prerequisites put it, HTTPS (port 443) out to `ssm`, `ec2messages` and
+`ssmmessages` in the Region: here, a public IPv4 address (the default VPC's subnets give one, and
+its internet gateway carries it) and a security group of the instance whose outbound rules allow
+TCP 443 to 0.0.0.0/0 (a new group's default outbound rule, all traffic, does). A page that
+revokes that rule, or launches without a public address, sees no `Online` here either. Interface
+VPC endpoints for Systems Manager, the other way AWS documents, are not emulated: such a page fails
+here. Only the fields AWS's own example output shows
 for any EC2 node, whatever its system, are given (the AWS CLI's bundled example for
 describe-instance-information): InstanceId, PingStatus, ResourceType `EC2Instance`, PlatformType
 `Linux` (the tests launch Linux images only). PlatformName and the agent's version are left out,
@@ -28,12 +35,26 @@ CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 
 def managed(instance, ec2_backend) -> bool:
     """Whether the instance's agent would report in: running, with AmazonSSMManagedInstanceCore
-    on its profile's role."""
+    on its profile's role, and able to reach Systems Manager's endpoints (`reaches_endpoints`)."""
     if instance.state != "running":
         return False
     association = ec2_backend.iam_instance_profile_associations.get(instance.id)
     profile = association.iam_instance_profile if association else None
-    return any(CORE in role.managed_policies for role in (profile.roles if profile else []))
+    if not any(CORE in role.managed_policies for role in (profile.roles if profile else [])):
+        return False
+    return reaches_endpoints(instance)
+
+
+def reaches_endpoints(instance) -> bool:
+    """A public IPv4 address, and an outbound rule of one of its security groups that lets TCP 443
+    out to anywhere (all traffic, all TCP, or a port range holding 443)."""
+    if not instance.public_ip:
+        return False
+    return any(
+        rule.ip_range.get("CidrIp") == "0.0.0.0/0"
+        and (rule.ip_protocol == "-1" or rule.ip_protocol == "tcp" and rule.from_port <= 443 <= rule.to_port)
+        for nic in instance.nics.values() for group in nic.group_set for rule in group.egress_rules
+    )
 
 
 def wanted_ids(filters: list[dict] | None, legacy: list[dict] | None) -> set[str] | None:

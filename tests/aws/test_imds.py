@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -50,6 +51,22 @@ def test_a_token_needs_a_ttl_of_1_to_21600_seconds(instance, ttl, status):
     header = f"-H 'X-aws-ec2-metadata-token-ttl-seconds: {ttl}'" if ttl else ""
     got = shell(instance, f"curl -s -o /dev/null -w '%{{http_code}}' -X PUT {header} {IMDS}/latest/api/token")
     assert got.stdout == status
+
+
+def test_an_expired_token_is_refused(instance):
+    got = shell(instance, f"curl -sS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 1' {IMDS}/latest/api/token")
+    time.sleep(1.5)
+    status = shell(instance, f"curl -s -o /dev/null -w '%{{http_code}}' -H 'X-aws-ec2-metadata-token: {got.stdout}' "
+                             f"{IMDS}/latest/meta-data/placement/region")
+    assert status.stdout == "401", "a token outlived its TTL"
+
+
+def test_an_instance_with_the_imds_turned_off_answers_nothing(instance):
+    ec2 = client(instance.endpoint, "ec2", REGION)
+    ec2.modify_instance_metadata_options(InstanceId=instance.instance_id, HttpEndpoint="disabled")
+    got = shell(instance, f"curl -s -o /dev/null -w '%{{http_code}}' -X PUT "
+                          f"-H 'X-aws-ec2-metadata-token-ttl-seconds: 300' {IMDS}/latest/api/token")
+    assert got.stdout == "403", "the IMDS answered with HttpEndpoint=disabled"
 
 
 def test_with_a_token_it_gives_the_region_and_the_role(instance):

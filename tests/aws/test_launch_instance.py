@@ -188,8 +188,9 @@ def test_a_key_pair_of_that_name_but_not_the_reader_s_is_reported(guide):
     g._bash([sections["set-names"], sections["create-key"]], None, g.workdir / "state.sh")
     assert g.outputs["create-key"].splitlines() == [
         f"AWS did not make key pair {KEY} (its error is above): nothing was saved.",
-        "If the error says it already exists, a key pair of that name without your owner tag is in this Region: "
-        "ask whoever made it to delete it (in a lab account, your administrator), then paste this block again.",
+        "If the error says it already exists, a key pair of that name without your owner tag is in this Region.",
+        f"In your own account, if you made it and no longer need it, delete it with: aws ec2 delete-key-pair --key-name {KEY}",
+        "In a lab account, your permissions cannot delete it: ask your administrator. Then paste this block again.",
     ]
     assert not (g.workdir / ".ssh" / "analysis-key.pem").exists()
     (key,) = ec2.describe_key_pairs()["KeyPairs"]

@@ -92,6 +92,31 @@ def test_the_user_name_is_found_whatever_its_case(guide, shell):
     assert [u["UserName"] for u in iam.list_users()["Users"]] == ["alice"]
 
 
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_the_clean_up_deletes_no_other_user(guide, shell):
+    """The clean-up matches the whole name, as a fixed string, whatever its case: `alice` is not
+    `alice2`, `xalice` or `alice.x`; `a.ice` (a dot, not any character) is not `alice`; a name with
+    each other character IAM allows (`+=,.@-_`) is found as typed and deleted alone."""
+    g = guide("set-up-cli-admin")
+    iam = g.client("iam")
+    odd = "Lab+Alice=1,x.y@z-w_v"
+    for name in ("alice2", "xalice", "alice.x", odd, odd + "2"):
+        iam.create_user(UserName=name)
+
+    def users() -> list[str]:
+        return sorted(u["UserName"] for u in iam.list_users()["Users"])
+
+    printed = paste_admin_steps(g, shell, {"READER_NAME=alice": "READER_NAME=alice"}, cleanup=True)
+    assert printed["cleanup-admin-user"] == "No user alice in this account: nothing left to delete.\n"
+    iam.create_user(UserName="alice")
+    printed = paste_admin_steps(g, shell, {"READER_NAME=alice": "READER_NAME=a.ice"}, cleanup=True)
+    assert printed["cleanup-admin-user"] == "No user a.ice in this account: nothing left to delete.\n"
+    assert users() == sorted(["alice", "alice2", "xalice", "alice.x", odd, odd + "2"])
+    printed = paste_admin_steps(g, shell, {"READER_NAME=alice": "READER_NAME=" + odd.lower()}, cleanup=True)
+    assert printed["cleanup-admin-user"] == f"Deleted user {odd}.\n"
+    assert users() == sorted(["alice", "alice2", "xalice", "alice.x", odd + "2"])
+
+
 def test_a_clean_up_that_leaves_the_access_key_fails(guide):
     """The fixture, the clean-up as it was: IAM (and the emulator, as motofork.iam_as_aws makes it)
     keeps a user that still has an access key, and the block fails, named with its file and line."""

@@ -136,17 +136,19 @@ aws ec2 describe-iam-instance-profile-associations \
 # [end check]
 
 # [start check-on-instance] not-emulated: runs on the instance
+cd ~ && pwd
 IMDS_TOKEN=$(curl -s -X PUT http://169.254.169.254/latest/api/token \
   -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
 BOX_REGION=$(curl -s -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" \
   http://169.254.169.254/latest/meta-data/placement/region)
+export AWS_DEFAULT_REGION="$BOX_REGION"
 BOX_ROLE_ARN=$(aws sts get-caller-identity --query Arn --output text)
 echo "$BOX_ROLE_ARN"
 READER=$(echo "$BOX_ROLE_ARN" | cut -d/ -f2 | sed 's/^crashcourse-s3-access-//')
 ROLE_BUCKET="crashcourse-data-$READER-$(echo "$BOX_ROLE_ARN" | cut -d: -f5)-$BOX_REGION"
 aws s3 ls "s3://$ROLE_BUCKET/"
-echo test > /tmp/role-test.txt
-aws s3 cp /tmp/role-test.txt "s3://$ROLE_BUCKET/role-test.txt"
+echo test > role-test.txt
+aws s3 cp --no-progress role-test.txt "s3://$ROLE_BUCKET/role-test.txt"
 aws s3 ls
 # [end check-on-instance]
 

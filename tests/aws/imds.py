@@ -84,8 +84,13 @@ class InstanceMetadata:
         """The name and ARN of the role in the instance's profile, or None without a profile."""
         ec2 = boto3.client("ec2", endpoint_url=self.endpoint, region_name=self.region, **EMULATOR_KEYS)
         iam = boto3.client("iam", endpoint_url=self.endpoint, region_name=self.region, **EMULATOR_KEYS)
+        # The profile now associated (moto 5.2.5's DescribeInstances keeps showing the profile an
+        # association replaced), else the one the instance was launched with.
+        associated = ec2.describe_iam_instance_profile_associations(Filters=[
+            {"Name": "instance-id", "Values": [self.instance_id]}, {"Name": "state", "Values": ["associated"]}])
         instance = ec2.describe_instances(InstanceIds=[self.instance_id])["Reservations"][0]["Instances"][0]
-        profile = instance.get("IamInstanceProfile", {}).get("Arn")
+        profile = next((a["IamInstanceProfile"]["Arn"] for a in associated["IamInstanceProfileAssociations"]),
+                       instance.get("IamInstanceProfile", {}).get("Arn"))
         if not profile:
             return None
         roles = iam.get_instance_profile(InstanceProfileName=profile.rsplit("/", 1)[1])["InstanceProfile"]["Roles"]

@@ -51,14 +51,12 @@ import sys
 import time
 from pathlib import Path
 
-import boto3
 import pytest
 from markdown_it import MarkdownIt
 
 from conftest import ROOT, parse_sections
-from iamgate import Gate, admin, gated_shell, role_policies, serve_gate
-from iamsim import Identity
-from imds import InstanceMetadata
+from iamgate import Gate, admin
+from instance_shell import instance_shell
 from snippetshell import variables_read
 from inventory import LIVE_INSTANCE_STATES
 from public_data import BUCKET as PUBLIC_BUCKET
@@ -138,38 +136,14 @@ def lesson(laptop: Path = LAPTOP) -> list[tuple[Path, list[Step]]]:
 
 def run_on_instance(tour: Tour, root: Path, instance_id: str, twice: bool) -> Gate:
     """Type the instance's commands into `sh`, as the reader does in the Session Manager shell,
-    each block twice with `twice`, as ssm-user: HOME is `root`/home/ssm-user, and what they print
-    shows `root` as the instance's `/`. The shell has no AWS keys: as on the instance, `curl` and
-    the AWS CLI reach the instance metadata service (imds.py), which gives the role's credentials.
-    Every call the AWS CLI signs with them passes the IAM gate (iamgate.py) first, as the role's
-    session (its ARN and user ID, the instance ID as session name) under the role's own policies,
-    read back from the emulator: what the role may not do is refused as AWS refuses it, and what it
-    must do (fetch, save, list its bucket) fails the run if its policies do not allow it. Returns
-    the gate, whose log holds each call and its verdict."""
-    home = root / "home" / "ssm-user"
-    home.mkdir(parents=True, exist_ok=True)
-    endpoint = tour.env["AWS_ENDPOINT_URL"]
-    with InstanceMetadata(endpoint, instance_id, REGION) as metadata:
-        role, role_arn = metadata.role()
-        gate = Gate(endpoint, role_session(endpoint, role_arn, instance_id), role_policies(endpoint, role))
-        server, url = serve_gate(gate, REGION)
-        try:
-            env = {**{k: v for k, v in tour.env.items() if k != "AWS_DEFAULT_REGION"}, "HOME": str(home),
-                   "http_proxy": metadata.url, "no_proxy": "127.0.0.1,localhost", **gated_shell(url, root / "gate")}
-            _run_on_instance(tour, root, home, env, twice)
-        finally:
-            server.shutdown()
-            gate.close()
+    each block twice with `twice`, in a shell on the emulated instance (instance_shell.py: as
+    ssm-user, no keys, the role's credentials from the instance metadata service, every call
+    judged by the IAM gate under the role's own policies): what the role may not do is refused as
+    AWS refuses it, and what it must do (fetch, save, list its bucket) fails the run if its
+    policies do not allow it. Returns the gate, whose log holds each call and its verdict."""
+    with instance_shell(tour.env["AWS_ENDPOINT_URL"], instance_id, REGION, root, tour.env) as (env, home, gate):
+        _run_on_instance(tour, root, home, env, twice)
     return gate
-
-
-def role_session(endpoint: str, role_arn: str, instance_id: str) -> Identity:
-    """Who the instance's calls come from: the role's session named after the instance, as the
-    metadata service's credentials make it (imds.py)."""
-    made = admin(endpoint, "sts", REGION).assume_role(RoleArn=role_arn, RoleSessionName=instance_id)["Credentials"]
-    me = boto3.client("sts", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=made["AccessKeyId"],
-                      aws_secret_access_key=made["SecretAccessKey"], aws_session_token=made["SessionToken"]).get_caller_identity()
-    return Identity(me["Arn"], me["UserId"], me["Account"])
 
 
 def _run_on_instance(tour: Tour, root: Path, home: Path, env: dict[str, str], twice: bool) -> None:

@@ -4,6 +4,10 @@
 * HOME is ROOT/home/ssm-user; a test shows ROOT as the instance's `/` in what they print.
 * No AWS keys: as on the instance, `curl` and the AWS CLI reach the instance metadata service
   (imds.py), which gives the credentials of the role in the instance's profile.
+* No Region either: the AWS CLI here is version 1, which takes no Region from the instance
+  metadata service, where version 2 does (aws-cli v2's awscli/utils.py, IMDSRegionProvider; aws/aws-cli
+  pull request 6297). So a block must set the Region itself (AWS_DEFAULT_REGION, from the metadata
+  service) to pass here, which version 2 does not need: stricter than AWS, never looser.
 * Every call the AWS CLI signs with them passes the IAM gate (iamgate.py) first, as the role's
   session (its ARN and user ID, the instance ID as session name) under the role's own policies,
   read back from the emulator: what the role may not do is refused as AWS refuses it.

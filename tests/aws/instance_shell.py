@@ -8,6 +8,14 @@
   metadata service, where version 2 does (aws-cli v2's awscli/utils.py, IMDSRegionProvider; aws/aws-cli
   pull request 6297). So a block must set the Region itself (AWS_DEFAULT_REGION, from the metadata
   service) to pass here, which version 2 does not need: stricter than AWS, never looser.
+* The AWS CLI waits up to 10 seconds for the metadata service, 3 times (AWS_METADATA_SERVICE_TIMEOUT
+  and AWS_METADATA_SERVICE_NUM_ATTEMPTS; by default 1 second, once: "Amazon EC2 instance metadata",
+  AWS SDKs and Tools Reference Guide,
+  https://docs.aws.amazon.com/sdkref/latest/guide/feature-ec2-instance-metadata.html). Each answer
+  here asks the emulator first, which on a busy machine can take over a second (imds.py broke a pipe
+  to a client that had given up): without the role's credentials `get-caller-identity` prints
+  nothing, and the bucket's name the block builds from it is wrong, which one run of
+  test_instance_role_s3.py showed (its bucket's calls refused). The commands typed are unchanged.
 * Every call the AWS CLI signs with them passes the IAM gate (iamgate.py) first, as the role's
   session (its ARN and user ID, the instance ID as session name) under the role's own policies,
   read back from the emulator: what the role may not do is refused as AWS refuses it.
@@ -53,6 +61,7 @@ def instance_shell(endpoint: str, instance_id: str, region: str, root: Path,
         try:
             env = {**{k: v for k, v in base_env.items() if not k.startswith("AWS_") or k in ("AWS_ENDPOINT_URL", "AWS_PAGER")},
                    "HOME": str(home), "http_proxy": metadata.url, "no_proxy": "127.0.0.1,localhost",
+                   "AWS_METADATA_SERVICE_TIMEOUT": "10", "AWS_METADATA_SERVICE_NUM_ATTEMPTS": "3",
                    **gated_shell(url, root / "gate")}
             yield env, home, gate
         finally:

@@ -108,7 +108,8 @@ def check_on_instance(g, instance_id: str) -> None:
     where = f"howto/snippets/instance-role-s3.sh:{section.line}"
     assert run.returncode == 254, f"{where}: the block ended with {run.returncode}, not 254 (refused):\n{printed}"
     refused = [call.split()[0] for call, _, allowed in gate.log if not allowed]
-    assert refused == ["s3.ListBuckets"], f"{where}: refused {refused}, not only the list of every bucket"
+    why = "\n".join(f"{call}: {reason}" for call, reason, allowed in gate.log if not allowed)
+    assert refused == ["s3.ListBuckets"], f"{where}: refused {refused}, not only the list of every bucket:\n{why}\n{printed}"
     assert g.client("s3").get_object(Bucket=BUCKET, Key="role-test.txt")["Body"].read() == b"test\n"
     assert printed.splitlines()[:3] == [
         "/home/ssm-user", f"arn:aws:sts::123456789012:assumed-role/{ROLE}/{instance_id}",

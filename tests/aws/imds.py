@@ -54,6 +54,7 @@ class InstanceMetadata:
         self.tokens: dict[str, float] = {}  # token -> when it expires (time.monotonic())
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status), for the tests
         self._server: ThreadingHTTPServer | None = None
+        self._credentials: dict[str, dict[str, str]] = {}
 
     def __enter__(self) -> "InstanceMetadata":
         service = self
@@ -97,6 +98,14 @@ class InstanceMetadata:
         return (roles[0]["RoleName"], roles[0]["Arn"]) if roles else None
 
     def credentials(self, role_arn: str) -> dict[str, str]:
+        """The role's temporary credentials, made once per role (they last an hour, as AWS's do by
+        default): every `aws` call asks for them, and a fresh AssumeRole each time kept clients
+        waiting on a busy machine."""
+        if role_arn not in self._credentials:
+            self._credentials[role_arn] = self._assume(role_arn)
+        return self._credentials[role_arn]
+
+    def _assume(self, role_arn: str) -> dict[str, str]:
         sts = boto3.client("sts", endpoint_url=self.endpoint, region_name=self.region, **EMULATOR_KEYS)
         made = sts.assume_role(RoleArn=role_arn, RoleSessionName=self.instance_id)["Credentials"]
         return {

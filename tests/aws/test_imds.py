@@ -37,7 +37,8 @@ def instance(fresh_account):
 
 def shell(metadata: InstanceMetadata, command: str) -> subprocess.CompletedProcess:
     env = {"PATH": f"{bin_path()}{os.pathsep}/usr/bin:/bin", "HOME": "/nonexistent", "AWS_ENDPOINT_URL": metadata.endpoint,
-           "http_proxy": metadata.url, "no_proxy": "127.0.0.1,localhost"}
+           "http_proxy": metadata.url, "no_proxy": "127.0.0.1,localhost",
+           "AWS_METADATA_SERVICE_TIMEOUT": "10", "AWS_METADATA_SERVICE_NUM_ATTEMPTS": "3"}  # as instance_shell.py says
     return subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True, timeout=60)
 
 
